@@ -1,0 +1,70 @@
+/** ChaosMonkeyConfiguration v1: the hub and storage version. Types only. */
+
+/** The three chaos modes of v1 (seed-spec.md 1.1). */
+export type ScalingMode = 'randomScale' | 'antiPressure' | 'killPod';
+export const SCALING_MODES: readonly ScalingMode[] = ['randomScale', 'antiPressure', 'killPod'];
+
+/** v1 spec. Every field is required by our CRD; values read from the API are still untrusted (see validate.ts). */
+export interface CmcSpecV1 {
+  enabled: boolean;
+  minReplicas: number;
+  maxReplicas: number;
+  scalingMode: ScalingMode;
+  deployment: { name: string };
+  /** Go duration string, e.g. "30s", "1m30s". */
+  timeout: string;
+}
+
+/** A status condition, Kubernetes conventions (metav1.Condition). */
+export interface Condition {
+  type: 'Ready' | 'Paused' | 'Blocked' | string;
+  status: 'True' | 'False' | 'Unknown';
+  reason: string;
+  message: string;
+  lastTransitionTime: string;
+  observedGeneration?: number;
+}
+
+/** The outcome of the last chaos action. */
+export interface LastAction {
+  /** RFC 3339 time the action ran. */
+  time: string;
+  mode: ScalingMode;
+  /** Pod name, or "deployment/<name>" for randomScale. */
+  target: string;
+  /** Short outcome: "Succeeded", "Skipped", "Failed". */
+  result: string;
+  message?: string;
+}
+
+/** v1 status, written by the operator through the status subresource. */
+export interface CmcStatusV1 {
+  observedGeneration?: number;
+  conditions?: Condition[];
+  lastAction?: LastAction;
+  /** RFC 3339 time of the next scheduled action, absent when nothing is scheduled. */
+  nextActionAt?: string;
+}
+
+/** Object metadata as far as we use it. */
+export interface ObjectMeta {
+  name?: string;
+  namespace?: string;
+  uid?: string;
+  resourceVersion?: string;
+  generation?: number;
+  creationTimestamp?: string;
+  deletionTimestamp?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  [key: string]: unknown;
+}
+
+/** A ChaosMonkeyConfiguration at v1. */
+export interface ChaosMonkeyConfigurationV1 {
+  apiVersion: 'cm.massix.github.io/v1';
+  kind: 'ChaosMonkeyConfiguration';
+  metadata: ObjectMeta;
+  spec: CmcSpecV1;
+  status?: CmcStatusV1;
+}

@@ -1,0 +1,157 @@
+/**
+ * Every interface between the operator's decisions and the outside world (style.md: one file = the
+ * whole I/O surface). `kube/` implements the cluster ports, `scheduler/clock.ts` the Clock,
+ * `chaos/random.ts` the Random, `metrics/` the ChaosMetrics; tests pass fakes of Clock and Random
+ * and run everything else against the sandbox.
+ */
+import type { ChaosMonkeyConfigurationV1, CmcStatusV1, ScalingMode } from '../../api/v1.ts';
+
+/** Wall clock plus one-shot timers. The only implementations: systemClock and test FakeClock. */
+export interface Clock {
+  /** Milliseconds since the Unix epoch. */
+  now(): number;
+  /** Arms a one-shot timer; returns a function that cancels it (idempotent). */
+  setTimer(delayMs: number, fn: () => void): () => void;
+}
+
+/** Source of chance, injectable so decisions are reproducible. */
+export interface Random {
+  /** Uniform float in [0, 1). */
+  float(): number;
+  /** Uniform integer in the closed range [min, max]; requires min <= max. */
+  int(min: number, max: number): number;
+  /** Uniform pick from a non-empty array. */
+  pick<T>(items: readonly T[]): T;
+}
+
+/** Namespace as the operator sees it. */
+export interface NamespaceInfo {
+  name: string;
+  labels: Readonly<Record<string, string>>;
+  /** True once deletion started (phase Terminating or deletionTimestamp set). */
+  terminating: boolean;
+}
+
+/** Label selector as in metav1.LabelSelector. */
+export interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: { key: string; operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'; values?: string[] }[];
+}
+
+/** Deployment as the operator sees it. */
+export interface DeploymentInfo {
+  namespace: string;
+  name: string;
+  uid: string;
+  /** spec.replicas (default 1 when absent). */
+  replicas: number;
+  selector: LabelSelector;
+}
+
+/** Pod as the operator sees it. */
+export interface PodInfo {
+  namespace: string;
+  name: string;
+  uid: string;
+  phase: string;
+  /** True when metadata.deletionTimestamp is set. */
+  terminating: boolean;
+  labels: Readonly<Record<string, string>>;
+}
+
+/** CPU usage of one pod, summed over its containers, in nanocores (from metrics.k8s.io). */
+export interface PodCpu {
+  name: string;
+  cpuNanoCores: number;
+}
+
+/**
+ * Read side: the informer caches (Namespaces, CMCs). Synchronous: it never does I/O.
+ * CMCs are untrusted input: fields may have any type (see api/validate.ts).
+ */
+export interface Store {
+  getCmc(namespace: string, name: string): ChaosMonkeyConfigurationV1 | undefined;
+  listCmcs(namespace?: string): ChaosMonkeyConfigurationV1[];
+  getNamespace(name: string): NamespaceInfo | undefined;
+  /** True when every informer has finished its initial list. */
+  hasSynced(): boolean;
+}
+
+/**
+ * Actions on the cluster. Every method throws a ChaosMonkeyError subclass (errors.ts) on failure.
+ * Idempotent where Kubernetes allows: deleting a pod that is already gone resolves `false`.
+ */
+export interface ClusterActions {
+  /** GET the Deployment; undefined when it does not exist. */
+  getDeployment(namespace: string, name: string): Promise<DeploymentInfo | undefined>;
+  /** LIST pods matching the selector (one request). */
+  listPods(namespace: string, selector: LabelSelector): Promise<PodInfo[]>;
+  /** DELETE a pod; resolves true when deleted, false when it was already gone. */
+  deletePod(namespace: string, name: string, gracePeriodSeconds: number): Promise<boolean>;
+  /** PATCH deployments/<name>/scale to `replicas`; resolves the replicas the API answered. */
+  scaleDeployment(namespace: string, name: string, replicas: number): Promise<number>;
+  /** LIST metrics.k8s.io PodMetrics for the selector; throws MetricsUnavailableError when the API is absent. */
+  podCpu(namespace: string, selector: LabelSelector): Promise<PodCpu[]>;
+}
+
+/** Object an Event is about. */
+export interface ObjectRef {
+  apiVersion: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+  uid?: string;
+}
+
+/** Writes Kubernetes Events. Never throws: failures are logged by the implementation. */
+export interface EventSink {
+  emit(ref: ObjectRef, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void>;
+}
+
+/** Writes the CMC status subresource. */
+export interface StatusWriter {
+  /**
+   * Merge-patches status when it differs from `current` (no request otherwise).
+   * Resolves true when a request was sent. A 404 (CMC gone) resolves false.
+   */
+  patchStatus(cmc: ChaosMonkeyConfigurationV1, current: CmcStatusV1 | undefined, next: CmcStatusV1): Promise<boolean>;
+}
+
+/** Outcome of one chaos action, reported to metrics and logs. */
+export interface ActionOutcome {
+  namespace: string;
+  cmc: string;
+  mode: ScalingMode;
+  result: 'succeeded' | 'skipped' | 'failed';
+  /** Pod name or deployment name. */
+  target?: string;
+  reason: string;
+  /** randomScale: replica count applied. */
+  replicas?: number;
+  /** antiPressure: CPU of the killed pod in cores. */
+  cpuCores?: number;
+  /** How late the action fired relative to its due time, ms. */
+  latenessMs: number;
+}
+
+/** What the operator reports to metrics. Implemented in metrics/. */
+export interface ChaosMetrics {
+  actionDone(outcome: ActionOutcome): void;
+  reconcileDone(durationMs: number, result: 'success' | 'error' | 'requeue'): void;
+  queueDepth(depth: number): void;
+  watchEvent(kind: 'namespace' | 'cmc', type: 'add' | 'modify' | 'delete', namespace: string, durationUs: number): void;
+  watchRestart(kind: 'namespace' | 'cmc'): void;
+  /** Scheduled entries per mode in a namespace, after each reconcile. */
+  activeEntries(namespace: string, mode: ScalingMode, count: number): void;
+  eligibleNamespaces(count: number): void;
+  leader(isLeader: boolean): void;
+}
+
+/** Minimal structured logger (winston child loggers satisfy it). */
+export interface Logger {
+  error(message: string, meta?: Record<string, unknown>): void;
+  warn(message: string, meta?: Record<string, unknown>): void;
+  info(message: string, meta?: Record<string, unknown>): void;
+  debug(message: string, meta?: Record<string, unknown>): void;
+  child(meta: Record<string, unknown>): Logger;
+}
