@@ -1,0 +1,235 @@
+/**
+ * Operator configuration from `CHAOSMONKEY_*` environment variables (seed-spec.md 3, issue 4
+ * point 1). Pure: the caller passes the environment and the values only the process can know.
+ *
+ * | variable | values | default | origin |
+ * |---|---|---|---|
+ * | `CHAOSMONKEY_LOGLEVEL` | trace, debug, info, warn (alias warning), error, critical (alias fatal), panic; case-insensitive | `info` | seed |
+ * | `CHAOSMONKEY_BEHAVIOR` | AllowAll, DenyAll; case-insensitive | `AllowAll` | seed |
+ * | `CHAOSMONKEY_NS_TIMEOUT` | Go duration >= 0 | `48h` | seed: `timeoutSeconds` of each Namespace watch request |
+ * | `CHAOSMONKEY_CRD_TIMEOUT` | Go duration >= 0 | `48h` | seed: `timeoutSeconds` of each CMC watch request |
+ * | `CHAOSMONKEY_POD_TIMEOUT` | Go duration >= 0 | `48h` | seed: `timeoutSeconds` of each Pod/Deployment watch request, if any |
+ * | `CHAOSMONKEY_NAMESPACE` | namespace name | service-account namespace file, else `chaosmonkey` | ours: the operator's own namespace (Lease, /health root_namespace) |
+ * | `CHAOSMONKEY_TARGET_SELF` | true/false (1/0, yes/no) | `false` | ours: allow chaos in the operator's own namespace |
+ * | `CHAOSMONKEY_KILL_GRACE_SECONDS` | integer >= 0 | `0` | seed value made configurable: grace period of pod deletions |
+ * | `CHAOSMONKEY_METRICS_PORT` | integer 0..65535 (0 = any free port) | `9000` | ours: port of /metrics, /health, /readyz, /livez |
+ * | `CHAOSMONKEY_LEADER_ELECT` | true/false (1/0, yes/no) | `true` | ours: Lease-based leader election |
+ * | `CHAOSMONKEY_LEASE_NAME` | DNS-1123 subdomain | `chaos-monkey-leader` | ours: Lease object name |
+ * | `CHAOSMONKEY_LEASE_DURATION` | Go duration >= 1s | `15s` | ours: Lease duration (failover time) |
+ * | `CHAOSMONKEY_POD_NAME` | any non-empty text | host name | ours: leader identity (holderIdentity) |
+ * | `CHAOSMONKEY_RANDOM_SEED` | any non-empty text | unset (random seed, logged) | ours: seed of the chaos PRNG, for reproducible runs |
+ *
+ * Watch timeouts follow the seed: the duration is truncated to whole seconds, so a value below 1s
+ * gives 0 (the API server then applies its own default). An absent variable silently takes its
+ * default; a present but bad value (including the empty string) takes the default and adds one
+ * warning naming the variable.
+ */
+import { parseGoDuration, SECOND, MILLISECOND } from '../../../api/duration.ts';
+
+/** Log levels accepted by `CHAOSMONKEY_LOGLEVEL` (the seed's logrus names; `critical` = fatal). */
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'critical' | 'panic';
+/** Namespace policy (seed-spec.md 4.1). */
+export type Behavior = 'AllowAll' | 'DenyAll';
+
+/** Typed, frozen operator configuration (see the module table for each field's variable). */
+export interface OperatorConfig {
+  readonly logLevel: LogLevel;
+  readonly behavior: Behavior;
+  /** `timeoutSeconds` for Namespace watch requests (CHAOSMONKEY_NS_TIMEOUT). */
+  readonly nsWatchTimeoutSeconds: number;
+  /** `timeoutSeconds` for CMC watch requests (CHAOSMONKEY_CRD_TIMEOUT). */
+  readonly crdWatchTimeoutSeconds: number;
+  /** `timeoutSeconds` for Pod/Deployment watch requests (CHAOSMONKEY_POD_TIMEOUT). */
+  readonly podWatchTimeoutSeconds: number;
+  /** The operator's own namespace. */
+  readonly namespace: string;
+  /** When false (default) the own namespace is never a chaos target. */
+  readonly targetSelf: boolean;
+  /** `gracePeriodSeconds` of pod deletions (seed: 0). */
+  readonly killGraceSeconds: number;
+  /** HTTP port for /metrics, /health, /readyz, /livez. */
+  readonly metricsPort: number;
+  readonly leaderElect: boolean;
+  readonly leaseName: string;
+  /** Lease duration in milliseconds (whole seconds: Lease.spec.leaseDurationSeconds). */
+  readonly leaseDurationMs: number;
+  /** Leader identity. */
+  readonly podName: string;
+  /** Seed of the chaos PRNG; undefined = pick one at random (and log it). */
+  readonly randomSeed: string | undefined;
+}
+
+/** Values only the process can know (main.ts reads them), used as defaults. */
+export interface EnvDefaults {
+  /** Content of /var/run/secrets/kubernetes.io/serviceaccount/namespace, when readable. */
+  serviceAccountNamespace?: string;
+  /** os.hostname(). */
+  hostname?: string;
+}
+
+/** Result of {@link parseEnv}. */
+export interface ParsedEnv {
+  config: OperatorConfig;
+  /** One human-readable line per bad value, each naming its variable. */
+  warnings: string[];
+}
+
+/** Documentation row of one supported variable (README and tests read {@link ENV_VARIABLES}). */
+export interface EnvVariableDoc {
+  name: string;
+  defaultValue: string;
+  description: string;
+  /** 'seed' = same name and meaning as massix/chaos-monkey; 'ours' = added by this project. */
+  origin: 'seed' | 'ours';
+}
+
+/** Every `CHAOSMONKEY_*` variable the operator reads, in README order. */
+export const ENV_VARIABLES: readonly EnvVariableDoc[] = Object.freeze([
+  { name: 'CHAOSMONKEY_LOGLEVEL', defaultValue: 'info', origin: 'seed', description: 'trace, debug, info, warn, error, critical, panic (case-insensitive)' },
+  { name: 'CHAOSMONKEY_BEHAVIOR', defaultValue: 'AllowAll', origin: 'seed', description: 'AllowAll or DenyAll (case-insensitive): namespace opt-out or opt-in' },
+  { name: 'CHAOSMONKEY_NS_TIMEOUT', defaultValue: '48h', origin: 'seed', description: 'Go duration: timeoutSeconds of each Namespace watch request' },
+  { name: 'CHAOSMONKEY_CRD_TIMEOUT', defaultValue: '48h', origin: 'seed', description: 'Go duration: timeoutSeconds of each ChaosMonkeyConfiguration watch request' },
+  { name: 'CHAOSMONKEY_POD_TIMEOUT', defaultValue: '48h', origin: 'seed', description: 'Go duration: timeoutSeconds of each Pod/Deployment watch request' },
+  { name: 'CHAOSMONKEY_NAMESPACE', defaultValue: 'service-account namespace, else chaosmonkey', origin: 'ours', description: "the operator's own namespace (Lease, /health root_namespace)" },
+  { name: 'CHAOSMONKEY_TARGET_SELF', defaultValue: 'false', origin: 'ours', description: "true lets chaos act in the operator's own namespace" },
+  { name: 'CHAOSMONKEY_KILL_GRACE_SECONDS', defaultValue: '0', origin: 'ours', description: 'gracePeriodSeconds of pod deletions (the seed always uses 0)' },
+  { name: 'CHAOSMONKEY_METRICS_PORT', defaultValue: '9000', origin: 'ours', description: 'port of /metrics, /health, /readyz, /livez (0 = any free port)' },
+  { name: 'CHAOSMONKEY_LEADER_ELECT', defaultValue: 'true', origin: 'ours', description: 'Lease-based leader election (false: this replica always acts)' },
+  { name: 'CHAOSMONKEY_LEASE_NAME', defaultValue: 'chaos-monkey-leader', origin: 'ours', description: 'name of the coordination.k8s.io/v1 Lease' },
+  { name: 'CHAOSMONKEY_LEASE_DURATION', defaultValue: '15s', origin: 'ours', description: 'Go duration >= 1s: Lease duration, bounds failover time' },
+  { name: 'CHAOSMONKEY_POD_NAME', defaultValue: 'host name', origin: 'ours', description: 'leader identity written to the Lease' },
+  { name: 'CHAOSMONKEY_RANDOM_SEED', defaultValue: '(random, logged)', origin: 'ours', description: 'seed of the chaos random source, for reproducible runs' },
+] satisfies EnvVariableDoc[]);
+
+const LOG_LEVELS: ReadonlyMap<string, LogLevel> = new Map([
+  ['trace', 'trace'],
+  ['debug', 'debug'],
+  ['info', 'info'],
+  ['warn', 'warn'],
+  ['warning', 'warn'], // logrus accepts both spellings
+  ['error', 'error'],
+  ['critical', 'critical'],
+  ['fatal', 'critical'], // logrus name of the same level
+  ['panic', 'panic'],
+]);
+
+const DEFAULT_WATCH_TIMEOUT_SECONDS = 48 * 3600;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/**
+ * Parses the operator's environment. Never throws: every bad value falls back to its default and
+ * adds a warning naming the variable. The returned config is frozen.
+ * @param env usually `process.env`.
+ * @param defaults values read by main.ts (service-account namespace, host name).
+ */
+export function parseEnv(env: Readonly<Record<string, string | undefined>>, defaults: EnvDefaults = {}): ParsedEnv {
+  const warnings: string[] = [];
+  const bad = (name: string, value: string, fallback: string, why?: string): void => {
+    warnings.push(`${name}: invalid value ${JSON.stringify(value)}${why === undefined ? '' : ` (${why})`}, using default ${JSON.stringify(fallback)}`);
+  };
+
+  const logLevel = ((): LogLevel => {
+    const raw = env.CHAOSMONKEY_LOGLEVEL;
+    if (raw === undefined) return 'info';
+    const level = LOG_LEVELS.get(raw.trim().toLowerCase());
+    if (level === undefined) bad('CHAOSMONKEY_LOGLEVEL', raw, 'info', 'expected trace, debug, info, warn, error, critical or panic');
+    return level ?? 'info';
+  })();
+
+  const behavior = ((): Behavior => {
+    const raw = env.CHAOSMONKEY_BEHAVIOR;
+    if (raw === undefined) return 'AllowAll';
+    const upper = raw.trim().toUpperCase();
+    if (upper === 'ALLOWALL') return 'AllowAll';
+    if (upper === 'DENYALL') return 'DenyAll';
+    bad('CHAOSMONKEY_BEHAVIOR', raw, 'AllowAll', 'expected AllowAll or DenyAll');
+    return 'AllowAll';
+  })();
+
+  const watchTimeout = (name: string): number => {
+    const raw = env[name];
+    if (raw === undefined) return DEFAULT_WATCH_TIMEOUT_SECONDS;
+    const parsed = parseGoDuration(raw.trim());
+    if (!parsed.ok) {
+      bad(name, raw, '48h', parsed.error);
+      return DEFAULT_WATCH_TIMEOUT_SECONDS;
+    }
+    if (parsed.ns < 0n) {
+      bad(name, raw, '48h', 'negative duration');
+      return DEFAULT_WATCH_TIMEOUT_SECONDS;
+    }
+    return Number(parsed.ns / SECOND); // seed: whole seconds, fraction truncated
+  };
+
+  const bool = (name: string, fallback: boolean): boolean => {
+    const raw = env[name];
+    if (raw === undefined) return fallback;
+    const v = raw.trim().toLowerCase();
+    if (v === 'true' || v === '1' || v === 'yes') return true;
+    if (v === 'false' || v === '0' || v === 'no') return false;
+    bad(name, raw, String(fallback), 'expected true or false');
+    return fallback;
+  };
+
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined) return fallback;
+    const v = raw.trim();
+    if (/^\d+$/.test(v)) {
+      const n = Number(v);
+      if (n >= min && n <= max) return n;
+    }
+    bad(name, raw, String(fallback), `expected an integer in [${min}, ${max}]`);
+    return fallback;
+  };
+
+  const text = (name: string, fallback: string, pattern?: RegExp): string => {
+    const raw = env[name];
+    if (raw === undefined) return fallback;
+    const v = raw.trim();
+    if (v === '' || (pattern !== undefined && !pattern.test(v)) || v.length > 253) {
+      bad(name, raw, fallback, pattern === undefined ? 'empty' : 'expected a DNS-1123 name');
+      return fallback;
+    }
+    return v;
+  };
+
+  const leaseDurationMs = ((): number => {
+    const name = 'CHAOSMONKEY_LEASE_DURATION';
+    const fallback = 15_000;
+    const raw = env[name];
+    if (raw === undefined) return fallback;
+    const parsed = parseGoDuration(raw.trim());
+    if (!parsed.ok) {
+      bad(name, raw, '15s', parsed.error);
+      return fallback;
+    }
+    if (parsed.ns < SECOND) {
+      bad(name, raw, '15s', 'must be at least 1s');
+      return fallback;
+    }
+    return Number(parsed.ns / SECOND) * Number(SECOND / MILLISECOND); // Lease durations are whole seconds
+  })();
+
+  const saNamespace = defaults.serviceAccountNamespace?.trim();
+  const namespaceDefault = saNamespace !== undefined && saNamespace !== '' ? saNamespace : 'chaosmonkey';
+  const hostname = defaults.hostname?.trim();
+
+  const config: OperatorConfig = Object.freeze({
+    logLevel,
+    behavior,
+    nsWatchTimeoutSeconds: watchTimeout('CHAOSMONKEY_NS_TIMEOUT'),
+    crdWatchTimeoutSeconds: watchTimeout('CHAOSMONKEY_CRD_TIMEOUT'),
+    podWatchTimeoutSeconds: watchTimeout('CHAOSMONKEY_POD_TIMEOUT'),
+    namespace: text('CHAOSMONKEY_NAMESPACE', namespaceDefault, DNS1123_SUBDOMAIN),
+    targetSelf: bool('CHAOSMONKEY_TARGET_SELF', false),
+    killGraceSeconds: int('CHAOSMONKEY_KILL_GRACE_SECONDS', 0, 0, 2_147_483_647),
+    metricsPort: int('CHAOSMONKEY_METRICS_PORT', 9000, 0, 65_535),
+    leaderElect: bool('CHAOSMONKEY_LEADER_ELECT', true),
+    leaseName: text('CHAOSMONKEY_LEASE_NAME', 'chaos-monkey-leader', DNS1123_SUBDOMAIN),
+    leaseDurationMs,
+    podName: text('CHAOSMONKEY_POD_NAME', hostname !== undefined && hostname !== '' ? hostname : 'chaos-monkey'),
+    randomSeed: env.CHAOSMONKEY_RANDOM_SEED === undefined ? undefined : text('CHAOSMONKEY_RANDOM_SEED', '') || undefined,
+  });
+  return { config, warnings };
+}

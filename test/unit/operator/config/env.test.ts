@@ -1,0 +1,149 @@
+import { describe, expect, test } from '@jest/globals';
+import { ENV_VARIABLES, parseEnv } from '../../../../operator/src/config/env.ts';
+
+describe('parseEnv defaults', () => {
+  test('an empty environment gives the seed defaults and no warnings', () => {
+    const { config, warnings } = parseEnv({}, { serviceAccountNamespace: 'chaos\n', hostname: 'pod-1' });
+    expect(warnings).toEqual([]);
+    expect(config).toEqual({
+      logLevel: 'info',
+      behavior: 'AllowAll',
+      nsWatchTimeoutSeconds: 172_800,
+      crdWatchTimeoutSeconds: 172_800,
+      podWatchTimeoutSeconds: 172_800,
+      namespace: 'chaos',
+      targetSelf: false,
+      killGraceSeconds: 0,
+      metricsPort: 9000,
+      leaderElect: true,
+      leaseName: 'chaos-monkey-leader',
+      leaseDurationMs: 15_000,
+      podName: 'pod-1',
+      randomSeed: undefined,
+    });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  test('without a service-account namespace the namespace is chaosmonkey', () => {
+    expect(parseEnv({}).config.namespace).toBe('chaosmonkey');
+    expect(parseEnv({}, { serviceAccountNamespace: '  ' }).config.namespace).toBe('chaosmonkey');
+  });
+
+  test('ENV_VARIABLES documents every variable parseEnv reads', () => {
+    const names = ENV_VARIABLES.map((v) => v.name);
+    for (const name of names) {
+      // each documented variable, given garbage, produces a warning naming it (or is free text)
+      const { warnings } = parseEnv({ [name]: '' });
+      expect(warnings.some((w) => w.startsWith(`${name}:`))).toBe(true);
+    }
+    expect(new Set(names).size).toBe(14);
+  });
+});
+
+describe('CHAOSMONKEY_LOGLEVEL', () => {
+  test.each([
+    ['trace', 'trace'],
+    ['DEBUG', 'debug'],
+    ['Info', 'info'],
+    ['warn', 'warn'],
+    ['warning', 'warn'],
+    ['error', 'error'],
+    ['critical', 'critical'],
+    ['fatal', 'critical'],
+    ['PANIC', 'panic'],
+  ])('%s -> %s', (raw, level) => {
+    const { config, warnings } = parseEnv({ CHAOSMONKEY_LOGLEVEL: raw });
+    expect(config.logLevel).toBe(level);
+    expect(warnings).toEqual([]);
+  });
+
+  test.each(['', 'verbose', 'inf'])('bad %j -> info with a warning naming the variable', (raw) => {
+    const { config, warnings } = parseEnv({ CHAOSMONKEY_LOGLEVEL: raw });
+    expect(config.logLevel).toBe('info');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('CHAOSMONKEY_LOGLEVEL');
+  });
+});
+
+describe('CHAOSMONKEY_BEHAVIOR', () => {
+  test.each([
+    ['AllowAll', 'AllowAll', 0],
+    ['allowall', 'AllowAll', 0],
+    ['ALLOWALL', 'AllowAll', 0],
+    ['DenyAll', 'DenyAll', 0],
+    ['denyall', 'DenyAll', 0],
+    ['DENYALL', 'DenyAll', 0],
+    ['', 'AllowAll', 1],
+    ['deny', 'AllowAll', 1],
+    ['Allow All', 'AllowAll', 1],
+  ])('%j -> %s (%d warnings)', (raw, behavior, warningCount) => {
+    const { config, warnings } = parseEnv({ CHAOSMONKEY_BEHAVIOR: raw });
+    expect(config.behavior).toBe(behavior);
+    expect(warnings).toHaveLength(warningCount);
+    if (warningCount > 0) expect(warnings[0]).toContain('CHAOSMONKEY_BEHAVIOR');
+  });
+});
+
+describe.each([
+  ['CHAOSMONKEY_NS_TIMEOUT', 'nsWatchTimeoutSeconds'],
+  ['CHAOSMONKEY_CRD_TIMEOUT', 'crdWatchTimeoutSeconds'],
+  ['CHAOSMONKEY_POD_TIMEOUT', 'podWatchTimeoutSeconds'],
+] as const)('%s', (name, field) => {
+  test.each([
+    ['48h', 172_800, 0],
+    ['30s', 30, 0],
+    ['1m30s', 90, 0],
+    ['1.9s', 1, 0], // truncated like the seed
+    ['500ms', 0, 0], // below 1s truncates to 0 (server default)
+    ['0', 0, 0],
+    ['', 172_800, 1],
+    ['10', 172_800, 1], // missing unit
+    ['10S', 172_800, 1], // units are case-sensitive
+    ['-5s', 172_800, 1],
+    ['abc', 172_800, 1],
+  ])('%j -> %d s (%d warnings)', (raw, seconds, warningCount) => {
+    const { config, warnings } = parseEnv({ [name]: raw });
+    expect(config[field]).toBe(seconds);
+    expect(warnings).toHaveLength(warningCount);
+    if (warningCount > 0) expect(warnings[0]).toContain(name);
+  });
+});
+
+describe('our variables', () => {
+  test.each([
+    [{ CHAOSMONKEY_TARGET_SELF: 'true' }, 'targetSelf', true, 0],
+    [{ CHAOSMONKEY_TARGET_SELF: 'YES' }, 'targetSelf', true, 0],
+    [{ CHAOSMONKEY_TARGET_SELF: 'maybe' }, 'targetSelf', false, 1],
+    [{ CHAOSMONKEY_KILL_GRACE_SECONDS: '30' }, 'killGraceSeconds', 30, 0],
+    [{ CHAOSMONKEY_KILL_GRACE_SECONDS: '-1' }, 'killGraceSeconds', 0, 1],
+    [{ CHAOSMONKEY_KILL_GRACE_SECONDS: '1.5' }, 'killGraceSeconds', 0, 1],
+    [{ CHAOSMONKEY_METRICS_PORT: '9090' }, 'metricsPort', 9090, 0],
+    [{ CHAOSMONKEY_METRICS_PORT: '0' }, 'metricsPort', 0, 0],
+    [{ CHAOSMONKEY_METRICS_PORT: '70000' }, 'metricsPort', 9000, 1],
+    [{ CHAOSMONKEY_METRICS_PORT: 'http' }, 'metricsPort', 9000, 1],
+    [{ CHAOSMONKEY_LEADER_ELECT: 'false' }, 'leaderElect', false, 0],
+    [{ CHAOSMONKEY_LEADER_ELECT: '0' }, 'leaderElect', false, 0],
+    [{ CHAOSMONKEY_LEADER_ELECT: '' }, 'leaderElect', true, 1],
+    [{ CHAOSMONKEY_LEASE_NAME: 'my-lease' }, 'leaseName', 'my-lease', 0],
+    [{ CHAOSMONKEY_LEASE_NAME: 'My_Lease' }, 'leaseName', 'chaos-monkey-leader', 1],
+    [{ CHAOSMONKEY_LEASE_DURATION: '30s' }, 'leaseDurationMs', 30_000, 0],
+    [{ CHAOSMONKEY_LEASE_DURATION: '1m0.5s' }, 'leaseDurationMs', 60_000, 0],
+    [{ CHAOSMONKEY_LEASE_DURATION: '500ms' }, 'leaseDurationMs', 15_000, 1],
+    [{ CHAOSMONKEY_LEASE_DURATION: 'soon' }, 'leaseDurationMs', 15_000, 1],
+    [{ CHAOSMONKEY_NAMESPACE: 'ops' }, 'namespace', 'ops', 0],
+    [{ CHAOSMONKEY_NAMESPACE: 'Ops!' }, 'namespace', 'chaosmonkey', 1],
+    [{ CHAOSMONKEY_POD_NAME: 'cm-0' }, 'podName', 'cm-0', 0],
+    [{ CHAOSMONKEY_RANDOM_SEED: '42' }, 'randomSeed', '42', 0],
+    [{ CHAOSMONKEY_RANDOM_SEED: '' }, 'randomSeed', undefined, 1],
+  ] as const)('%j -> %s = %j (%d warnings)', (env, field, value, warningCount) => {
+    const { config, warnings } = parseEnv(env);
+    expect(config[field]).toBe(value);
+    expect(warnings).toHaveLength(warningCount);
+    if (warningCount > 0) expect(warnings[0]).toContain(Object.keys(env)[0]);
+  });
+
+  test('several bad values give one warning each', () => {
+    const { warnings } = parseEnv({ CHAOSMONKEY_LOGLEVEL: 'x', CHAOSMONKEY_BEHAVIOR: 'y', CHAOSMONKEY_POD_TIMEOUT: 'z' });
+    expect(warnings).toHaveLength(3);
+  });
+});
