@@ -1,0 +1,83 @@
+import { describe, expect, test } from '@jest/globals';
+import { parseCmcV1, parseCmcV1Alpha1, formatFieldErrors } from '../../../api/validate.ts';
+
+const v1 = (spec: Record<string, unknown> = {}): Record<string, unknown> => ({
+  apiVersion: 'cm.massix.github.io/v1',
+  kind: 'ChaosMonkeyConfiguration',
+  metadata: { name: 'c', namespace: 'ns' },
+  spec: { enabled: true, minReplicas: 1, maxReplicas: 3, scalingMode: 'killPod', deployment: { name: 'web' }, timeout: '30s', ...spec },
+});
+const v1alpha1 = (spec: Record<string, unknown> = {}): Record<string, unknown> => ({
+  apiVersion: 'cm.massix.github.io/v1alpha1',
+  kind: 'ChaosMonkeyConfiguration',
+  metadata: { name: 'c', namespace: 'ns' },
+  spec: { enabled: true, minReplicas: 0, maxReplicas: 5, deploymentName: 'web', podMode: true, timeout: '30s', ...spec },
+});
+
+describe('parseCmcV1', () => {
+  test('accepts a valid object and gives the timeout in ms', () => {
+    const r = parseCmcV1(v1({ timeout: '1m30s' }));
+    expect(r.errors).toEqual([]);
+    expect(r.value?.spec.deployment.name).toBe('web');
+    expect(r.timeoutMs).toBe(90_000);
+  });
+
+  test.each([
+    [{ minReplicas: undefined }, 'spec.minReplicas', 'FieldValueRequired'],
+    [{ minReplicas: '1' }, 'spec.minReplicas', 'FieldValueTypeInvalid'],
+    [{ minReplicas: 1.5 }, 'spec.minReplicas', 'FieldValueTypeInvalid'],
+    [{ minReplicas: -1, maxReplicas: 3 }, 'spec.minReplicas', 'FieldValueInvalid'],
+    [{ minReplicas: 4, maxReplicas: 3 }, 'spec', 'FieldValueInvalid'],
+    [{ enabled: 'yes' }, 'spec.enabled', 'FieldValueTypeInvalid'],
+    [{ scalingMode: 'nuke' }, 'spec.scalingMode', 'FieldValueNotSupported'],
+    [{ scalingMode: 3 }, 'spec.scalingMode', 'FieldValueTypeInvalid'],
+    [{ deployment: undefined }, 'spec.deployment', 'FieldValueRequired'],
+    [{ deployment: {} }, 'spec.deployment.name', 'FieldValueRequired'],
+    [{ deployment: { name: '' } }, 'spec.deployment.name', 'FieldValueInvalid'],
+    [{ deployment: 'web' }, 'spec.deployment', 'FieldValueTypeInvalid'],
+    [{ timeout: '10' }, 'spec.timeout', 'FieldValueInvalid'],
+    [{ timeout: '500ms' }, 'spec.timeout', 'FieldValueInvalid'],
+    [{ timeout: '-5s' }, 'spec.timeout', 'FieldValueInvalid'],
+    [{ timeout: null }, 'spec.timeout', 'FieldValueRequired'],
+  ])('%j -> error on %s (%s)', (override, field, reason) => {
+    const r = parseCmcV1(v1(override));
+    expect(r.value).toBeUndefined();
+    expect(r.timeoutMs).toBeUndefined();
+    expect(r.errors).toContainEqual(expect.objectContaining({ field, reason }));
+  });
+
+  test('reports every error at once and formats them on one line', () => {
+    const r = parseCmcV1(v1({ enabled: 1, timeout: 'x', scalingMode: 'nope' }));
+    expect(r.errors.map((e) => e.field).sort()).toEqual(['spec.enabled', 'spec.scalingMode', 'spec.timeout']);
+    expect(formatFieldErrors(r.errors)).toMatch(/^spec\.enabled: .*; spec\.scalingMode: .*; spec\.timeout: /);
+  });
+
+  test.each([null, 42, 'str', [], {}, { apiVersion: 'cm.massix.github.io/v1', kind: 'ChaosMonkeyConfiguration', metadata: {} }])('never throws on %j', (input) => {
+    const r = parseCmcV1(input);
+    expect(r.value).toBeUndefined();
+    expect(r.errors.length).toBeGreaterThan(0);
+  });
+
+  test('rejects the wrong apiVersion or kind', () => {
+    expect(parseCmcV1({ ...v1(), apiVersion: 'cm.massix.github.io/v1alpha1' }).errors).toContainEqual(expect.objectContaining({ field: 'apiVersion' }));
+    expect(parseCmcV1({ ...v1(), kind: 'Pod' }).errors).toContainEqual(expect.objectContaining({ field: 'kind' }));
+  });
+});
+
+describe('parseCmcV1Alpha1', () => {
+  test('accepts a valid object', () => {
+    expect(parseCmcV1Alpha1(v1alpha1()).errors).toEqual([]);
+  });
+
+  test.each([
+    [{ maxReplicas: 11 }, 'spec.maxReplicas'],
+    [{ deploymentName: '' }, 'spec'],
+    [{ podMode: 'true' }, 'spec.podMode'],
+    [{ podMode: undefined }, 'spec.podMode'],
+    [{ timeout: '1' }, 'spec.timeout'],
+  ])('%j -> error on %s', (override, field) => {
+    const r = parseCmcV1Alpha1(v1alpha1(override));
+    expect(r.value).toBeUndefined();
+    expect(r.errors).toContainEqual(expect.objectContaining({ field }));
+  });
+});
