@@ -1,0 +1,89 @@
+/**
+ * Where the operator finds its cluster (architecture.md "kube"): in-cluster service account,
+ * KUBECONFIG, ~/.kube/config, or none (then main.ts runs the demo on the embedded sandbox).
+ * The rest of the operator holds a {@link KubeConnection} and never sees client-node's KubeConfig.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
+
+/** Service-account directory mounted in every pod. */
+export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+/** Where credentials come from; `none` means no cluster is configured. */
+export type ClusterSource =
+  | { kind: 'in-cluster' }
+  | { kind: 'kubeconfig'; path: string }
+  | { kind: 'none' };
+
+/** Inputs of {@link detectClusterSource}; injectable so the rule is tested without a file system. */
+export interface DetectInputs {
+  env: Readonly<Record<string, string | undefined>>;
+  fileExists: (path: string) => boolean;
+  homeDir: string;
+}
+
+/**
+ * Pure rule, in kubectl/client-go order: in-cluster when `KUBERNETES_SERVICE_HOST` is set and the
+ * service-account token exists; else `KUBECONFIG` when set and non-empty (first path of a
+ * `:`-separated list that exists, else the first one); else `~/.kube/config` when it exists; else none.
+ */
+export function detectClusterSource(inputs: DetectInputs): ClusterSource {
+  const { env, fileExists, homeDir } = inputs;
+  if ((env.KUBERNETES_SERVICE_HOST ?? '') !== '' && fileExists(join(SERVICE_ACCOUNT_DIR, 'token'))) {
+    return { kind: 'in-cluster' };
+  }
+  const fromEnv = (env.KUBECONFIG ?? '').split(':').filter((p) => p !== '');
+  if (fromEnv.length > 0) {
+    return { kind: 'kubeconfig', path: fromEnv.find((p) => fileExists(p)) ?? (fromEnv[0] as string) };
+  }
+  const home = join(homeDir, '.kube', 'config');
+  if (fileExists(home)) return { kind: 'kubeconfig', path: home };
+  return { kind: 'none' };
+}
+
+/** An authenticated handle on one API server. Opaque outside kube/. */
+export interface KubeConnection {
+  /** client-node configuration (only kube/ modules read it). */
+  readonly kubeConfig: KubeConfig;
+  /** API server URL, for logs. */
+  readonly server: string;
+  /** Namespace of the current context (in-cluster: the pod's namespace), `default` when unset. */
+  readonly contextNamespace: string;
+}
+
+function fromKubeConfig(kc: KubeConfig, namespace?: string): KubeConnection {
+  const cluster = kc.getCurrentCluster();
+  if (cluster === null) throw new Error('kubeconfig has no current cluster');
+  const ctx = kc.getContextObject(kc.getCurrentContext());
+  return { kubeConfig: kc, server: cluster.server, contextNamespace: namespace ?? ctx?.namespace ?? 'default' };
+}
+
+/** Connection from kubeconfig YAML text (tests, the demo). Throws when the text has no current cluster. */
+export function connectFromKubeconfigText(text: string): KubeConnection {
+  const kc = new KubeConfig();
+  kc.loadFromString(text);
+  return fromKubeConfig(kc);
+}
+
+/**
+ * Connection for a detected source (not `none`). In-cluster reads the pod's namespace from the
+ * service account. Throws when the file cannot be read or parsed.
+ */
+export function connectTo(source: Exclude<ClusterSource, { kind: 'none' }>): KubeConnection {
+  const kc = new KubeConfig();
+  if (source.kind === 'in-cluster') {
+    kc.loadFromCluster();
+    const nsFile = join(SERVICE_ACCOUNT_DIR, 'namespace');
+    const ns = existsSync(nsFile) ? readFileSync(nsFile, 'utf8').trim() : undefined;
+    return fromKubeConfig(kc, ns);
+  }
+  kc.loadFromFile(source.path);
+  return fromKubeConfig(kc);
+}
+
+/** {@link detectClusterSource} on the real process environment and file system. */
+export function detectFromProcess(): ClusterSource {
+  return detectClusterSource({ env: process.env, fileExists: existsSync, homeDir: homedir() });
+}

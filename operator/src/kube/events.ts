@@ -1,0 +1,114 @@
+/**
+ * {@link EventSink} writing core/v1 Events (seed-spec.md 11: source component `chaos-monkey`).
+ * Like client-go's recorder, a repeat of the same (object, type, reason, message) within
+ * {@link AGGREGATION_WINDOW_MS} patches the existing Event's `count` and `lastTimestamp` instead of
+ * creating a new one, so a CMC that fails every slot does not flood the namespace.
+ */
+import { CoreV1Api, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import { EVENT_COMPONENT } from '../../../api/names.ts';
+import type { Clock, EventSink, Logger, ObjectRef } from '../ports.ts';
+import { statusCodeOf } from './api-errors.ts';
+import type { KubeConnection } from './connect.ts';
+
+/** Repeats within this window are folded into one Event (client-go uses 10 minutes too). */
+export const AGGREGATION_WINDOW_MS = 10 * 60_000;
+/** Remembered Events for aggregation (oldest forgotten first). */
+const MAX_REMEMBERED = 2_000;
+
+/** Construction options of {@link KubeEventSink}. */
+export interface KubeEventSinkOptions {
+  connection: KubeConnection;
+  clock: Clock;
+  log: Logger;
+  /** `reportingInstance` of each Event (the leader identity). */
+  instance: string;
+}
+
+interface Remembered {
+  namespace: string;
+  name: string;
+  count: number;
+  firstAt: number;
+}
+
+/** Namespace an Event about `ref` lives in: the object's, or `default` for cluster-scoped objects. */
+export function eventNamespaceFor(ref: ObjectRef): string {
+  return ref.namespace !== undefined && ref.namespace !== '' ? ref.namespace : 'default';
+}
+
+/** The kube/ implementation of {@link EventSink}. `emit` never throws (failures are logged at warn). */
+export class KubeEventSink implements EventSink {
+  readonly #core: CoreV1Api;
+  readonly #clock: Clock;
+  readonly #log: Logger;
+  readonly #instance: string;
+  readonly #recent = new Map<string, Remembered>();
+  #seq = 0;
+
+  constructor(options: KubeEventSinkOptions) {
+    this.#core = options.connection.kubeConfig.makeApiClient(CoreV1Api);
+    this.#clock = options.clock;
+    this.#log = options.log;
+    this.#instance = options.instance;
+  }
+
+  async emit(ref: ObjectRef, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void> {
+    const now = this.#clock.now();
+    const nowIso = new Date(now).toISOString();
+    const namespace = eventNamespaceFor(ref);
+    const key = JSON.stringify([ref.kind, ref.namespace ?? '', ref.name, ref.uid ?? '', type, reason, message]);
+    const seen = this.#recent.get(key);
+    try {
+      if (seen !== undefined && now - seen.firstAt < AGGREGATION_WINDOW_MS) {
+        seen.count += 1;
+        try {
+          await this.#core.patchNamespacedEvent(
+            { namespace: seen.namespace, name: seen.name, body: { count: seen.count, lastTimestamp: nowIso } },
+            setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+          );
+          return;
+        } catch (error) {
+          if (statusCodeOf(error) !== 404) throw error;
+          this.#recent.delete(key); // the Event expired or was deleted: create a fresh one
+        }
+      }
+      const name = `${ref.name}.${now.toString(16)}${(this.#seq++ % 4096).toString(16).padStart(3, '0')}`;
+      await this.#core.createNamespacedEvent({
+        namespace,
+        body: {
+          metadata: { name, namespace },
+          involvedObject: {
+            apiVersion: ref.apiVersion,
+            kind: ref.kind,
+            name: ref.name,
+            ...(ref.namespace !== undefined ? { namespace: ref.namespace } : {}),
+            ...(ref.uid !== undefined ? { uid: ref.uid } : {}),
+          },
+          type,
+          reason,
+          message,
+          count: 1,
+          // Serialized as-is by client-node; RFC 3339 strings as kube-apiserver expects.
+          firstTimestamp: nowIso as unknown as Date,
+          lastTimestamp: nowIso as unknown as Date,
+          source: { component: EVENT_COMPONENT },
+          reportingComponent: EVENT_COMPONENT,
+          reportingInstance: this.#instance,
+        },
+      });
+      this.#recent.delete(key);
+      this.#recent.set(key, { namespace, name, count: 1, firstAt: now });
+      if (this.#recent.size > MAX_REMEMBERED) {
+        const oldest = this.#recent.keys().next().value;
+        if (oldest !== undefined) this.#recent.delete(oldest);
+      }
+    } catch (error) {
+      this.#log.warn('could not write Event', {
+        reason,
+        object: `${ref.kind}/${ref.namespace ?? ''}/${ref.name}`,
+        error: error instanceof Error ? error.message : String(error),
+        statusCode: statusCodeOf(error),
+      });
+    }
+  }
+}

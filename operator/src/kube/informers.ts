@@ -1,0 +1,239 @@
+/**
+ * The operator's read side (architecture.md "kube", issue 4 point 3): two cluster-wide client-node
+ * ListWatch informers, one for Namespaces and one for ChaosMonkeyConfigurations (v1), exposed as the
+ * {@link Store} port. Two watch connections whatever the number of namespaces and CMCs.
+ *
+ * client-node recovers by itself from a closed stream and from 410 Gone (it relists); any other
+ * error stops its informer, so this module restarts it with capped exponential backoff and counts
+ * the restart. Each watch request carries `timeoutSeconds` from the CHAOSMONKEY_*_TIMEOUT config.
+ */
+import { CoreV1Api, CustomObjectsApi, ListWatch, Watch } from '@kubernetes/client-node';
+import type { KubernetesListObject, KubernetesObject } from '@kubernetes/client-node';
+import type { ChaosMonkeyConfigurationV1 } from '../../../api/v1.ts';
+import { GROUP, PLURAL, V1 } from '../../../api/names.ts';
+import type { ChaosMetrics, Clock, Logger, NamespaceInfo, Store } from '../ports.ts';
+import type { KubeConnection } from './connect.ts';
+
+/** A change seen by an informer. `delete` carries the last known object. */
+export type StoreEvent =
+  | { kind: 'namespace'; type: 'add' | 'modify' | 'delete'; namespace: NamespaceInfo }
+  | { kind: 'cmc'; type: 'add' | 'modify' | 'delete'; cmc: ChaosMonkeyConfigurationV1 };
+
+/** Construction options of {@link InformerStore}. */
+export interface InformerStoreOptions {
+  connection: KubeConnection;
+  /** `timeoutSeconds` of each Namespace watch request (CHAOSMONKEY_NS_TIMEOUT); <= 0 lets the server choose. */
+  namespaceWatchTimeoutSeconds: number;
+  /** `timeoutSeconds` of each CMC watch request (CHAOSMONKEY_CRD_TIMEOUT); <= 0 lets the server choose. */
+  cmcWatchTimeoutSeconds: number;
+  clock: Clock;
+  log: Logger;
+  metrics?: Pick<ChaosMetrics, 'watchRestart'>;
+  /** First restart delay after an informer error, doubled up to `maxRestartDelayMs`. Default 250 ms. */
+  initialRestartDelayMs?: number;
+  /** Default 30 s (client-node's own reconnect cap). */
+  maxRestartDelayMs?: number;
+}
+
+/** Watch that adds `timeoutSeconds` and `allowWatchBookmarks` to every request ListWatch makes. */
+class TimedWatch extends Watch {
+  readonly #timeoutSeconds: number;
+  constructor(connection: KubeConnection, timeoutSeconds: number) {
+    super(connection.kubeConfig);
+    this.#timeoutSeconds = Math.trunc(timeoutSeconds);
+  }
+  override watch(
+    path: string,
+    queryParams: Record<string, string | number | boolean | undefined>,
+    // Signature inherited from client-node, whose callback objects are untyped.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    callback: (phase: string, apiObj: any, watchObj?: any) => void,
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    done: (err: any) => void,
+  ): Promise<AbortController> {
+    const params = { ...queryParams, allowWatchBookmarks: true };
+    return super.watch(path, this.#timeoutSeconds > 0 ? { ...params, timeoutSeconds: this.#timeoutSeconds } : params, callback, done);
+  }
+}
+
+/** Namespace fields the operator uses, from a raw or deserialized V1Namespace. */
+export function toNamespaceInfo(obj: KubernetesObject & { status?: { phase?: string } }): NamespaceInfo {
+  const meta = obj.metadata ?? {};
+  return {
+    name: meta.name ?? '',
+    labels: { ...(meta.labels ?? {}) },
+    terminating: meta.deletionTimestamp !== undefined && meta.deletionTimestamp !== null ? true : obj.status?.phase === 'Terminating',
+  };
+}
+
+type Kind = 'namespace' | 'cmc';
+
+/** One informer plus its restart state. */
+class Supervised<T extends KubernetesObject> {
+  readonly informer: ListWatch<T>;
+  synced = false;
+  restarts = 0;
+  #listOk = false;
+  #stopped = true;
+  #delayMs: number;
+  #cancelRestart: (() => void) | undefined;
+  #resolveSynced: () => void = () => undefined;
+  /** Resolves at the first successful list, or at stop(). */
+  readonly firstSync: Promise<void>;
+  readonly #kind: Kind;
+  readonly #opts: InformerStoreOptions;
+
+  constructor(kind: Kind, path: string, list: () => Promise<KubernetesListObject<T>>, timeoutSeconds: number, opts: InformerStoreOptions) {
+    this.#kind = kind;
+    this.#opts = opts;
+    this.#delayMs = opts.initialRestartDelayMs ?? 250;
+    this.firstSync = new Promise((resolve) => {
+      this.#resolveSynced = resolve;
+    });
+    const listFn = async (): Promise<KubernetesListObject<T>> => {
+      const result = await list();
+      this.#listOk = true;
+      this.#delayMs = opts.initialRestartDelayMs ?? 250;
+      return result;
+    };
+    this.informer = new ListWatch<T>(path, new TimedWatch(opts.connection, timeoutSeconds), listFn, false);
+    this.informer.on('error', (err?: unknown) => this.#onError(err));
+  }
+
+  async start(): Promise<void> {
+    this.#stopped = false;
+    await this.informer.start();
+    if (this.#listOk && !this.#stopped) {
+      this.synced = true;
+      this.#resolveSynced();
+    }
+  }
+
+  #onError(err: unknown): void {
+    if (this.#stopped) return; // stop() aborts the request, which reports an AbortError
+    this.restarts += 1;
+    this.#opts.metrics?.watchRestart(this.#kind);
+    const delay = this.#delayMs;
+    this.#delayMs = Math.min(delay * 2, this.#opts.maxRestartDelayMs ?? 30_000);
+    this.#opts.log.warn('informer stopped on error, restarting', {
+      informer: this.#kind,
+      error: err instanceof Error ? err.message : String(err),
+      statusCode: (err as { statusCode?: unknown } | undefined)?.statusCode,
+      restartInMs: delay,
+      restarts: this.restarts,
+    });
+    this.#cancelRestart?.();
+    this.#cancelRestart = this.#opts.clock.setTimer(delay, () => {
+      this.#cancelRestart = undefined;
+      if (this.#stopped) return;
+      this.start().catch((e: unknown) => this.#onError(e));
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#cancelRestart?.();
+    this.#cancelRestart = undefined;
+    this.#resolveSynced();
+    await this.informer.stop();
+  }
+}
+
+/**
+ * {@link Store} backed by the two informers. Reads are synchronous and never do I/O.
+ * Listeners registered with {@link InformerStore.onEvent} run synchronously inside the informer's
+ * callback, in registration order; a throwing listener is logged and does not stop the others.
+ */
+export class InformerStore implements Store {
+  readonly #namespaces: Supervised<KubernetesObject>;
+  readonly #cmcs: Supervised<KubernetesObject>;
+  readonly #listeners = new Set<(event: StoreEvent) => void>();
+  readonly #log: Logger;
+
+  constructor(options: InformerStoreOptions) {
+    this.#log = options.log;
+    const core = options.connection.kubeConfig.makeApiClient(CoreV1Api);
+    const custom = options.connection.kubeConfig.makeApiClient(CustomObjectsApi);
+    this.#namespaces = new Supervised(
+      'namespace',
+      '/api/v1/namespaces',
+      () => core.listNamespace() as Promise<KubernetesListObject<KubernetesObject>>,
+      options.namespaceWatchTimeoutSeconds,
+      options,
+    );
+    this.#cmcs = new Supervised(
+      'cmc',
+      `/apis/${GROUP}/${V1}/${PLURAL}`,
+      () => custom.listClusterCustomObject({ group: GROUP, version: V1, plural: PLURAL }) as Promise<KubernetesListObject<KubernetesObject>>,
+      options.cmcWatchTimeoutSeconds,
+      options,
+    );
+    const ns = this.#namespaces.informer;
+    ns.on('add', (o) => this.#emit({ kind: 'namespace', type: 'add', namespace: toNamespaceInfo(o) }));
+    ns.on('update', (o) => this.#emit({ kind: 'namespace', type: 'modify', namespace: toNamespaceInfo(o) }));
+    ns.on('delete', (o) => this.#emit({ kind: 'namespace', type: 'delete', namespace: toNamespaceInfo(o) }));
+    const cmc = this.#cmcs.informer;
+    cmc.on('add', (o) => this.#emit({ kind: 'cmc', type: 'add', cmc: o as unknown as ChaosMonkeyConfigurationV1 }));
+    cmc.on('update', (o) => this.#emit({ kind: 'cmc', type: 'modify', cmc: o as unknown as ChaosMonkeyConfigurationV1 }));
+    cmc.on('delete', (o) => this.#emit({ kind: 'cmc', type: 'delete', cmc: o as unknown as ChaosMonkeyConfigurationV1 }));
+  }
+
+  /** Subscribes to changes; returns the unsubscribe function. */
+  onEvent(listener: (event: StoreEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => {
+      this.#listeners.delete(listener);
+    };
+  }
+
+  #emit(event: StoreEvent): void {
+    for (const listener of [...this.#listeners]) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.#log.error('store listener failed', { error: error instanceof Error ? error.message : String(error), kind: event.kind, type: event.type });
+      }
+    }
+  }
+
+  /**
+   * Starts both informers; resolves once each has listed and opened its watch. A failing list is
+   * retried with backoff (so this may take a while against an unreachable server); never rejects.
+   */
+  async start(): Promise<void> {
+    await Promise.all([this.#namespaces.start(), this.#cmcs.start()]);
+    await Promise.all([this.#namespaces.firstSync, this.#cmcs.firstSync]);
+  }
+
+  /** Stops both informers and any pending restart (closes the two watches). Idempotent. */
+  async stop(): Promise<void> {
+    await Promise.all([this.#namespaces.stop(), this.#cmcs.stop()]);
+  }
+
+  /** Informer restarts after errors so far (both informers). */
+  get restarts(): number {
+    return this.#namespaces.restarts + this.#cmcs.restarts;
+  }
+
+  hasSynced(): boolean {
+    return this.#namespaces.synced && this.#cmcs.synced;
+  }
+
+  getCmc(namespace: string, name: string): ChaosMonkeyConfigurationV1 | undefined {
+    return this.#cmcs.informer.get(name, namespace) as unknown as ChaosMonkeyConfigurationV1 | undefined;
+  }
+
+  listCmcs(namespace?: string): ChaosMonkeyConfigurationV1[] {
+    return this.#cmcs.informer.list(namespace) as unknown as ChaosMonkeyConfigurationV1[];
+  }
+
+  getNamespace(name: string): NamespaceInfo | undefined {
+    const obj = this.#namespaces.informer.get(name);
+    return obj === undefined ? undefined : toNamespaceInfo(obj);
+  }
+
+  /** Every namespace in the cache. */
+  listNamespaces(): NamespaceInfo[] {
+    return this.#namespaces.informer.list().map((o) => toNamespaceInfo(o));
+  }
+}
