@@ -1,0 +1,204 @@
+/**
+ * Lease-based leader election (coordination.k8s.io/v1, issue 4 point 11), after client-go's
+ * leaderelection: followers poll the Lease every `retryIntervalMs` and take it over once its record
+ * has not changed for `leaseDurationMs` (measured on the local clock from when the record was
+ * observed, so clock skew between replicas does not matter) or once the holder released it; the
+ * leader renews every `retryIntervalMs` and steps down as soon as a renewal finds another holder or
+ * no renewal succeeded for `renewDeadlineMs` (< lease duration, so the old leader has stopped
+ * before anyone else may take over). `stop()` releases the Lease so failover is immediate.
+ */
+import { CoordinationV1Api } from '@kubernetes/client-node';
+import type { V1Lease } from '@kubernetes/client-node';
+import type { Clock, Logger } from '../ports.ts';
+import { statusCodeOf } from './api-errors.ts';
+import type { KubeConnection } from './connect.ts';
+
+/** Construction options of {@link LeaderElector}. */
+export interface LeaderElectorOptions {
+  connection: KubeConnection;
+  /** Namespace of the Lease (the operator's own). */
+  namespace: string;
+  leaseName: string;
+  /** This replica's holderIdentity; must be unique among replicas. */
+  identity: string;
+  /** Lease duration (whole seconds on the wire). Default 15 s. */
+  leaseDurationMs?: number;
+  /** Leader gives up when no renewal succeeded for this long. Default 2/3 of the lease duration. */
+  renewDeadlineMs?: number;
+  /** Poll/renew period. Default 2 s. */
+  retryIntervalMs?: number;
+  clock: Clock;
+  log: Logger;
+  /** Called synchronously when this replica becomes leader. */
+  onStartedLeading: () => void;
+  /** Called synchronously, before anything else, when this replica stops being leader. */
+  onStoppedLeading: () => void;
+}
+
+/** RFC 3339 with microseconds, the MicroTime wire format. */
+export function microTime(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+}
+
+/** Elects one leader among the replicas sharing a Lease. */
+export class LeaderElector {
+  readonly #api: CoordinationV1Api;
+  readonly #o: Required<Omit<LeaderElectorOptions, 'connection'>>;
+  #leader = false;
+  #running = false;
+  #cancelTimer: (() => void) | undefined;
+  #inFlight: Promise<void> | undefined;
+  /** Last record seen (holder + renewTime + rv) and when, on our clock. */
+  #observed: { key: string; at: number } | undefined;
+  #lastRenewAt = 0;
+
+  constructor(options: LeaderElectorOptions) {
+    this.#api = options.connection.kubeConfig.makeApiClient(CoordinationV1Api);
+    const leaseDurationMs = options.leaseDurationMs ?? 15_000;
+    this.#o = {
+      namespace: options.namespace,
+      leaseName: options.leaseName,
+      identity: options.identity,
+      leaseDurationMs,
+      renewDeadlineMs: options.renewDeadlineMs ?? Math.floor((leaseDurationMs * 2) / 3),
+      retryIntervalMs: options.retryIntervalMs ?? 2_000,
+      clock: options.clock,
+      log: options.log,
+      onStartedLeading: options.onStartedLeading,
+      onStoppedLeading: options.onStoppedLeading,
+    };
+  }
+
+  /** True while this replica holds the Lease. */
+  get isLeader(): boolean {
+    return this.#leader;
+  }
+
+  /** Starts campaigning (first attempt at once). Idempotent. */
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#tick();
+  }
+
+  /**
+   * Stops campaigning; when leader, steps down (onStoppedLeading) and, unless `release` is false,
+   * clears the Lease holder so another replica takes over at its next poll. Never throws.
+   */
+  async stop(options: { release?: boolean } = {}): Promise<void> {
+    this.#running = false;
+    this.#cancelTimer?.();
+    this.#cancelTimer = undefined;
+    await this.#inFlight;
+    if (!this.#leader) return;
+    this.#stepDown('shutdown');
+    if (options.release === false) return;
+    try {
+      const lease = await this.#api.readNamespacedLease({ name: this.#o.leaseName, namespace: this.#o.namespace });
+      if (lease.spec?.holderIdentity !== this.#o.identity) return;
+      const now = this.#o.clock.now();
+      lease.spec = { ...lease.spec, holderIdentity: '', leaseDurationSeconds: 1, renewTime: microTime(now) as unknown as Date };
+      await this.#api.replaceNamespacedLease({ name: this.#o.leaseName, namespace: this.#o.namespace, body: lease });
+      this.#o.log.info('released leader lease', { lease: this.#o.leaseName, identity: this.#o.identity });
+    } catch (error) {
+      this.#o.log.warn('could not release leader lease', { error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  #tick(): void {
+    if (!this.#running) return;
+    if (this.#leader && this.#o.clock.now() - this.#lastRenewAt > this.#o.renewDeadlineMs) {
+      this.#stepDown('renew deadline exceeded');
+    }
+    if (this.#inFlight === undefined) {
+      this.#inFlight = this.#attempt()
+        .catch((error: unknown) => {
+          this.#o.log.warn('leader election attempt failed', {
+            error: error instanceof Error ? error.message : String(error),
+            statusCode: statusCodeOf(error),
+          });
+        })
+        .finally(() => {
+          this.#inFlight = undefined;
+        });
+    }
+    this.#cancelTimer = this.#o.clock.setTimer(this.#o.retryIntervalMs, () => this.#tick());
+  }
+
+  #stepDown(why: string): void {
+    if (!this.#leader) return;
+    this.#leader = false;
+    this.#o.onStoppedLeading();
+    this.#o.log.warn('stopped leading', { lease: this.#o.leaseName, identity: this.#o.identity, why });
+  }
+
+  #becomeLeader(now: number): void {
+    this.#lastRenewAt = now;
+    if (this.#leader) return;
+    if (!this.#running) return;
+    this.#leader = true;
+    this.#o.log.info('became leader', { lease: this.#o.leaseName, identity: this.#o.identity });
+    this.#o.onStartedLeading();
+  }
+
+  async #attempt(): Promise<void> {
+    const { namespace, leaseName: name, identity } = this.#o;
+    const leaseDurationSeconds = Math.max(1, Math.round(this.#o.leaseDurationMs / 1000));
+    let lease: V1Lease;
+    try {
+      lease = await this.#api.readNamespacedLease({ name, namespace });
+    } catch (error) {
+      if (statusCodeOf(error) !== 404) throw error;
+      const now = this.#o.clock.now();
+      try {
+        await this.#api.createNamespacedLease({
+          namespace,
+          body: {
+            metadata: { name, namespace },
+            spec: {
+              holderIdentity: identity,
+              leaseDurationSeconds,
+              acquireTime: microTime(now) as unknown as Date,
+              renewTime: microTime(now) as unknown as Date,
+              leaseTransitions: 0,
+            },
+          },
+        });
+      } catch (createError) {
+        if (statusCodeOf(createError) === 409) return; // another replica created it first
+        throw createError;
+      }
+      this.#becomeLeader(now);
+      return;
+    }
+    const now = this.#o.clock.now();
+    const spec = lease.spec ?? {};
+    const holder = spec.holderIdentity ?? '';
+    const key = `${holder}|${String(spec.renewTime ?? '')}|${lease.metadata?.resourceVersion ?? ''}`;
+    if (this.#observed?.key !== key) this.#observed = { key, at: now };
+    const heldByOther = holder !== '' && holder !== identity;
+    if (heldByOther) {
+      if (this.#leader) this.#stepDown(`lease taken by ${holder}`);
+      const durationMs = (spec.leaseDurationSeconds ?? leaseDurationSeconds) * 1000;
+      if (now - this.#observed.at < durationMs) return; // still valid: stay follower
+    }
+    if (!this.#running) return;
+    const takingOver = holder !== identity;
+    lease.spec = {
+      ...spec,
+      holderIdentity: identity,
+      leaseDurationSeconds,
+      renewTime: microTime(now) as unknown as Date,
+      ...(takingOver
+        ? { acquireTime: microTime(now) as unknown as Date, leaseTransitions: (spec.leaseTransitions ?? 0) + (holder === '' ? 0 : 1) }
+        : {}),
+    };
+    try {
+      await this.#api.replaceNamespacedLease({ name, namespace, body: lease });
+    } catch (error) {
+      if (statusCodeOf(error) === 409) return; // someone else wrote it meanwhile: re-read next tick
+      throw error;
+    }
+    this.#becomeLeader(now);
+  }
+}
