@@ -1,0 +1,154 @@
+/**
+ * Pure conversion of ChaosMonkeyConfiguration objects between v1alpha1 and v1, through the v1 hub.
+ * Lossless both ways: what v1alpha1 cannot express (a v1 scalingMode other than killPod/randomScale) travels
+ * in the annotation `cm.massix.github.io/v1-scaling-mode` and is removed again on the way back.
+ * Only `apiVersion`, `spec` and that one annotation change; every other field (metadata, status, unknown
+ * top-level keys) is carried verbatim. Never throws; never mutates its input.
+ */
+import { V1_SCALING_MODE_ANNOTATION, withAnnotation } from '../../api/annotations.ts';
+import { API_VERSION_V1, API_VERSION_V1ALPHA1, GROUP, KIND, V1, V1ALPHA1 } from '../../api/names.ts';
+import { checkSpecShapeV1, checkSpecShapeV1Alpha1, formatFieldErrors, isJsonObject } from '../../api/validate.ts';
+import type { FieldError } from '../../api/validate.ts';
+
+/** Versions this webhook converts between. */
+export type CmcVersion = typeof V1 | typeof V1ALPHA1;
+
+/** Label of a conversion for metrics and logs. */
+export type ConversionDirection = 'v1alpha1->v1' | 'v1->v1alpha1' | 'identity' | 'invalid';
+
+/** A JSON object as it travels in a ConversionReview. */
+export type JsonObject = Record<string, unknown>;
+
+/** Outcome of one object's conversion. `message` names the object and the field at fault. */
+export type ConversionResult =
+  | { ok: true; object: JsonObject; direction: ConversionDirection }
+  | { ok: false; message: string; direction: ConversionDirection };
+
+const VERSION_BY_API_VERSION: ReadonlyMap<string, CmcVersion> = new Map([
+  [API_VERSION_V1, V1],
+  [API_VERSION_V1ALPHA1, V1ALPHA1],
+]);
+
+/** Modes v1alpha1's `podMode` expresses by itself; any other v1 mode needs the annotation. */
+const POD_MODE_TRUE = 'killPod';
+const POD_MODE_FALSE = 'randomScale';
+
+/**
+ * Parses `desiredAPIVersion` into one of our versions.
+ * @returns the version, or an error message naming the value and the supported ones.
+ */
+export function parseDesiredVersion(desired: unknown): { ok: true; version: CmcVersion } | { ok: false; message: string } {
+  const version = typeof desired === 'string' ? VERSION_BY_API_VERSION.get(desired) : undefined;
+  if (version !== undefined) return { ok: true, version };
+  return {
+    ok: false,
+    message: `request.desiredAPIVersion: unsupported value ${describe(desired)}: supported values: "${API_VERSION_V1}", "${API_VERSION_V1ALPHA1}"`,
+  };
+}
+
+/** Short JSON rendering of an untrusted value for messages (capped, so hostile input cannot bloat answers). */
+function describe(v: unknown): string {
+  let text: string;
+  try {
+    text = v === undefined ? 'undefined' : JSON.stringify(v);
+  } catch {
+    text = String(v);
+  }
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/** "ChaosMonkeyConfiguration ns/name" for messages, tolerant of any input. */
+export function describeObject(obj: unknown, index: number): string {
+  const meta = isJsonObject(obj) && isJsonObject(obj.metadata) ? obj.metadata : undefined;
+  const name = typeof meta?.name === 'string' ? meta.name : undefined;
+  const ns = typeof meta?.namespace === 'string' ? meta.namespace : undefined;
+  const id = name === undefined ? `#${index} (no metadata.name)` : ns === undefined ? name : `${ns}/${name}`;
+  return `object ${id}`;
+}
+
+function fail(obj: unknown, index: number, direction: ConversionDirection, what: string): ConversionResult {
+  return { ok: false, direction, message: `${describeObject(obj, index)}: ${what}` };
+}
+
+function failFields(obj: unknown, index: number, direction: ConversionDirection, apiVersion: string, errors: FieldError[]): ConversionResult {
+  return fail(obj, index, direction, `cannot convert from ${apiVersion}: ${formatFieldErrors(errors)}`);
+}
+
+/**
+ * Converts one object to `desired`. Identity when the object is already at that version (returned as is).
+ * Fails, with a message naming the object and the field, on: a non-object, a wrong kind or group, an
+ * unknown version, a missing or mistyped spec field of the source version. Semantically bad values
+ * (min > max, a bad timeout, an unknown scalingMode) are carried verbatim: the operator rejects them.
+ * @param index position in the review, used in messages when the object has no name.
+ */
+export function convertObject(obj: unknown, desired: CmcVersion, index = 0): ConversionResult {
+  if (!isJsonObject(obj)) return fail(obj, index, 'invalid', `must be a JSON object, got ${describe(obj)}`);
+  const apiVersion = obj.apiVersion;
+  if (typeof apiVersion !== 'string') return fail(obj, index, 'invalid', `apiVersion: required string, got ${describe(apiVersion)}`);
+  const slash = apiVersion.indexOf('/');
+  const group = slash < 0 ? '' : apiVersion.slice(0, slash);
+  if (group !== GROUP) return fail(obj, index, 'invalid', `apiVersion: group of ${describe(apiVersion)} is not ${GROUP}`);
+  if (obj.kind !== KIND) return fail(obj, index, 'invalid', `kind: expected "${KIND}", got ${describe(obj.kind)}`);
+  const source = VERSION_BY_API_VERSION.get(apiVersion);
+  if (source === undefined) return fail(obj, index, 'invalid', `apiVersion: unsupported version ${describe(apiVersion)}`);
+  if (!isJsonObject(obj.metadata)) return fail(obj, index, 'invalid', `metadata: required object, got ${describe(obj.metadata)}`);
+  if (source === desired) return { ok: true, object: obj, direction: 'identity' };
+  if (!isJsonObject(obj.spec)) {
+    const direction = source === V1ALPHA1 ? 'v1alpha1->v1' : 'v1->v1alpha1';
+    return fail(obj, index, direction, `cannot convert from ${apiVersion}: spec: Required object, got ${describe(obj.spec)}`);
+  }
+  return source === V1ALPHA1 ? v1alpha1ToV1(obj, obj.spec, index) : v1ToV1alpha1(obj, obj.spec, index);
+}
+
+/** v1alpha1 (spoke) -> v1 (hub): deploymentName -> deployment.name, podMode -> scalingMode (annotation first). */
+function v1alpha1ToV1(obj: JsonObject, spec: JsonObject, index: number): ConversionResult {
+  const errors = checkSpecShapeV1Alpha1(spec);
+  if (errors.length > 0) return failFields(obj, index, 'v1alpha1->v1', API_VERSION_V1ALPHA1, errors);
+  const { deploymentName, podMode, ...rest } = spec;
+  const metadata = obj.metadata as JsonObject;
+  const annotations = metadata.annotations as Record<string, string> | undefined;
+  const saved = isJsonObject(annotations) ? annotations[V1_SCALING_MODE_ANNOTATION] : undefined;
+  let scalingMode: string;
+  if (podMode === true) scalingMode = POD_MODE_TRUE;
+  // podMode false: restore the v1 mode kept by v1ToV1alpha1, unless it contradicts podMode.
+  else scalingMode = typeof saved === 'string' && saved !== POD_MODE_TRUE ? saved : POD_MODE_FALSE;
+  const v1Spec: JsonObject = { ...rest, scalingMode, deployment: { name: deploymentName } };
+  return {
+    ok: true,
+    direction: 'v1alpha1->v1',
+    object: { ...obj, apiVersion: API_VERSION_V1, metadata: withoutOurAnnotation(metadata), spec: v1Spec },
+  };
+}
+
+/** v1 (hub) -> v1alpha1 (spoke): deployment.name -> deploymentName, podMode = (scalingMode == killPod). */
+function v1ToV1alpha1(obj: JsonObject, spec: JsonObject, index: number): ConversionResult {
+  const errors = checkSpecShapeV1(spec);
+  if (errors.length > 0) return failFields(obj, index, 'v1->v1alpha1', API_VERSION_V1, errors);
+  const { deployment, scalingMode, ...rest } = spec;
+  const podMode = scalingMode === POD_MODE_TRUE;
+  const keep = scalingMode === POD_MODE_TRUE || scalingMode === POD_MODE_FALSE ? undefined : (scalingMode as string);
+  const metadata = obj.metadata as JsonObject;
+  const annotations = withAnnotation(metadata.annotations as Record<string, string> | undefined, V1_SCALING_MODE_ANNOTATION, keep);
+  const alphaSpec: JsonObject = { ...rest, deploymentName: (deployment as JsonObject).name, podMode };
+  return {
+    ok: true,
+    direction: 'v1->v1alpha1',
+    object: { ...obj, apiVersion: API_VERSION_V1ALPHA1, metadata: withAnnotations(metadata, annotations), spec: alphaSpec },
+  };
+}
+
+function withoutOurAnnotation(metadata: JsonObject): JsonObject {
+  const before = metadata.annotations;
+  if (!isJsonObject(before)) return metadata;
+  const after = withAnnotation(before as Record<string, string>, V1_SCALING_MODE_ANNOTATION, undefined);
+  return after === before ? metadata : withAnnotations(metadata, after);
+}
+
+/** Copy of metadata with `annotations` replaced (removed when undefined). Key order is kept. */
+function withAnnotations(metadata: JsonObject, annotations: Record<string, string> | undefined): JsonObject {
+  if (annotations === metadata.annotations) return metadata;
+  const out: JsonObject = { ...metadata };
+  if (annotations === undefined) delete out.annotations;
+  else out.annotations = annotations;
+  return out;
+}
