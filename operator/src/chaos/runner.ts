@@ -1,0 +1,244 @@
+/**
+ * Runs one due chaos action (architecture.md "chaos", issue 4 points 5-7): re-check the CMC and its
+ * namespace from the cache (through the injected `recheck`), then decide and execute the mode with
+ * the pure decide/execute pairs, emit the seed's Events (plus Warning Events for failures), report
+ * the outcome to metrics and write one JSON log line per decision. Never throws: every failure
+ * becomes a `failed` or `skipped` outcome. Rescheduling and status are the caller's job.
+ *
+ * API requests per action: killPod = GET deployment + LIST pods + DELETE pod; randomScale = PATCH
+ * scale only (a 404 means the target is missing); antiPressure = GET deployment + LIST pods + LIST
+ * PodMetrics + DELETE pod. Plus one Event write on success or failure.
+ */
+import type { ChaosMonkeyConfigurationV1, CmcSpecV1, ScalingMode } from '../../../api/v1.ts';
+import { API_VERSION_V1, KIND } from '../../../api/names.ts';
+import { ChaosMonkeyError, MetricsUnavailableError, NotFoundError } from '../errors.ts';
+import type { ActionOutcome, ChaosMetrics, Clock, ClusterActions, EventSink, Logger, ObjectRef, Random } from '../ports.ts';
+import { checkAntiPressureHeadroom, decideAntiPressure, executeAntiPressure } from './anti-pressure.ts';
+import { decideKillPod, executeKillPod } from './kill-pod.ts';
+import { nanoCoresToCores } from './quantity.ts';
+import { decideScale, executeScale } from './random-scale.ts';
+
+/** Event reasons and messages (seed-spec.md 11 for the Normal ones; the Warning ones are ours). */
+export const EVENTS = Object.freeze({
+  podKilled: { reason: 'ChaosMonkeyTarget', message: 'Pod got killed by Chaos Monkey' },
+  scaled: { reason: 'ChaosMonkey', message: (n: number): string => `Converted to ${n} replicas` },
+  targetMissing: { reason: 'TargetMissing' },
+  actionFailed: { reason: 'ActionFailed' },
+  noMetrics: { reason: 'NoMetrics' },
+});
+
+/** A wheel entry that fired, resolved by the scheduler's owner to its CMC. */
+export interface DueEntry {
+  uid: string;
+  namespace: string;
+  name: string;
+  /** When the action was due and when the wheel fired it (ms epoch). */
+  dueAt: number;
+  firedAt: number;
+}
+
+/** Fresh verdict on a CMC at action time (computed from the cache by the reconcile layer). */
+export type Recheck =
+  | { kind: 'act'; cmc: ChaosMonkeyConfigurationV1; spec: CmcSpecV1 }
+  | { kind: 'skip'; reason: string; mode?: ScalingMode };
+
+/** Construction options of {@link ChaosRunner}. */
+export interface ChaosRunnerOptions {
+  actions: ClusterActions;
+  events: EventSink;
+  random: Random;
+  clock: Clock;
+  log: Logger;
+  metrics: Pick<ChaosMetrics, 'actionDone'>;
+  /** gracePeriodSeconds of pod deletions (CHAOSMONKEY_KILL_GRACE_SECONDS, seed 0). */
+  killGraceSeconds: number;
+  /** Re-reads the CMC and its namespace from the cache and re-checks eligibility and validity. */
+  recheck: (entry: DueEntry) => Recheck;
+}
+
+/** Outcome plus the CMC it was about (undefined when the CMC vanished). */
+export interface RunResult {
+  outcome: ActionOutcome;
+  cmc: ChaosMonkeyConfigurationV1 | undefined;
+}
+
+function cmcRef(cmc: ChaosMonkeyConfigurationV1): ObjectRef {
+  return { apiVersion: API_VERSION_V1, kind: KIND, namespace: cmc.metadata.namespace, name: cmc.metadata.name ?? '', uid: cmc.metadata.uid };
+}
+
+function errorText(error: unknown): string {
+  if (error instanceof ChaosMonkeyError) return `${error.code}: ${error.message}`;
+  return error instanceof Error ? error.message : String(error);
+}
+
+type Partial = Omit<ActionOutcome, 'namespace' | 'cmc' | 'mode' | 'latenessMs'>;
+
+/** Executes due actions; at most one in flight per CMC UID (a slot that fires meanwhile is skipped). */
+export class ChaosRunner {
+  readonly #o: ChaosRunnerOptions;
+  readonly #inFlight = new Set<string>();
+
+  constructor(options: ChaosRunnerOptions) {
+    this.#o = options;
+  }
+
+  /** Number of actions currently executing. */
+  get inFlight(): number {
+    return this.#inFlight.size;
+  }
+
+  /** Runs the action of `entry`; resolves its outcome (already reported to metrics and the log). */
+  async run(entry: DueEntry): Promise<RunResult> {
+    const latenessMs = Math.max(0, this.#o.clock.now() - entry.dueAt);
+    const check = this.#o.recheck(entry);
+    let cmc: ChaosMonkeyConfigurationV1 | undefined;
+    let mode: ScalingMode;
+    let partial: Partial;
+    if (check.kind === 'skip') {
+      mode = check.mode ?? 'killPod';
+      partial = { result: 'skipped', reason: check.reason };
+    } else if (this.#inFlight.has(entry.uid)) {
+      cmc = check.cmc;
+      mode = check.spec.scalingMode;
+      partial = { result: 'skipped', reason: 'the previous action of this CMC is still running' };
+    } else {
+      cmc = check.cmc;
+      mode = check.spec.scalingMode;
+      this.#inFlight.add(entry.uid);
+      try {
+        partial = await this.#execute(check.cmc, check.spec, entry);
+      } catch (error) {
+        partial = { result: 'failed', reason: `unexpected error: ${errorText(error)}` };
+      } finally {
+        this.#inFlight.delete(entry.uid);
+      }
+    }
+    const outcome: ActionOutcome = { namespace: entry.namespace, cmc: entry.name, mode, latenessMs, ...partial };
+    this.#o.metrics.actionDone(outcome);
+    const line = {
+      namespace: outcome.namespace,
+      cmc: outcome.cmc,
+      mode: outcome.mode,
+      target: outcome.target,
+      result: outcome.result,
+      reason: outcome.reason,
+      latenessMs,
+      ...(outcome.replicas !== undefined ? { replicas: outcome.replicas } : {}),
+      ...(outcome.cpuCores !== undefined ? { cpuCores: outcome.cpuCores } : {}),
+    };
+    if (outcome.result === 'failed') this.#o.log.warn('chaos action failed', line);
+    else this.#o.log.info(outcome.result === 'succeeded' ? 'chaos action' : 'chaos action skipped', line);
+    return { outcome, cmc };
+  }
+
+  async #execute(cmc: ChaosMonkeyConfigurationV1, spec: CmcSpecV1, entry: DueEntry): Promise<Partial> {
+    switch (spec.scalingMode) {
+      case 'randomScale':
+        return this.#randomScale(cmc, spec, entry);
+      case 'killPod':
+        return this.#killPod(cmc, spec, entry, false);
+      case 'antiPressure':
+        return this.#killPod(cmc, spec, entry, true);
+    }
+  }
+
+  async #warn(cmc: ChaosMonkeyConfigurationV1, reason: string, message: string): Promise<void> {
+    await this.#o.events.emit(cmcRef(cmc), 'Warning', reason, message);
+  }
+
+  async #randomScale(cmc: ChaosMonkeyConfigurationV1, spec: CmcSpecV1, entry: DueEntry): Promise<Partial> {
+    const target = spec.deployment.name;
+    const decision = decideScale(spec.minReplicas, spec.maxReplicas, this.#o.random);
+    if (decision.kind === 'skip') return { result: 'skipped', target, reason: decision.reason };
+    let replicas: number;
+    try {
+      replicas = await executeScale(decision, this.#o.actions, { namespace: entry.namespace, name: target });
+    } catch (error) {
+      if (error instanceof NotFoundError) {
+        const reason = `target deployment ${target} not found in namespace ${entry.namespace}`;
+        await this.#warn(cmc, EVENTS.targetMissing.reason, reason);
+        return { result: 'skipped', target, reason };
+      }
+      const reason = `scaling deployment ${target} to ${decision.replicas} replicas was refused: ${errorText(error)}`;
+      await this.#warn(cmc, EVENTS.actionFailed.reason, reason);
+      return { result: 'failed', target, reason };
+    }
+    await this.#o.events.emit(
+      { apiVersion: 'apps/v1', kind: 'Deployment', namespace: entry.namespace, name: target },
+      'Normal',
+      EVENTS.scaled.reason,
+      EVENTS.scaled.message(replicas),
+    );
+    return { result: 'succeeded', target, replicas, reason: `scaled to ${replicas} replicas, drawn uniformly in [${spec.minReplicas}, ${spec.maxReplicas}]` };
+  }
+
+  async #killPod(cmc: ChaosMonkeyConfigurationV1, spec: CmcSpecV1, entry: DueEntry, byPressure: boolean): Promise<Partial> {
+    const ns = entry.namespace;
+    const depName = spec.deployment.name;
+    let deployment;
+    let pods;
+    try {
+      deployment = await this.#o.actions.getDeployment(ns, depName);
+      if (deployment === undefined) {
+        const reason = `target deployment ${depName} not found in namespace ${ns}`;
+        await this.#warn(cmc, EVENTS.targetMissing.reason, reason);
+        return { result: 'skipped', target: depName, reason };
+      }
+      pods = await this.#o.actions.listPods(ns, deployment.selector);
+    } catch (error) {
+      const reason = `reading the target deployment ${depName} failed: ${errorText(error)}`;
+      return { result: 'failed', target: depName, reason };
+    }
+    let victim;
+    let cpuNanoCores: number | undefined;
+    let candidates: number;
+    if (!byPressure) {
+      const decision = decideKillPod(pods, this.#o.random);
+      if (decision.kind === 'skip') return { result: 'skipped', target: depName, reason: decision.reason };
+      victim = decision;
+      candidates = decision.candidates;
+    } else {
+      const headroom = checkAntiPressureHeadroom(pods, spec.minReplicas);
+      if (headroom !== null) return { result: 'skipped', target: depName, reason: headroom.reason };
+      let cpu;
+      try {
+        cpu = await this.#o.actions.podCpu(ns, deployment.selector);
+      } catch (error) {
+        const reason = `no pod metrics: ${errorText(error)}`;
+        await this.#warn(cmc, EVENTS.noMetrics.reason, reason);
+        return { result: error instanceof MetricsUnavailableError ? 'skipped' : 'failed', target: depName, reason };
+      }
+      const decision = decideAntiPressure(pods, cpu, spec.minReplicas, this.#o.random);
+      if (decision.kind === 'skip') {
+        if (decision.noMetrics === true) await this.#warn(cmc, EVENTS.noMetrics.reason, decision.reason);
+        return { result: 'skipped', target: depName, reason: decision.reason };
+      }
+      victim = decision;
+      cpuNanoCores = decision.cpuNanoCores;
+      candidates = decision.candidates;
+    }
+    const pod = victim.pod;
+    let deleted: boolean;
+    try {
+      deleted = byPressure
+        ? await executeAntiPressure({ kind: 'kill', pod, cpuNanoCores: cpuNanoCores ?? 0, candidates }, this.#o.actions, this.#o.killGraceSeconds)
+        : (await executeKillPod({ kind: 'kill', pod, candidates }, this.#o.actions, this.#o.killGraceSeconds)).kind === 'killed';
+    } catch (error) {
+      const reason = `deleting pod ${pod.name} was refused: ${errorText(error)}`;
+      await this.#warn(cmc, EVENTS.actionFailed.reason, reason);
+      return { result: 'failed', target: pod.name, reason };
+    }
+    if (!deleted) return { result: 'skipped', target: pod.name, reason: `pod ${pod.name} was already gone` };
+    await this.#o.events.emit(
+      { apiVersion: 'v1', kind: 'Pod', namespace: ns, name: pod.name, uid: pod.uid },
+      'Normal',
+      EVENTS.podKilled.reason,
+      EVENTS.podKilled.message,
+    );
+    if (cpuNanoCores !== undefined) {
+      const cores = nanoCoresToCores(cpuNanoCores);
+      return { result: 'succeeded', target: pod.name, cpuCores: cores, reason: `killed the busiest of ${candidates} running pods (${cores} CPU cores)` };
+    }
+    return { result: 'succeeded', target: pod.name, reason: `killed one of ${candidates} pods, chosen uniformly at random` };
+  }
+}
