@@ -56,10 +56,14 @@ export interface ChaosRunnerOptions {
   recheck: (entry: DueEntry) => Recheck;
 }
 
-/** Outcome plus the CMC it was about (undefined when the CMC vanished). */
+/** Stable code of a problem found at action time (usable as a condition reason). */
+export type ActionProblem = 'TargetMissing' | 'NoMetrics' | 'ActionFailed';
+
+/** Outcome plus the CMC it was about (undefined when the CMC vanished) and the problem, if any. */
 export interface RunResult {
   outcome: ActionOutcome;
   cmc: ChaosMonkeyConfigurationV1 | undefined;
+  problem?: ActionProblem;
 }
 
 function cmcRef(cmc: ChaosMonkeyConfigurationV1): ObjectRef {
@@ -71,7 +75,7 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-type Partial = Omit<ActionOutcome, 'namespace' | 'cmc' | 'mode' | 'latenessMs'>;
+type Partial = Omit<ActionOutcome, 'namespace' | 'cmc' | 'mode' | 'latenessMs'> & { problem?: ActionProblem };
 
 /** Executes due actions; at most one in flight per CMC UID (a slot that fires meanwhile is skipped). */
 export class ChaosRunner {
@@ -113,7 +117,8 @@ export class ChaosRunner {
         this.#inFlight.delete(entry.uid);
       }
     }
-    const outcome: ActionOutcome = { namespace: entry.namespace, cmc: entry.name, mode, latenessMs, ...partial };
+    const { problem, ...rest } = partial;
+    const outcome: ActionOutcome = { namespace: entry.namespace, cmc: entry.name, mode, latenessMs, ...rest };
     this.#o.metrics.actionDone(outcome);
     const line = {
       namespace: outcome.namespace,
@@ -128,7 +133,7 @@ export class ChaosRunner {
     };
     if (outcome.result === 'failed') this.#o.log.warn('chaos action failed', line);
     else this.#o.log.info(outcome.result === 'succeeded' ? 'chaos action' : 'chaos action skipped', line);
-    return { outcome, cmc };
+    return problem === undefined ? { outcome, cmc } : { outcome, cmc, problem };
   }
 
   async #execute(cmc: ChaosMonkeyConfigurationV1, spec: CmcSpecV1, entry: DueEntry): Promise<Partial> {
@@ -157,11 +162,11 @@ export class ChaosRunner {
       if (error instanceof NotFoundError) {
         const reason = `target deployment ${target} not found in namespace ${entry.namespace}`;
         await this.#warn(cmc, EVENTS.targetMissing.reason, reason);
-        return { result: 'skipped', target, reason };
+        return { result: 'skipped', target, reason, problem: 'TargetMissing' };
       }
       const reason = `scaling deployment ${target} to ${decision.replicas} replicas was refused: ${errorText(error)}`;
       await this.#warn(cmc, EVENTS.actionFailed.reason, reason);
-      return { result: 'failed', target, reason };
+      return { result: 'failed', target, reason, problem: 'ActionFailed' };
     }
     await this.#o.events.emit(
       { apiVersion: 'apps/v1', kind: 'Deployment', namespace: entry.namespace, name: target },
@@ -182,7 +187,7 @@ export class ChaosRunner {
       if (deployment === undefined) {
         const reason = `target deployment ${depName} not found in namespace ${ns}`;
         await this.#warn(cmc, EVENTS.targetMissing.reason, reason);
-        return { result: 'skipped', target: depName, reason };
+        return { result: 'skipped', target: depName, reason, problem: 'TargetMissing' };
       }
       pods = await this.#o.actions.listPods(ns, deployment.selector);
     } catch (error) {
@@ -206,12 +211,13 @@ export class ChaosRunner {
       } catch (error) {
         const reason = `no pod metrics: ${errorText(error)}`;
         await this.#warn(cmc, EVENTS.noMetrics.reason, reason);
-        return { result: error instanceof MetricsUnavailableError ? 'skipped' : 'failed', target: depName, reason };
+        return { result: error instanceof MetricsUnavailableError ? 'skipped' : 'failed', target: depName, reason, problem: 'NoMetrics' };
       }
       const decision = decideAntiPressure(pods, cpu, spec.minReplicas, this.#o.random);
       if (decision.kind === 'skip') {
-        if (decision.noMetrics === true) await this.#warn(cmc, EVENTS.noMetrics.reason, decision.reason);
-        return { result: 'skipped', target: depName, reason: decision.reason };
+        if (decision.noMetrics !== true) return { result: 'skipped', target: depName, reason: decision.reason };
+        await this.#warn(cmc, EVENTS.noMetrics.reason, decision.reason);
+        return { result: 'skipped', target: depName, reason: decision.reason, problem: 'NoMetrics' };
       }
       victim = decision;
       cpuNanoCores = decision.cpuNanoCores;
@@ -226,7 +232,7 @@ export class ChaosRunner {
     } catch (error) {
       const reason = `deleting pod ${pod.name} was refused: ${errorText(error)}`;
       await this.#warn(cmc, EVENTS.actionFailed.reason, reason);
-      return { result: 'failed', target: pod.name, reason };
+      return { result: 'failed', target: pod.name, reason, problem: 'ActionFailed' };
     }
     if (!deleted) return { result: 'skipped', target: pod.name, reason: `pod ${pod.name} was already gone` };
     await this.#o.events.emit(

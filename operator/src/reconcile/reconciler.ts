@@ -1,0 +1,354 @@
+/**
+ * Level-based reconcile of one CMC key `namespace/name` (architecture.md "reconcile", issue 4
+ * points 4, 5, 7, 8). `reconcile(key)` reads only the Store, computes the desired schedule entry
+ * (valid spec, enabled, namespace eligible), upserts or cancels it on the shared timer wheel
+ * (entries keyed by CMC UID), emits the seed's lifecycle Events once per transition, and patches
+ * `status` only when it changed. Reconciling twice changes nothing.
+ *
+ * It also owns the schedule book the wheel's ids resolve through: {@link Reconciler.takeDue}
+ * turns a fired id into the action to run and books the next slot at once (fixed period: the next
+ * slot is `dueAt + timeout`, never postponed by cluster activity), and
+ * {@link Reconciler.recheck} re-validates a CMC at action time.
+ *
+ * Conditions: `Ready` (True = scheduled; False with the reason otherwise: InvalidSpec, Disabled,
+ * a namespace reason, TargetMissing, NoMetrics, ActionFailed), `Paused` (True when
+ * `spec.enabled` is false), `Blocked` (True when the namespace is not eligible).
+ */
+import { formatFieldErrors, parseCmcV1 } from '../../../api/validate.ts';
+import { API_VERSION_V1, KIND } from '../../../api/names.ts';
+import type { ChaosMonkeyConfigurationV1, CmcStatusV1, Condition, LastAction, ScalingMode } from '../../../api/v1.ts';
+import { checkEligibility } from '../chaos/eligibility.ts';
+import type { NamespaceBehavior } from '../chaos/eligibility.ts';
+import type { ActionProblem, DueEntry, Recheck, RunResult } from '../chaos/runner.ts';
+import type { ChaosMetrics, Clock, EventSink, Logger, ObjectRef, StatusWriter, Store } from '../ports.ts';
+import type { TimerWheel } from '../scheduler/timer-wheel.ts';
+
+/** Result of one reconcile: `requeueAfterMs` asks the queue to come back later. */
+export interface ReconcileResult {
+  requeueAfterMs?: number;
+}
+
+/** Construction options of {@link Reconciler}. */
+export interface ReconcilerOptions {
+  store: Store;
+  wheel: TimerWheel;
+  status: StatusWriter;
+  events: EventSink;
+  clock: Clock;
+  log: Logger;
+  metrics: Pick<ChaosMetrics, 'activeEntries' | 'eligibleNamespaces'>;
+  behavior: NamespaceBehavior;
+  ownNamespace: string;
+  targetSelf: boolean;
+}
+
+/** Lifecycle Events (seed-spec.md 11, rows 1-5) and our Warning for invalid specs. */
+export const LIFECYCLE_EVENTS = Object.freeze({
+  started: { reason: 'Started', message: (dep: string): string => `Watcher started for deployment ${dep}` },
+  modified: { reason: 'Modified', message: (dep: string): string => `Watcher modified for deployment ${dep}` },
+  deleted: { reason: 'Deleted', message: (dep: string): string => `Watcher deleted for deployment ${dep}` },
+  nsAdded: { reason: 'Added', message: (ns: string): string => `CRD Watcher added for ${ns}` },
+  nsDeleted: { reason: 'Deleted', message: (ns: string): string => `CRD Watcher deleted for ${ns}` },
+  invalid: { reason: 'InvalidSpec' },
+});
+
+/** One scheduled CMC. */
+interface BookEntry {
+  uid: string;
+  namespace: string;
+  name: string;
+  mode: ScalingMode;
+  deployment: string;
+  timeoutMs: number;
+  generation: number;
+}
+
+/** What the reconciler remembers per key between reconciles (UID, last outcome, last status sent). */
+interface KeyMemory {
+  uid: string;
+  deployment: string;
+  generation: number | undefined;
+  lastAction?: LastAction;
+  problem?: { code: ActionProblem; message: string };
+  /** Canonical text of the last status we patched, to skip a repeat while the cache catches up. */
+  lastSent?: string;
+  /** Generation whose invalid spec was already reported (log + Event once per generation). */
+  reportedInvalid?: number;
+}
+
+type Verdict =
+  | { kind: 'schedule'; cmc: ChaosMonkeyConfigurationV1; timeoutMs: number }
+  | { kind: 'idle'; condition: { status: 'False'; reason: string; message: string }; paused?: boolean; blocked?: boolean; invalid?: boolean };
+
+function keyOf(namespace: string, name: string): string {
+  return `${namespace}/${name}`;
+}
+
+function splitKey(key: string): { namespace: string; name: string } {
+  const i = key.indexOf('/');
+  return { namespace: key.slice(0, i), name: key.slice(i + 1) };
+}
+
+function stable(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stable).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    return `{${Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([k, v]) => `${JSON.stringify(k)}:${stable(v)}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/**
+ * A schedule to resume after a restart or failover: the `status.nextActionAt` written for this
+ * generation by the previous leader, when it lies within the next period. Otherwise undefined.
+ */
+function resumeAt(cmc: ChaosMonkeyConfigurationV1, generation: number, now: number, timeoutMs: number): number | undefined {
+  const status = cmc.status;
+  if (status === undefined || status.observedGeneration !== generation || typeof status.nextActionAt !== 'string') return undefined;
+  const at = Date.parse(status.nextActionAt);
+  return Number.isFinite(at) && at > now && at <= now + timeoutMs ? at : undefined;
+}
+
+/** The operator's reconciler; see the module comment for its contract. */
+export class Reconciler {
+  readonly #o: ReconcilerOptions;
+  /** Wheel id (CMC UID) -> entry. */
+  readonly #book = new Map<string, BookEntry>();
+  readonly #memory = new Map<string, KeyMemory>();
+  /** Scheduled entries per namespace (for the namespace Added/Deleted Events and metrics). */
+  readonly #perNamespace = new Map<string, Map<ScalingMode, number>>();
+
+  constructor(options: ReconcilerOptions) {
+    this.#o = options;
+  }
+
+  /** Number of scheduled CMCs. */
+  get scheduled(): number {
+    return this.#book.size;
+  }
+
+  /** Reconciles `namespace/name`. Throws typed errors from the status writer (retryable ones requeue). */
+  async reconcile(key: string): Promise<ReconcileResult> {
+    const { namespace, name } = splitKey(key);
+    const cmc = this.#o.store.getCmc(namespace, name);
+    const memory = this.#memory.get(key);
+    if (cmc === undefined) {
+      if (memory !== undefined) {
+        this.#unschedule(memory.uid);
+        this.#memory.delete(key);
+        const ref: ObjectRef = { apiVersion: API_VERSION_V1, kind: KIND, namespace, name, uid: memory.uid };
+        await this.#o.events.emit(ref, 'Normal', LIFECYCLE_EVENTS.deleted.reason, LIFECYCLE_EVENTS.deleted.message(memory.deployment));
+      }
+      return {};
+    }
+    const uid = cmc.metadata.uid ?? key;
+    let mem = memory;
+    if (mem === undefined || mem.uid !== uid) {
+      if (mem !== undefined) this.#unschedule(mem.uid); // deleted and re-created under the same name
+      mem = { uid, deployment: '', generation: undefined };
+      const prior = cmc.status?.lastAction;
+      if (prior !== undefined) mem.lastAction = prior;
+      this.#memory.set(key, mem);
+    }
+    const generation = typeof cmc.metadata.generation === 'number' ? cmc.metadata.generation : 0;
+    const verdict = this.#verdict(cmc);
+    const ref: ObjectRef = { apiVersion: API_VERSION_V1, kind: KIND, namespace, name, uid };
+    const dep = typeof cmc.spec?.deployment?.name === 'string' ? cmc.spec.deployment.name : '';
+
+    let nextActionAt: number | undefined;
+    if (verdict.kind === 'schedule') {
+      const spec = verdict.cmc.spec;
+      const existing = this.#book.get(uid);
+      const now = this.#o.clock.now();
+      if (existing === undefined) {
+        const entry: BookEntry = { uid, namespace, name, mode: spec.scalingMode, deployment: spec.deployment.name, timeoutMs: verdict.timeoutMs, generation };
+        this.#schedule(entry, resumeAt(cmc, generation, now, verdict.timeoutMs) ?? now + verdict.timeoutMs);
+        await this.#o.events.emit(ref, 'Normal', LIFECYCLE_EVENTS.started.reason, LIFECYCLE_EVENTS.started.message(spec.deployment.name));
+      } else {
+        const timeoutChanged = existing.timeoutMs !== verdict.timeoutMs;
+        const modified = existing.generation !== generation;
+        if (existing.mode !== spec.scalingMode) {
+          this.#count(namespace, existing.mode, -1);
+          this.#count(namespace, spec.scalingMode, +1);
+        }
+        Object.assign(existing, { mode: spec.scalingMode, deployment: spec.deployment.name, timeoutMs: verdict.timeoutMs, generation });
+        if (timeoutChanged) this.#o.wheel.upsert(uid, now + verdict.timeoutMs); // the new period applies at once
+        if (modified) {
+          mem.problem = undefined; // a new spec gets a fresh verdict at its next action
+          await this.#o.events.emit(ref, 'Normal', LIFECYCLE_EVENTS.modified.reason, LIFECYCLE_EVENTS.modified.message(spec.deployment.name));
+        }
+      }
+      nextActionAt = this.#o.wheel.dueAt(uid);
+    } else {
+      const wasScheduled = this.#unschedule(uid);
+      if (wasScheduled && mem.generation !== undefined && mem.generation !== generation) {
+        await this.#o.events.emit(ref, 'Normal', LIFECYCLE_EVENTS.modified.reason, LIFECYCLE_EVENTS.modified.message(dep));
+      }
+      if (verdict.invalid === true && mem.reportedInvalid !== generation) {
+        mem.reportedInvalid = generation;
+        this.#o.log.error('invalid ChaosMonkeyConfiguration: no chaos until it is fixed', { namespace, cmc: name, uid, generation, reason: verdict.condition.message });
+        await this.#o.events.emit(ref, 'Warning', LIFECYCLE_EVENTS.invalid.reason, verdict.condition.message);
+      }
+    }
+    mem.generation = generation;
+    mem.deployment = dep;
+
+    const next = this.#nextStatus(cmc, mem, verdict, generation, nextActionAt);
+    const text = stable(next);
+    if (text === stable(cmc.status ?? {}) || text === mem.lastSent) return {};
+    const sent = await this.#o.status.patchStatus(cmc, cmc.status, next);
+    if (sent) mem.lastSent = text;
+    return {};
+  }
+
+  #verdict(cmc: ChaosMonkeyConfigurationV1): Verdict {
+    const parsed = parseCmcV1(cmc);
+    if (parsed.value === undefined || parsed.timeoutMs === undefined) {
+      return { kind: 'idle', invalid: true, condition: { status: 'False', reason: 'InvalidSpec', message: `invalid spec: ${formatFieldErrors(parsed.errors)}` } };
+    }
+    if (!parsed.value.spec.enabled) {
+      return { kind: 'idle', paused: true, condition: { status: 'False', reason: 'Disabled', message: 'spec.enabled is false: no chaos' } };
+    }
+    const namespace = cmc.metadata.namespace ?? '';
+    const why = checkEligibility({
+      namespace: this.#o.store.getNamespace(namespace),
+      namespaceName: namespace,
+      behavior: this.#o.behavior,
+      ownNamespace: this.#o.ownNamespace,
+      targetSelf: this.#o.targetSelf,
+    });
+    if (why !== null) return { kind: 'idle', blocked: true, condition: { status: 'False', reason: why.code, message: why.message } };
+    return { kind: 'schedule', cmc: parsed.value, timeoutMs: parsed.timeoutMs };
+  }
+
+  #nextStatus(cmc: ChaosMonkeyConfigurationV1, mem: KeyMemory, verdict: Verdict, generation: number, nextActionAt: number | undefined): CmcStatusV1 {
+    const now = new Date(this.#o.clock.now()).toISOString();
+    const old = new Map((Array.isArray(cmc.status?.conditions) ? cmc.status.conditions : []).map((c) => [c.type, c]));
+    const cond = (type: string, status: Condition['status'], reason: string, message: string): Condition => {
+      const prev = old.get(type);
+      const lastTransitionTime = prev !== undefined && prev.status === status && typeof prev.lastTransitionTime === 'string' ? prev.lastTransitionTime : now;
+      return { type, status, reason, message, lastTransitionTime, observedGeneration: generation };
+    };
+    let ready: Condition;
+    if (verdict.kind === 'schedule') {
+      const due = nextActionAt === undefined ? 'soon' : new Date(nextActionAt).toISOString();
+      ready = mem.problem !== undefined
+        ? cond('Ready', 'False', mem.problem.code, mem.problem.message)
+        : cond('Ready', 'True', 'Scheduled', `${verdict.cmc.spec.scalingMode} on deployment ${verdict.cmc.spec.deployment.name} every ${verdict.cmc.spec.timeout}, next at ${due}`);
+    } else {
+      ready = cond('Ready', 'False', verdict.condition.reason, verdict.condition.message);
+    }
+    const paused = verdict.kind === 'idle' && verdict.paused === true
+      ? cond('Paused', 'True', 'Disabled', 'spec.enabled is false')
+      : cond('Paused', 'False', 'Enabled', verdict.kind === 'idle' && verdict.invalid === true ? 'spec is invalid' : 'spec.enabled is true');
+    const blocked = verdict.kind === 'idle' && verdict.blocked === true
+      ? cond('Blocked', 'True', verdict.condition.reason, verdict.condition.message)
+      : cond('Blocked', 'False', 'NamespaceEligible', 'the namespace allows chaos');
+    const status: CmcStatusV1 = { observedGeneration: generation, conditions: [ready, paused, blocked] };
+    if (mem.lastAction !== undefined) status.lastAction = mem.lastAction;
+    if (nextActionAt !== undefined) status.nextActionAt = new Date(nextActionAt).toISOString();
+    return status;
+  }
+
+  #schedule(entry: BookEntry, dueAt: number): void {
+    this.#book.set(entry.uid, entry);
+    this.#o.wheel.upsert(entry.uid, dueAt);
+    this.#count(entry.namespace, entry.mode, +1);
+  }
+
+  /** Cancels the entry of `uid`; true when one existed. */
+  #unschedule(uid: string): boolean {
+    const entry = this.#book.get(uid);
+    this.#o.wheel.cancel(uid);
+    if (entry === undefined) return false;
+    this.#book.delete(uid);
+    this.#count(entry.namespace, entry.mode, -1);
+    return true;
+  }
+
+  #count(namespace: string, mode: ScalingMode, delta: number): void {
+    let modes = this.#perNamespace.get(namespace);
+    const before = modes === undefined ? 0 : [...modes.values()].reduce((a, b) => a + b, 0);
+    if (modes === undefined) {
+      modes = new Map();
+      this.#perNamespace.set(namespace, modes);
+    }
+    const value = (modes.get(mode) ?? 0) + delta;
+    modes.set(mode, value);
+    this.#o.metrics.activeEntries(namespace, mode, value);
+    const after = before + delta;
+    const ref: ObjectRef = { apiVersion: 'v1', kind: 'Namespace', name: namespace };
+    if (before === 0 && after > 0) {
+      void this.#o.events.emit(ref, 'Normal', LIFECYCLE_EVENTS.nsAdded.reason, LIFECYCLE_EVENTS.nsAdded.message(namespace));
+    } else if (before > 0 && after === 0) {
+      this.#perNamespace.delete(namespace);
+      void this.#o.events.emit(ref, 'Normal', LIFECYCLE_EVENTS.nsDeleted.reason, LIFECYCLE_EVENTS.nsDeleted.message(namespace));
+    }
+    this.#o.metrics.eligibleNamespaces(this.#perNamespace.size);
+  }
+
+  /**
+   * Resolves a fired wheel id to its action and books the next slot at once: `dueAt + timeout`, or
+   * `now + timeout` when that is already past (e.g. after leadership was regained). Undefined when
+   * the id is no longer scheduled.
+   */
+  takeDue(id: string, dueAt: number, firedAt: number): DueEntry | undefined {
+    const entry = this.#book.get(id);
+    if (entry === undefined) return undefined;
+    let next = dueAt + entry.timeoutMs;
+    if (next <= firedAt) next = firedAt + entry.timeoutMs;
+    this.#o.wheel.upsert(id, next);
+    return { uid: id, namespace: entry.namespace, name: entry.name, dueAt, firedAt };
+  }
+
+  /** Action-time check from the cache: same UID, valid, enabled, namespace eligible. */
+  recheck(entry: DueEntry): Recheck {
+    const cmc = this.#o.store.getCmc(entry.namespace, entry.name);
+    const bookMode = this.#book.get(entry.uid)?.mode;
+    const modeOnly = bookMode === undefined ? {} : { mode: bookMode };
+    if (cmc === undefined || (cmc.metadata.uid !== undefined && cmc.metadata.uid !== entry.uid)) {
+      return { kind: 'skip', reason: 'the CMC no longer exists', ...modeOnly };
+    }
+    const verdict = this.#verdict(cmc);
+    if (verdict.kind === 'idle') return { kind: 'skip', reason: verdict.condition.message, ...modeOnly };
+    return { kind: 'act', cmc: verdict.cmc, spec: verdict.cmc.spec };
+  }
+
+  /**
+   * Records an action's result for the status (lastAction, Ready reason on a problem); the caller
+   * enqueues the key so the next reconcile patches it. Ignored when the CMC is no longer known.
+   */
+  recordOutcome(entry: DueEntry, result: RunResult): void {
+    const mem = this.#memory.get(keyOf(entry.namespace, entry.name));
+    if (mem === undefined || mem.uid !== entry.uid) return;
+    const { outcome } = result;
+    const label = outcome.result === 'succeeded' ? 'Succeeded' : outcome.result === 'skipped' ? 'Skipped' : 'Failed';
+    mem.lastAction = {
+      time: new Date(this.#o.clock.now()).toISOString(),
+      mode: outcome.mode,
+      target: outcome.mode === 'randomScale' && outcome.target !== undefined ? `deployment/${outcome.target}` : (outcome.target ?? ''),
+      result: label,
+      message: outcome.reason,
+    };
+    if (result.problem !== undefined) mem.problem = { code: result.problem, message: outcome.reason };
+    else if (outcome.result === 'succeeded') mem.problem = undefined;
+  }
+
+  /** Keys of every CMC the reconciler currently knows (for resync after leadership changes). */
+  knownKeys(): string[] {
+    return [...this.#memory.keys()];
+  }
+
+  /** Forgets everything and clears the wheel (used on shutdown). */
+  clear(): void {
+    this.#o.wheel.clear();
+    this.#book.clear();
+    this.#memory.clear();
+    this.#perNamespace.clear();
+  }
+}
+
+export { keyOf as cmcKey };
