@@ -1,0 +1,278 @@
+/**
+ * Builds the whole operator from one options object (style.md convention 6): informers, reconcile
+ * queue and reconciler, the shared timer wheel, the chaos runner, leader election and the HTTP
+ * server. No module-level state, so tests run several replicas in one process. main.ts and the
+ * demo call {@link createOperator}; nothing here reads the environment.
+ *
+ * Leadership: every replica keeps its caches warm; only the leader reconciles (so Events and
+ * status come from one writer) and fires the wheel. Becoming leader clears the schedule book and
+ * re-enqueues every CMC (schedules resume from `status.nextActionAt` when still in the future);
+ * losing the lease stops the wheel first, before anything else.
+ */
+import { parseCpuNanoCores } from './chaos/quantity.ts';
+import { createRandom } from './chaos/random.ts';
+import { ChaosRunner } from './chaos/runner.ts';
+import type { DueEntry } from './chaos/runner.ts';
+import type { OperatorConfig } from './config/env.ts';
+import { KubeClusterActions } from './kube/cluster-actions.ts';
+import type { KubeConnection } from './kube/connect.ts';
+import { KubeEventSink } from './kube/events.ts';
+import { InformerStore } from './kube/informers.ts';
+import type { StoreEvent } from './kube/informers.ts';
+import { LeaderElector } from './kube/leader.ts';
+import { KubeStatusWriter } from './kube/status-writer.ts';
+import type { ChaosMetrics, Clock, Logger, Random } from './ports.ts';
+import { keyOf, WorkQueue } from './reconcile/queue.ts';
+import { Reconciler } from './reconcile/reconciler.ts';
+import { systemClock } from './scheduler/clock.ts';
+import { TimerWheel } from './scheduler/timer-wheel.ts';
+
+/** Options of {@link createOperator}. */
+export interface OperatorOptions {
+  connection: KubeConnection;
+  config: OperatorConfig;
+  log: Logger;
+  /** Clock of the wheel, the queue and the runner. Default systemClock. Informers and the Lease always use systemClock. */
+  clock?: Clock;
+  /** Default: seeded from config.randomSeed (or a random seed, logged). */
+  random?: Random;
+  /** Metrics sink; default: no metrics. */
+  metrics?: ChaosMetrics;
+  /** Leader identity; default config.podName. */
+  identity?: string;
+  /** Lease timing overrides (tests): retry/renew period and renew deadline, ms. */
+  lease?: { retryIntervalMs?: number; renewDeadlineMs?: number };
+}
+
+/** A built operator. */
+export interface Operator {
+  /** Starts informers and leader election; resolves when the caches are synced. */
+  start(): Promise<void>;
+  /**
+   * Graceful stop: stop the wheel, release the Lease (unless `releaseLease: false`, which
+   * simulates a crash), wait for running actions, stop the queue, close the watches. Idempotent.
+   */
+  stop(options?: { releaseLease?: boolean }): Promise<void>;
+  /** Resolves once both caches have synced. */
+  readonly ready: Promise<void>;
+  readonly isLeader: boolean;
+  /** Snapshot for /health, /readyz and tests. */
+  stats(): OperatorStats;
+}
+
+/** Counters exposed by {@link Operator.stats}. */
+export interface OperatorStats {
+  synced: boolean;
+  leader: boolean;
+  scheduled: number;
+  actionsStarted: number;
+  informerRestarts: number;
+  queueDepth: number;
+}
+
+const NO_METRICS: ChaosMetrics = {
+  actionDone: () => undefined,
+  reconcileDone: () => undefined,
+  queueDepth: () => undefined,
+  watchEvent: () => undefined,
+  watchRestart: () => undefined,
+  activeEntries: () => undefined,
+  eligibleNamespaces: () => undefined,
+  leader: () => undefined,
+};
+
+/** Builds (does not start) an operator. */
+export function createOperator(options: OperatorOptions): Operator {
+  const { connection, config } = options;
+  const clock = options.clock ?? systemClock;
+  const metrics = options.metrics ?? NO_METRICS;
+  const log = options.log;
+  const identity = options.identity ?? config.podName;
+  let random = options.random;
+  if (random === undefined) {
+    const seeded = createRandom(config.randomSeed);
+    log.info('chaos random source seeded', { seed: seeded.seed });
+    random = seeded;
+  }
+
+  const store = new InformerStore({
+    connection,
+    namespaceWatchTimeoutSeconds: config.nsWatchTimeoutSeconds,
+    cmcWatchTimeoutSeconds: config.crdWatchTimeoutSeconds,
+    clock: systemClock,
+    log: log.child({ component: 'informers' }),
+    metrics,
+  });
+  const actions = new KubeClusterActions({
+    connection,
+    cpuToNanoCores: (q) => {
+      const parsed = parseCpuNanoCores(q);
+      return parsed.ok ? parsed.nanoCores : undefined;
+    },
+  });
+  const events = new KubeEventSink({ connection, clock, log: log.child({ component: 'events' }), instance: identity });
+  const status = new KubeStatusWriter({ connection });
+  const wheelLog = log.child({ component: 'wheel' });
+  const wheel = new TimerWheel({
+    clock,
+    stopped: true,
+    onError: (error, id) => wheelLog.error('due callback failed', { id, error: error instanceof Error ? error.message : String(error) }),
+  });
+  const reconciler = new Reconciler({
+    store,
+    wheel,
+    status,
+    events,
+    clock,
+    log: log.child({ component: 'reconciler' }),
+    metrics,
+    behavior: config.behavior,
+    ownNamespace: config.namespace,
+    targetSelf: config.targetSelf,
+  });
+  const runner = new ChaosRunner({
+    actions,
+    events,
+    random,
+    clock,
+    log: log.child({ component: 'chaos' }),
+    metrics,
+    killGraceSeconds: config.killGraceSeconds,
+    recheck: (entry) => reconciler.recheck(entry),
+  });
+  const queueLog = log.child({ component: 'queue' });
+  const queue = new WorkQueue({
+    clock,
+    concurrency: 4,
+    onDepth: (depth) => metrics.queueDepth(depth),
+    onProcessed: (info) => {
+      metrics.reconcileDone(info.durationMs, info.result);
+      if (info.result === 'error') {
+        const error = info.error;
+        queueLog.warn('reconcile failed', {
+          key: info.key,
+          error: error instanceof Error ? error.message : String(error),
+          code: (error as { code?: unknown } | undefined)?.code,
+          terminal: info.terminal,
+          retryInMs: info.retryInMs,
+          failures: info.failures,
+        });
+      }
+    },
+  });
+
+  let leader = false;
+  let actionsStarted = 0;
+  const running = new Set<Promise<void>>();
+
+  const enqueueAll = (): void => {
+    for (const cmc of store.listCmcs()) queue.add(keyOf(cmc.metadata.namespace ?? '', cmc.metadata.name ?? ''));
+  };
+
+  const onStoreEvent = (event: StoreEvent): void => {
+    const started = process.hrtime.bigint();
+    let namespace: string;
+    if (event.kind === 'cmc') {
+      namespace = event.cmc.metadata.namespace ?? '';
+      queue.add(keyOf(namespace, event.cmc.metadata.name ?? ''));
+    } else {
+      namespace = event.namespace.name;
+      // A namespace change (label flip, deletion) re-evaluates every CMC in it.
+      for (const cmc of store.listCmcs(namespace)) queue.add(keyOf(namespace, cmc.metadata.name ?? ''));
+    }
+    metrics.watchEvent(event.kind, event.type, namespace, Number(process.hrtime.bigint() - started) / 1000);
+  };
+  store.onEvent(onStoreEvent);
+
+  const onDue = (id: string, dueAt: number, firedAt: number): void => {
+    const entry: DueEntry | undefined = reconciler.takeDue(id, dueAt, firedAt);
+    if (entry === undefined) return;
+    actionsStarted += 1;
+    const p = runner
+      .run(entry)
+      .then((result) => {
+        reconciler.recordOutcome(entry, result);
+        queue.add(keyOf(entry.namespace, entry.name)); // status: lastAction, nextActionAt
+      })
+      .finally(() => running.delete(p));
+    running.add(p);
+  };
+  wheel.onDue(onDue);
+
+  const becomeLeader = (): void => {
+    leader = true;
+    reconciler.clear();
+    wheel.start();
+    metrics.leader(true);
+    enqueueAll();
+  };
+  const loseLeadership = (): void => {
+    wheel.stop(); // first: no action may fire once the lease is lost
+    leader = false;
+    reconciler.clear();
+    metrics.leader(false);
+  };
+  const elector = config.leaderElect
+    ? new LeaderElector({
+        connection,
+        namespace: config.namespace,
+        leaseName: config.leaseName,
+        identity,
+        leaseDurationMs: config.leaseDurationMs,
+        ...(options.lease?.retryIntervalMs !== undefined ? { retryIntervalMs: options.lease.retryIntervalMs } : {}),
+        ...(options.lease?.renewDeadlineMs !== undefined ? { renewDeadlineMs: options.lease.renewDeadlineMs } : {}),
+        clock: systemClock,
+        log: log.child({ component: 'leader' }),
+        onStartedLeading: becomeLeader,
+        onStoppedLeading: loseLeadership,
+      })
+    : undefined;
+
+  queue.start(async (key) => (leader ? reconciler.reconcile(key) : undefined));
+
+  let resolveReady: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => {
+    resolveReady = resolve;
+  });
+  let started = false;
+  let stopped: Promise<void> | undefined;
+
+  return {
+    ready,
+    get isLeader() {
+      return leader;
+    },
+    async start() {
+      if (started) return ready;
+      started = true;
+      await store.start();
+      resolveReady();
+      log.info('caches synced', { server: connection.server, namespaces: store.listNamespaces().length, cmcs: store.listCmcs().length });
+      if (elector === undefined) becomeLeader();
+      else elector.start();
+    },
+    stop(stopOptions = {}) {
+      stopped ??= (async () => {
+        wheel.stop();
+        if (elector !== undefined) await elector.stop({ release: stopOptions.releaseLease !== false });
+        else loseLeadership();
+        await Promise.race([Promise.allSettled([...running]), new Promise((r) => systemClock.setTimer(5_000, () => r(undefined)))]);
+        await queue.stop();
+        await store.stop();
+        reconciler.clear();
+        log.info('operator stopped', { identity });
+      })();
+      return stopped;
+    },
+    stats() {
+      return {
+        synced: store.hasSynced(),
+        leader,
+        scheduled: reconciler.scheduled,
+        actionsStarted,
+        informerRestarts: store.restarts,
+        queueDepth: queue.depth,
+      };
+    },
+  };
+}
