@@ -14,14 +14,14 @@
  * a namespace reason, TargetMissing, NoMetrics, ActionFailed), `Paused` (True when
  * `spec.enabled` is false), `Blocked` (True when the namespace is not eligible).
  */
-import { formatFieldErrors, parseCmcV1 } from '../../../api/validate.ts';
 import { API_VERSION_V1, KIND } from '../../../api/names.ts';
 import type { ChaosMonkeyConfigurationV1, CmcStatusV1, Condition, LastAction, ScalingMode } from '../../../api/v1.ts';
-import { checkEligibility } from '../chaos/eligibility.ts';
 import type { NamespaceBehavior } from '../chaos/eligibility.ts';
 import type { ActionProblem, DueEntry, Recheck, RunResult } from '../chaos/runner.ts';
 import type { ChaosMetrics, Clock, EventSink, Logger, ObjectRef, StatusWriter, Store } from '../ports.ts';
 import type { TimerWheel } from '../scheduler/timer-wheel.ts';
+import { desiredSchedule } from './desired.ts';
+import type { Desired } from './desired.ts';
 
 /** Result of one reconcile: `requeueAfterMs` asks the queue to come back later. */
 export interface ReconcileResult {
@@ -75,10 +75,6 @@ interface KeyMemory {
   /** Generation whose invalid spec was already reported (log + Event once per generation). */
   reportedInvalid?: number;
 }
-
-type Verdict =
-  | { kind: 'schedule'; cmc: ChaosMonkeyConfigurationV1; timeoutMs: number }
-  | { kind: 'idle'; condition: { status: 'False'; reason: string; message: string }; paused?: boolean; blocked?: boolean; invalid?: boolean };
 
 function keyOf(namespace: string, name: string): string {
   return `${namespace}/${name}`;
@@ -154,31 +150,31 @@ export class Reconciler {
       this.#memory.set(key, mem);
     }
     const generation = typeof cmc.metadata.generation === 'number' ? cmc.metadata.generation : 0;
-    const verdict = this.#verdict(cmc);
+    const existingEntry = this.#book.get(uid);
+    const existingDue = this.#o.wheel.dueAt(uid);
+    const verdict = this.#desired(cmc, existingEntry === undefined || existingDue === undefined ? undefined : { mode: existingEntry.mode, intervalMs: existingEntry.timeoutMs, dueAt: existingDue });
     const ref: ObjectRef = { apiVersion: API_VERSION_V1, kind: KIND, namespace, name, uid };
     const dep = typeof cmc.spec?.deployment?.name === 'string' ? cmc.spec.deployment.name : '';
 
     let nextActionAt: number | undefined;
     if (verdict.kind === 'schedule') {
-      const spec = verdict.cmc.spec;
-      const existing = this.#book.get(uid);
+      const existing = existingEntry;
       const now = this.#o.clock.now();
       if (existing === undefined) {
-        const entry: BookEntry = { uid, namespace, name, mode: spec.scalingMode, deployment: spec.deployment.name, timeoutMs: verdict.timeoutMs, generation };
-        this.#schedule(entry, resumeAt(cmc, generation, now, verdict.timeoutMs) ?? now + verdict.timeoutMs);
-        await this.#o.events.emit(ref, 'Normal', LIFECYCLE_EVENTS.started.reason, LIFECYCLE_EVENTS.started.message(spec.deployment.name));
+        const entry: BookEntry = { uid, namespace, name, mode: verdict.mode, deployment: verdict.deploymentName, timeoutMs: verdict.intervalMs, generation };
+        this.#schedule(entry, resumeAt(cmc, generation, now, verdict.intervalMs) ?? verdict.dueAt);
+        await this.#o.events.emit(ref, 'Normal', LIFECYCLE_EVENTS.started.reason, LIFECYCLE_EVENTS.started.message(verdict.deploymentName));
       } else {
-        const timeoutChanged = existing.timeoutMs !== verdict.timeoutMs;
         const modified = existing.generation !== generation;
-        if (existing.mode !== spec.scalingMode) {
+        if (existing.mode !== verdict.mode) {
           this.#count(namespace, existing.mode, -1);
-          this.#count(namespace, spec.scalingMode, +1);
+          this.#count(namespace, verdict.mode, +1);
         }
-        Object.assign(existing, { mode: spec.scalingMode, deployment: spec.deployment.name, timeoutMs: verdict.timeoutMs, generation });
-        if (timeoutChanged) this.#o.wheel.upsert(uid, now + verdict.timeoutMs); // the new period applies at once
+        Object.assign(existing, { mode: verdict.mode, deployment: verdict.deploymentName, timeoutMs: verdict.intervalMs, generation });
+        if (verdict.change === 'rescheduled') this.#o.wheel.upsert(uid, verdict.dueAt); // the new period applies at once
         if (modified) {
           mem.problem = undefined; // a new spec gets a fresh verdict at its next action
-          await this.#o.events.emit(ref, 'Normal', LIFECYCLE_EVENTS.modified.reason, LIFECYCLE_EVENTS.modified.message(spec.deployment.name));
+          await this.#o.events.emit(ref, 'Normal', LIFECYCLE_EVENTS.modified.reason, LIFECYCLE_EVENTS.modified.message(verdict.deploymentName));
         }
       }
       nextActionAt = this.#o.wheel.dueAt(uid);
@@ -187,10 +183,10 @@ export class Reconciler {
       if (wasScheduled && mem.generation !== undefined && mem.generation !== generation) {
         await this.#o.events.emit(ref, 'Normal', LIFECYCLE_EVENTS.modified.reason, LIFECYCLE_EVENTS.modified.message(dep));
       }
-      if (verdict.invalid === true && mem.reportedInvalid !== generation) {
+      if (verdict.reason === 'InvalidSpec' && mem.reportedInvalid !== generation) {
         mem.reportedInvalid = generation;
-        this.#o.log.error('invalid ChaosMonkeyConfiguration: no chaos until it is fixed', { namespace, cmc: name, uid, generation, reason: verdict.condition.message });
-        await this.#o.events.emit(ref, 'Warning', LIFECYCLE_EVENTS.invalid.reason, verdict.condition.message);
+        this.#o.log.error('invalid ChaosMonkeyConfiguration: no chaos until it is fixed', { namespace, cmc: name, uid, generation, reason: verdict.message });
+        await this.#o.events.emit(ref, 'Warning', LIFECYCLE_EVENTS.invalid.reason, verdict.message);
       }
     }
     mem.generation = generation;
@@ -204,27 +200,18 @@ export class Reconciler {
     return {};
   }
 
-  #verdict(cmc: ChaosMonkeyConfigurationV1): Verdict {
-    const parsed = parseCmcV1(cmc);
-    if (parsed.value === undefined || parsed.timeoutMs === undefined) {
-      return { kind: 'idle', invalid: true, condition: { status: 'False', reason: 'InvalidSpec', message: `invalid spec: ${formatFieldErrors(parsed.errors)}` } };
-    }
-    if (!parsed.value.spec.enabled) {
-      return { kind: 'idle', paused: true, condition: { status: 'False', reason: 'Disabled', message: 'spec.enabled is false: no chaos' } };
-    }
-    const namespace = cmc.metadata.namespace ?? '';
-    const why = checkEligibility({
+  #desired(cmc: ChaosMonkeyConfigurationV1, existing: Parameters<typeof desiredSchedule>[0]['existing']): Desired {
+    const namespace = cmc.metadata?.namespace ?? '';
+    return desiredSchedule({
+      cmc,
       namespace: this.#o.store.getNamespace(namespace),
-      namespaceName: namespace,
-      behavior: this.#o.behavior,
-      ownNamespace: this.#o.ownNamespace,
-      targetSelf: this.#o.targetSelf,
+      config: { behavior: this.#o.behavior, namespace: this.#o.ownNamespace, targetSelf: this.#o.targetSelf },
+      now: this.#o.clock.now(),
+      existing,
     });
-    if (why !== null) return { kind: 'idle', blocked: true, condition: { status: 'False', reason: why.code, message: why.message } };
-    return { kind: 'schedule', cmc: parsed.value, timeoutMs: parsed.timeoutMs };
   }
 
-  #nextStatus(cmc: ChaosMonkeyConfigurationV1, mem: KeyMemory, verdict: Verdict, generation: number, nextActionAt: number | undefined): CmcStatusV1 {
+  #nextStatus(cmc: ChaosMonkeyConfigurationV1, mem: KeyMemory, verdict: Desired, generation: number, nextActionAt: number | undefined): CmcStatusV1 {
     const now = new Date(this.#o.clock.now()).toISOString();
     const old = new Map((Array.isArray(cmc.status?.conditions) ? cmc.status.conditions : []).map((c) => [c.type, c]));
     const cond = (type: string, status: Condition['status'], reason: string, message: string): Condition => {
@@ -237,15 +224,14 @@ export class Reconciler {
       const due = nextActionAt === undefined ? 'soon' : new Date(nextActionAt).toISOString();
       ready = mem.problem !== undefined
         ? cond('Ready', 'False', mem.problem.code, mem.problem.message)
-        : cond('Ready', 'True', 'Scheduled', `${verdict.cmc.spec.scalingMode} on deployment ${verdict.cmc.spec.deployment.name} every ${verdict.cmc.spec.timeout}, next at ${due}`);
+        : cond('Ready', 'True', 'Scheduled', `${verdict.mode} on deployment ${verdict.deploymentName} every ${verdict.timeout}, next at ${due}`);
     } else {
-      ready = cond('Ready', 'False', verdict.condition.reason, verdict.condition.message);
+      ready = cond('Ready', 'False', verdict.condition?.reason ?? verdict.reason, verdict.condition?.message ?? verdict.message);
     }
-    const paused = verdict.kind === 'idle' && verdict.paused === true
-      ? cond('Paused', 'True', 'Disabled', 'spec.enabled is false')
-      : cond('Paused', 'False', 'Enabled', verdict.kind === 'idle' && verdict.invalid === true ? 'spec is invalid' : 'spec.enabled is true');
-    const blocked = verdict.kind === 'idle' && verdict.blocked === true
-      ? cond('Blocked', 'True', verdict.condition.reason, verdict.condition.message)
+    const { facts } = verdict;
+    const paused = facts.paused ? cond('Paused', 'True', 'Disabled', 'spec.enabled is false') : cond('Paused', 'False', 'Enabled', 'spec.enabled is not false');
+    const blocked = facts.blocked !== null
+      ? cond('Blocked', 'True', facts.blocked.code, facts.blocked.message)
       : cond('Blocked', 'False', 'NamespaceEligible', 'the namespace allows chaos');
     const status: CmcStatusV1 = { observedGeneration: generation, conditions: [ready, paused, blocked] };
     if (mem.lastAction !== undefined) status.lastAction = mem.lastAction;
@@ -312,9 +298,9 @@ export class Reconciler {
     if (cmc === undefined || (cmc.metadata.uid !== undefined && cmc.metadata.uid !== entry.uid)) {
       return { kind: 'skip', reason: 'the CMC no longer exists', ...modeOnly };
     }
-    const verdict = this.#verdict(cmc);
-    if (verdict.kind === 'idle') return { kind: 'skip', reason: verdict.condition.message, ...modeOnly };
-    return { kind: 'act', cmc: verdict.cmc, spec: verdict.cmc.spec };
+    const verdict = this.#desired(cmc, undefined);
+    if (verdict.kind === 'cancel') return { kind: 'skip', reason: verdict.message, ...modeOnly };
+    return { kind: 'act', cmc, spec: cmc.spec };
   }
 
   /**
