@@ -1,0 +1,123 @@
+/**
+ * The CMC status (issue 4 point 8): conditions Ready / Paused / Blocked, observedGeneration,
+ * lastAction, nextActionAt. Pure; `statusEquals` lets the writer patch only on change.
+ *
+ * | condition | True when | reasons |
+ * |---|---|---|
+ * | Ready | an action is scheduled and the last action of the current mode did not skip or fail | True: Scheduled; False: InvalidSpec, Paused, NamespaceNotFound, NamespaceTerminating, OwnNamespace, NamespaceOptedOut, NamespaceNotOptedIn, Deleting, ActionSkipped, ActionFailed |
+ * | Paused | spec.enabled is false | True: Disabled; False: Enabled |
+ * | Blocked | the namespace is not a target (seed-spec 4.1, own namespace, terminating, missing) | True: the eligibility code; False: NamespaceEligible |
+ *
+ * `lastTransitionTime` changes only when a condition's status flips. Condition types written by
+ * others are kept untouched.
+ */
+import type { CmcStatusV1, Condition, LastAction } from '../../../api/v1.ts';
+import type { ActionOutcome } from '../ports.ts';
+import type { Desired } from './desired.ts';
+
+/** Condition types this module owns, in the order written. */
+export const OWN_CONDITION_TYPES: readonly string[] = Object.freeze(['Ready', 'Paused', 'Blocked']);
+
+/** Inputs of {@link nextStatus}. */
+export interface StatusInput {
+  desired: Desired;
+  /** metadata.generation of the CMC reconciled. */
+  generation: number | undefined;
+  /** Current time, ms epoch. */
+  now: number;
+  /** A new action outcome to record; otherwise the previous lastAction is kept. */
+  lastAction?: LastAction;
+}
+
+/** RFC 3339 (UTC, second precision, as Kubernetes writes metav1.Time). */
+export function rfc3339(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+interface ConditionCore {
+  type: string;
+  status: 'True' | 'False' | 'Unknown';
+  reason: string;
+  message: string;
+}
+
+function readyCore(desired: Desired, lastAction: LastAction | undefined): ConditionCore {
+  if (desired.kind === 'cancel') {
+    return desired.condition ?? { type: 'Ready', status: 'False', reason: 'Deleted', message: desired.message };
+  }
+  if (lastAction !== undefined && lastAction.mode === desired.mode && lastAction.result !== 'Succeeded') {
+    const reason = lastAction.result === 'Skipped' ? 'ActionSkipped' : 'ActionFailed';
+    return { type: 'Ready', status: 'False', reason, message: lastAction.message ?? `last ${lastAction.mode} action: ${lastAction.result}` };
+  }
+  return {
+    type: 'Ready',
+    status: 'True',
+    reason: 'Scheduled',
+    message: `${desired.mode} on deployment ${desired.deploymentName} every ${desired.timeout}`,
+  };
+}
+
+/**
+ * Computes the next status from the previous one and the reconcile/action outcome. Pure; the
+ * result is a fresh object (the previous status is not mutated).
+ */
+export function nextStatus(previous: CmcStatusV1 | undefined, input: StatusInput): CmcStatusV1 {
+  const { desired, generation, now } = input;
+  const lastAction = input.lastAction ?? previous?.lastAction;
+  const facts = desired.facts;
+  const cores: ConditionCore[] = [
+    readyCore(desired, lastAction),
+    facts.paused
+      ? { type: 'Paused', status: 'True', reason: 'Disabled', message: 'spec.enabled is false' }
+      : { type: 'Paused', status: 'False', reason: 'Enabled', message: 'spec.enabled is not false' },
+    facts.blocked !== null
+      ? { type: 'Blocked', status: 'True', reason: facts.blocked.code, message: facts.blocked.message }
+      : { type: 'Blocked', status: 'False', reason: 'NamespaceEligible', message: 'the namespace is a chaos target' },
+  ];
+  const prevConditions = Array.isArray(previous?.conditions) ? previous.conditions : [];
+  const nowText = rfc3339(now);
+  const conditions: Condition[] = cores.map((core) => {
+    const prev = prevConditions.find((c) => c.type === core.type);
+    const lastTransitionTime = prev !== undefined && prev.status === core.status && typeof prev.lastTransitionTime === 'string' ? prev.lastTransitionTime : nowText;
+    return { ...core, lastTransitionTime, ...(generation === undefined ? {} : { observedGeneration: generation }) };
+  });
+  for (const c of prevConditions) if (!OWN_CONDITION_TYPES.includes(c.type)) conditions.push(c);
+
+  const status: CmcStatusV1 = { conditions };
+  if (generation !== undefined) status.observedGeneration = generation;
+  if (lastAction !== undefined) status.lastAction = lastAction;
+  if (desired.kind === 'schedule') status.nextActionAt = rfc3339(desired.dueAt);
+  return status;
+}
+
+/**
+ * The {@link LastAction} recorded for an action outcome. Target: the pod name, or
+ * `deployment/<name>` for randomScale (api/v1.ts); result: Succeeded / Skipped / Failed.
+ * @param deploymentName the CMC's target, used when the outcome names no pod.
+ */
+export function lastActionOf(outcome: ActionOutcome, deploymentName: string, now: number): LastAction {
+  const result = outcome.result === 'succeeded' ? 'Succeeded' : outcome.result === 'skipped' ? 'Skipped' : 'Failed';
+  const target = outcome.mode === 'randomScale' ? `deployment/${deploymentName}` : (outcome.target ?? `deployment/${deploymentName}`);
+  return { time: rfc3339(now), mode: outcome.mode, target, result, message: outcome.reason };
+}
+
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (typeof value === 'object' && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort()) {
+      const v = (value as Record<string, unknown>)[key];
+      if (v !== undefined) out[key] = canonical(v);
+    }
+    return out;
+  }
+  return value;
+}
+
+/**
+ * Deep equality of two statuses as JSON (key order and undefined fields ignored; array order
+ * matters). `undefined` equals `{}` (no status written yet vs an empty one).
+ */
+export function statusEquals(a: CmcStatusV1 | undefined, b: CmcStatusV1 | undefined): boolean {
+  return JSON.stringify(canonical(a ?? {})) === JSON.stringify(canonical(b ?? {}));
+}
