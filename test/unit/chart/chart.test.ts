@@ -145,7 +145,7 @@ describe.each([
     expect(c.readinessProbe?.httpGet).toEqual({ path: '/readyz', port: 'metrics' });
     expect(podSpec(d).serviceAccountName).toBe(OPERATOR);
     expect(podSpec(d).automountServiceAccountToken).toBe(true);
-    expect(c.args).toEqual(['operator']);
+    expect(c.args).toEqual(['dist/operator/src/main.js']);
     const metrics = findOne(objects(), 'Service', `${OPERATOR}-metrics`);
     expect(field(metrics, 'spec.ports')).toEqual([{ name: 'metrics', port: 9000, targetPort: 'metrics', protocol: 'TCP' }]);
   });
@@ -159,7 +159,7 @@ describe.each([
     const c = container(d);
     expect(c.livenessProbe?.httpGet).toEqual({ path: '/healthz', port: 'https', scheme: 'HTTPS' });
     expect(c.readinessProbe?.httpGet).toEqual({ path: '/healthz', port: 'https', scheme: 'HTTPS' });
-    expect(c.args?.[0]).toBe('webhook');
+    expect(c.args?.[0]).toBe('dist/webhook/src/main.js');
   });
 
   test('service accounts never mount a token by default', () => {

@@ -1,0 +1,41 @@
+# syntax=docker/dockerfile:1
+# chaos-monkey image: one image, two programs.
+#   docker run IMAGE                                   -> the operator (dist/operator/src/main.js)
+#   docker run IMAGE dist/webhook/src/main.js --port 9443 --cert ... --key ...   -> the conversion webhook
+# Build: docker build -t chaos-monkey:dev .   (multi-arch: docker buildx build --platform linux/amd64,linux/arm64 .)
+# Base images are pinned by exact version (node 24.21.0 = the "node" devDependency of package.json).
+# Pin by digest too when you build: docker buildx imagetools inspect node:24.21.0-bookworm-slim
+# prints it; no digest is written here because none could be checked from this repository's machines.
+
+# ---- build: all dependencies, TypeScript -> JavaScript (tsc rewrites the .ts import extensions)
+FROM node:24.21.0-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY api ./api
+COPY operator/src ./operator/src
+COPY webhook/src ./webhook/src
+COPY sandbox ./sandbox
+RUN npx tsc -p tsconfig.build.json
+
+# ---- deps: production dependencies only, no install scripts
+FROM node:24.21.0-bookworm-slim AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+
+# ---- runtime: compiled code + production node_modules, non-root numeric user, read-only friendly
+FROM node:24.21.0-bookworm-slim AS runtime
+ENV NODE_ENV=production \
+    HOME=/tmp
+WORKDIR /app
+COPY --from=deps /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json ./
+COPY crds ./crds
+# 65532 = the chart's runAsUser; files stay root-owned and read-only for it.
+USER 65532:65532
+EXPOSE 9000 9443
+ENTRYPOINT ["node"]
+CMD ["dist/operator/src/main.js"]

@@ -1,0 +1,158 @@
+/**
+ * Invariants of the Dockerfile and .dockerignore (there is no Docker engine on our machines, so the
+ * image is checked by reading its recipe): multi-stage, pinned Node 24 bases, build with npm ci + tsc,
+ * production dependencies only in the runtime stage, non-root numeric user, the operator by default
+ * and the webhook by argument, and a build context that excludes what must not ship.
+ */
+import { describe, expect, test } from '@jest/globals';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { load } from 'js-yaml';
+
+const ROOT = join(import.meta.dirname, '..', '..', '..');
+const text = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+
+interface Instruction { op: string; args: string }
+interface Stage { from: string; name?: string; instructions: Instruction[] }
+
+/** Instructions with line continuations joined and comments dropped. */
+function instructions(source: string): Instruction[] {
+  const joined = source.replace(/\\\r?\n/g, ' ');
+  return joined.split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'))
+    .map((l) => {
+      const m = /^(\S+)\s*(.*)$/.exec(l) as RegExpExecArray;
+      return { op: (m[1] as string).toUpperCase(), args: (m[2] ?? '').trim() };
+    });
+}
+
+function stages(list: Instruction[]): Stage[] {
+  const out: Stage[] = [];
+  for (const ins of list) {
+    if (ins.op === 'FROM') {
+      const m = /^(?:--platform=\S+\s+)?(\S+)(?:\s+AS\s+(\S+))?$/i.exec(ins.args) as RegExpExecArray;
+      const stage: Stage = { from: m[1] as string, instructions: [] };
+      if (m[2] !== undefined) stage.name = m[2];
+      out.push(stage);
+    } else {
+      out.at(-1)?.instructions.push(ins);
+    }
+  }
+  return out;
+}
+
+const all = stages(instructions(text));
+const runtime = all.at(-1) as Stage;
+const runs = (s: Stage): string[] => s.instructions.filter((i) => i.op === 'RUN').map((i) => i.args);
+const copies = (s: Stage): string[] => s.instructions.filter((i) => i.op === 'COPY').map((i) => i.args);
+const stageNamed = (name: string): Stage => {
+  const s = all.find((x) => x.name === name);
+  if (s === undefined) throw new Error(`no stage ${name}`);
+  return s;
+};
+const execForm = (op: string): string[] => {
+  const ins = runtime.instructions.filter((i) => i.op === op);
+  expect(ins).toHaveLength(1);
+  return JSON.parse((ins[0] as Instruction).args) as string[];
+};
+
+describe('Dockerfile', () => {
+  test('is multi-stage and every base image is Node 24 pinned by exact version or digest', () => {
+    expect(all.length).toBeGreaterThanOrEqual(2);
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
+    for (const s of all.filter((x) => !all.some((y) => y.name === x.from))) {
+      expect(s.from).toMatch(/^node:24\.\d+\.\d+(-[a-z0-9-]+)?(@sha256:[a-f0-9]{64})?$|^node@sha256:[a-f0-9]{64}$/);
+      expect(s.from).not.toMatch(/latest/);
+      // The image runs the Node version the project pins for development and CI.
+      expect(s.from.startsWith(`node:${pkg.devDependencies.node}`)).toBe(true);
+    }
+    // A small runtime base: slim or distroless, never the full image.
+    expect(runtime.from).toMatch(/-slim|distroless/);
+  });
+
+  test('the build stage installs from the lock file and compiles with tsc -p tsconfig.build.json', () => {
+    const build = stageNamed('build');
+    expect(runs(build).some((r) => /^npm ci\b/.test(r))).toBe(true);
+    expect(runs(build).some((r) => /\btsc -p tsconfig\.build\.json\b/.test(r))).toBe(true);
+    expect(copies(build).some((c) => /package-lock\.json/.test(c))).toBe(true);
+  });
+
+  test('the runtime stage gets production dependencies only and no sources, tests or dev tools', () => {
+    const fromStages = copies(runtime).map((c) => /--from=(\S+)\s+(\S+)/.exec(c)).filter((m) => m !== null);
+    const modules = fromStages.filter((m) => (m[2] as string).endsWith('node_modules'));
+    expect(modules).toHaveLength(1);
+    const depsStage = stageNamed((modules[0] as RegExpExecArray)[1] as string);
+    expect(runs(depsStage).some((r) => /^npm ci\b.*--omit=dev/.test(r))).toBe(true);
+    expect(runs(depsStage).some((r) => /npm (ci|install)\b(?!.*--omit=dev)/.test(r))).toBe(false);
+    // From the build stage only the compiled output.
+    expect(fromStages.filter((m) => m[1] === 'build').map((m) => m[2])).toEqual(['/app/dist']);
+    for (const c of copies(runtime).filter((x) => !x.startsWith('--from='))) {
+      expect(c).not.toMatch(/^\.\s|node_modules|\btest\b|\bbench\b|tsconfig|operator|webhook|\bapi\b/);
+    }
+    expect(runs(runtime)).toEqual([]);
+  });
+
+  test('runs as a non-root numeric user', () => {
+    const users = runtime.instructions.filter((i) => i.op === 'USER').map((i) => i.args);
+    expect(users).toHaveLength(1);
+    expect(users[0]).toMatch(/^[1-9]\d*(:[1-9]\d*)?$/);
+  });
+
+  test('runs the operator by default and the webhook when its entry point is given as argument', () => {
+    const entry = execForm('ENTRYPOINT');
+    const cmd = execForm('CMD');
+    expect(entry).toEqual(['node']);
+    expect(cmd).toEqual(['dist/operator/src/main.js']);
+    // Both entry points are compiled from sources tsconfig.build.json includes.
+    const build = JSON.parse(readFileSync(join(ROOT, 'tsconfig.build.json'), 'utf8')) as { include: string[] };
+    expect(build.include).toEqual(expect.arrayContaining(['operator/src', 'webhook/src']));
+    // The chart starts each program through the same image with that argument.
+    const webhookTemplate = readFileSync(join(ROOT, 'charts', 'chaos-monkey', 'templates', 'webhook-deployment.yaml'), 'utf8');
+    expect(webhookTemplate).toMatch(/args:\s*\n\s*- dist\/webhook\/src\/main\.js/);
+  });
+
+  test('the compiled entry points map to existing sources', () => {
+    for (const main of ['operator/src/main.ts', 'webhook/src/main.ts']) {
+      expect(existsSync(join(ROOT, main))).toBe(true);
+    }
+  });
+
+  test('exposes the metrics and webhook ports', () => {
+    const exposed = runtime.instructions.filter((i) => i.op === 'EXPOSE').flatMap((i) => i.args.split(/\s+/));
+    expect(exposed.sort()).toEqual(['9000', '9443']);
+  });
+
+  test('every COPY from the build context names a path that exists and that .dockerignore lets through', () => {
+    const ignore = readFileSync(join(ROOT, '.dockerignore'), 'utf8').split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+    expect(ignore[0]).toBe('*');
+    const allowed = ignore.filter((l) => l.startsWith('!')).map((l) => l.slice(1).replace(/\/$/, ''));
+    const sources = all.flatMap((s) => copies(s)).filter((c) => !c.startsWith('--from=')).flatMap((c) => c.split(/\s+/).slice(0, -1));
+    expect(sources.length).toBeGreaterThan(3);
+    for (const src of sources) {
+      expect(existsSync(join(ROOT, src))).toBe(true);
+      expect(allowed).toContain(src.replace(/\/$/, ''));
+    }
+  });
+});
+
+describe('.dockerignore', () => {
+  test('keeps dependencies, build output, VCS data, tests and docs out of the context', () => {
+    const ignore = readFileSync(join(ROOT, '.dockerignore'), 'utf8');
+    for (const pattern of ['**/node_modules', '**/dist']) expect(ignore).toContain(pattern);
+    const allowed = ignore.split(/\r?\n/).filter((l) => l.startsWith('!'));
+    for (const never of ['.git', 'test', 'bench', 'docs', 'charts', 'node_modules', '.github']) {
+      expect(allowed.some((l) => l.slice(1).replace(/\/$/, '') === never)).toBe(false);
+    }
+  });
+});
+
+describe('the chart and the image agree', () => {
+  test('the chart runs the image as the Dockerfile USER', () => {
+    const helpers = readFileSync(join(ROOT, 'charts', 'chaos-monkey', 'templates', '_helpers.tpl'), 'utf8');
+    const user = (runtime.instructions.find((i) => i.op === 'USER') as Instruction).args.split(':')[0];
+    expect(helpers).toContain(`runAsUser: ${user}`);
+    const values = load(readFileSync(join(ROOT, 'charts', 'chaos-monkey', 'values.yaml'), 'utf8')) as { image: { repository: string } };
+    expect(values.image.repository).toMatch(/^[a-z0-9.-]+\/[a-z0-9._/-]+$/);
+  });
+});
