@@ -27,7 +27,10 @@ describe('handlers', () => {
     expect(namespaceNameOf({ metadata: {} })).toBeUndefined();
   });
 
-  const ns = (label?: string, extra: Record<string, unknown> = {}) => ({ metadata: { labels: label === undefined ? {} : { [NAMESPACE_LABEL]: label }, ...extra } });
+  const ns = (label?: string, extra: Record<string, unknown> = {}) => {
+    const labels: Record<string, string> = label === undefined ? {} : { [NAMESPACE_LABEL]: label };
+    return { metadata: { labels, ...extra } };
+  };
   test.each([
     [ns(), ns(), false],
     [ns('true'), ns('true'), false],
