@@ -104,7 +104,7 @@ export function convertObject(obj: unknown, desired: CmcVersion, index = 0): Con
 function v1alpha1ToV1(obj: JsonObject, spec: JsonObject, index: number): ConversionResult {
   const errors = checkSpecShapeV1Alpha1(spec);
   if (errors.length > 0) return failFields(obj, index, 'v1alpha1->v1', API_VERSION_V1ALPHA1, errors);
-  const { deploymentName, podMode, ...rest } = spec;
+  const { enabled, minReplicas, maxReplicas, deploymentName, podMode, timeout, ...rest } = spec;
   const metadata = obj.metadata as JsonObject;
   const annotations = metadata.annotations as Record<string, string> | undefined;
   const saved = isJsonObject(annotations) ? annotations[V1_SCALING_MODE_ANNOTATION] : undefined;
@@ -112,7 +112,7 @@ function v1alpha1ToV1(obj: JsonObject, spec: JsonObject, index: number): Convers
   if (podMode === true) scalingMode = POD_MODE_TRUE;
   // podMode false: restore the v1 mode kept by v1ToV1alpha1, unless it contradicts podMode.
   else scalingMode = typeof saved === 'string' && saved !== POD_MODE_TRUE ? saved : POD_MODE_FALSE;
-  const v1Spec: JsonObject = { ...rest, scalingMode, deployment: { name: deploymentName } };
+  const v1Spec: JsonObject = { enabled, minReplicas, maxReplicas, scalingMode, deployment: { name: deploymentName }, timeout, ...rest };
   return {
     ok: true,
     direction: 'v1alpha1->v1',
@@ -124,12 +124,12 @@ function v1alpha1ToV1(obj: JsonObject, spec: JsonObject, index: number): Convers
 function v1ToV1alpha1(obj: JsonObject, spec: JsonObject, index: number): ConversionResult {
   const errors = checkSpecShapeV1(spec);
   if (errors.length > 0) return failFields(obj, index, 'v1->v1alpha1', API_VERSION_V1, errors);
-  const { deployment, scalingMode, ...rest } = spec;
+  const { enabled, minReplicas, maxReplicas, scalingMode, deployment, timeout, ...rest } = spec;
   const podMode = scalingMode === POD_MODE_TRUE;
   const keep = scalingMode === POD_MODE_TRUE || scalingMode === POD_MODE_FALSE ? undefined : (scalingMode as string);
   const metadata = obj.metadata as JsonObject;
   const annotations = withAnnotation(metadata.annotations as Record<string, string> | undefined, V1_SCALING_MODE_ANNOTATION, keep);
-  const alphaSpec: JsonObject = { ...rest, deploymentName: (deployment as JsonObject).name, podMode };
+  const alphaSpec: JsonObject = { enabled, minReplicas, maxReplicas, deploymentName: (deployment as JsonObject).name, podMode, timeout, ...rest };
   return {
     ok: true,
     direction: 'v1->v1alpha1',
