@@ -132,6 +132,12 @@ export interface ActionOutcome {
   cpuCores?: number;
   /** How late the action fired relative to its due time, ms. */
   latenessMs: number;
+  /** Target Deployment name (seed metric label `deployment`). Optional, added for metrics. */
+  deployment?: string;
+  /** Target selector as a label-selector string, e.g. "app=web" (seed metric labels `label_selector`/`selector`). Optional. */
+  selector?: string;
+  /** killPod/antiPressure: number of candidate pods the victim was drawn from (seed `pods_active`). Optional. */
+  candidates?: number;
 }
 
 /** What the operator reports to metrics. Implemented in metrics/. */
