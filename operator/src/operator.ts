@@ -22,6 +22,7 @@ import type { StoreEvent } from './kube/informers.ts';
 import { LeaderElector } from './kube/leader.ts';
 import { KubeStatusWriter } from './kube/status-writer.ts';
 import type { ChaosMetrics, Clock, Logger, Random } from './ports.ts';
+import { keyForCmc, keysForNamespace } from './reconcile/handlers.ts';
 import { keyOf, WorkQueue } from './reconcile/queue.ts';
 import { Reconciler } from './reconcile/reconciler.ts';
 import { systemClock } from './scheduler/clock.ts';
@@ -166,19 +167,23 @@ export function createOperator(options: OperatorOptions): Operator {
   const running = new Set<Promise<void>>();
 
   const enqueueAll = (): void => {
-    for (const cmc of store.listCmcs()) queue.add(keyOf(cmc.metadata.namespace ?? '', cmc.metadata.name ?? ''));
+    for (const cmc of store.listCmcs()) {
+      const key = keyForCmc(cmc);
+      if (key !== undefined) queue.add(key);
+    }
   };
 
   const onStoreEvent = (event: StoreEvent): void => {
     const started = process.hrtime.bigint();
     let namespace: string;
     if (event.kind === 'cmc') {
-      namespace = event.cmc.metadata.namespace ?? '';
-      queue.add(keyOf(namespace, event.cmc.metadata.name ?? ''));
+      namespace = event.cmc.metadata?.namespace ?? '';
+      const key = keyForCmc(event.cmc);
+      if (key !== undefined) queue.add(key);
     } else {
       namespace = event.namespace.name;
       // A namespace change (label flip, deletion) re-evaluates every CMC in it.
-      for (const cmc of store.listCmcs(namespace)) queue.add(keyOf(namespace, cmc.metadata.name ?? ''));
+      for (const key of keysForNamespace(store, namespace)) queue.add(key);
     }
     metrics.watchEvent(event.kind, event.type, namespace, Number(process.hrtime.bigint() - started) / 1000);
   };

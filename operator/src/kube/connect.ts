@@ -87,3 +87,16 @@ export function connectTo(source: Exclude<ClusterSource, { kind: 'none' }>): Kub
 export function detectFromProcess(): ClusterSource {
   return detectClusterSource({ env: process.env, fileExists: existsSync, homeDir: homedir() });
 }
+
+/** Server URL, CA PEM and bearer token of a connection (for clients that do not use client-node). */
+export function credentialsOf(connection: KubeConnection): { server: string; caPem?: string; token?: string } {
+  const kc = connection.kubeConfig;
+  const cluster = kc.getCurrentCluster();
+  const user = kc.getCurrentUser();
+  const caPem = cluster?.caData !== undefined ? Buffer.from(cluster.caData, 'base64').toString('utf8') : undefined;
+  return {
+    server: connection.server,
+    ...(caPem !== undefined ? { caPem } : {}),
+    ...(user?.token !== undefined ? { token: user.token } : {}),
+  };
+}

@@ -10,16 +10,17 @@
  * slot is `dueAt + timeout`, never postponed by cluster activity), and
  * {@link Reconciler.recheck} re-validates a CMC at action time.
  *
- * Conditions: `Ready` (True = scheduled; False with the reason otherwise: InvalidSpec, Disabled,
- * a namespace reason, TargetMissing, NoMetrics, ActionFailed), `Paused` (True when
- * `spec.enabled` is false), `Blocked` (True when the namespace is not eligible).
+ * The schedule decision is desired.ts, the status conditions.ts (Ready / Paused / Blocked; a
+ * skipped or failed last action, e.g. a missing target Deployment, makes Ready False with its
+ * message until an action of the current mode succeeds).
  */
 import { API_VERSION_V1, KIND } from '../../../api/names.ts';
-import type { ChaosMonkeyConfigurationV1, CmcStatusV1, Condition, LastAction, ScalingMode } from '../../../api/v1.ts';
+import type { ChaosMonkeyConfigurationV1, CmcStatusV1, LastAction, ScalingMode } from '../../../api/v1.ts';
 import type { NamespaceBehavior } from '../chaos/eligibility.ts';
-import type { ActionProblem, DueEntry, Recheck, RunResult } from '../chaos/runner.ts';
+import type { DueEntry, Recheck, RunResult } from '../chaos/runner.ts';
 import type { ChaosMetrics, Clock, EventSink, Logger, ObjectRef, StatusWriter, Store } from '../ports.ts';
 import type { TimerWheel } from '../scheduler/timer-wheel.ts';
+import { lastActionOf, nextStatus, statusEquals } from './conditions.ts';
 import { desiredSchedule } from './desired.ts';
 import type { Desired } from './desired.ts';
 
@@ -69,9 +70,8 @@ interface KeyMemory {
   deployment: string;
   generation: number | undefined;
   lastAction?: LastAction;
-  problem?: { code: ActionProblem; message: string };
-  /** Canonical text of the last status we patched, to skip a repeat while the cache catches up. */
-  lastSent?: string;
+  /** The last status we patched, to skip a repeat while the cache catches up. */
+  lastSent?: CmcStatusV1;
   /** Generation whose invalid spec was already reported (log + Event once per generation). */
   reportedInvalid?: number;
 }
@@ -83,18 +83,6 @@ function keyOf(namespace: string, name: string): string {
 function splitKey(key: string): { namespace: string; name: string } {
   const i = key.indexOf('/');
   return { namespace: key.slice(0, i), name: key.slice(i + 1) };
-}
-
-function stable(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stable).join(',')}]`;
-  if (typeof value === 'object' && value !== null) {
-    return `{${Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([k, v]) => `${JSON.stringify(k)}:${stable(v)}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
 }
 
 /**
@@ -173,7 +161,6 @@ export class Reconciler {
         Object.assign(existing, { mode: verdict.mode, deployment: verdict.deploymentName, timeoutMs: verdict.intervalMs, generation });
         if (verdict.change === 'rescheduled') this.#o.wheel.upsert(uid, verdict.dueAt); // the new period applies at once
         if (modified) {
-          mem.problem = undefined; // a new spec gets a fresh verdict at its next action
           await this.#o.events.emit(ref, 'Normal', LIFECYCLE_EVENTS.modified.reason, LIFECYCLE_EVENTS.modified.message(verdict.deploymentName));
         }
       }
@@ -192,11 +179,11 @@ export class Reconciler {
     mem.generation = generation;
     mem.deployment = dep;
 
-    const next = this.#nextStatus(cmc, mem, verdict, generation, nextActionAt);
-    const text = stable(next);
-    if (text === stable(cmc.status ?? {}) || text === mem.lastSent) return {};
+    const effective: Desired = verdict.kind === 'schedule' && nextActionAt !== undefined ? { ...verdict, dueAt: nextActionAt } : verdict;
+    const next = nextStatus(cmc.status, { desired: effective, generation, now: this.#o.clock.now(), ...(mem.lastAction !== undefined ? { lastAction: mem.lastAction } : {}) });
+    if (statusEquals(cmc.status, next) || statusEquals(mem.lastSent, next)) return {};
     const sent = await this.#o.status.patchStatus(cmc, cmc.status, next);
-    if (sent) mem.lastSent = text;
+    if (sent) mem.lastSent = next;
     return {};
   }
 
@@ -209,34 +196,6 @@ export class Reconciler {
       now: this.#o.clock.now(),
       existing,
     });
-  }
-
-  #nextStatus(cmc: ChaosMonkeyConfigurationV1, mem: KeyMemory, verdict: Desired, generation: number, nextActionAt: number | undefined): CmcStatusV1 {
-    const now = new Date(this.#o.clock.now()).toISOString();
-    const old = new Map((Array.isArray(cmc.status?.conditions) ? cmc.status.conditions : []).map((c) => [c.type, c]));
-    const cond = (type: string, status: Condition['status'], reason: string, message: string): Condition => {
-      const prev = old.get(type);
-      const lastTransitionTime = prev !== undefined && prev.status === status && typeof prev.lastTransitionTime === 'string' ? prev.lastTransitionTime : now;
-      return { type, status, reason, message, lastTransitionTime, observedGeneration: generation };
-    };
-    let ready: Condition;
-    if (verdict.kind === 'schedule') {
-      const due = nextActionAt === undefined ? 'soon' : new Date(nextActionAt).toISOString();
-      ready = mem.problem !== undefined
-        ? cond('Ready', 'False', mem.problem.code, mem.problem.message)
-        : cond('Ready', 'True', 'Scheduled', `${verdict.mode} on deployment ${verdict.deploymentName} every ${verdict.timeout}, next at ${due}`);
-    } else {
-      ready = cond('Ready', 'False', verdict.condition?.reason ?? verdict.reason, verdict.condition?.message ?? verdict.message);
-    }
-    const { facts } = verdict;
-    const paused = facts.paused ? cond('Paused', 'True', 'Disabled', 'spec.enabled is false') : cond('Paused', 'False', 'Enabled', 'spec.enabled is not false');
-    const blocked = facts.blocked !== null
-      ? cond('Blocked', 'True', facts.blocked.code, facts.blocked.message)
-      : cond('Blocked', 'False', 'NamespaceEligible', 'the namespace allows chaos');
-    const status: CmcStatusV1 = { observedGeneration: generation, conditions: [ready, paused, blocked] };
-    if (mem.lastAction !== undefined) status.lastAction = mem.lastAction;
-    if (nextActionAt !== undefined) status.nextActionAt = new Date(nextActionAt).toISOString();
-    return status;
   }
 
   #schedule(entry: BookEntry, dueAt: number): void {
@@ -310,17 +269,7 @@ export class Reconciler {
   recordOutcome(entry: DueEntry, result: RunResult): void {
     const mem = this.#memory.get(keyOf(entry.namespace, entry.name));
     if (mem === undefined || mem.uid !== entry.uid) return;
-    const { outcome } = result;
-    const label = outcome.result === 'succeeded' ? 'Succeeded' : outcome.result === 'skipped' ? 'Skipped' : 'Failed';
-    mem.lastAction = {
-      time: new Date(this.#o.clock.now()).toISOString(),
-      mode: outcome.mode,
-      target: outcome.mode === 'randomScale' && outcome.target !== undefined ? `deployment/${outcome.target}` : (outcome.target ?? ''),
-      result: label,
-      message: outcome.reason,
-    };
-    if (result.problem !== undefined) mem.problem = { code: result.problem, message: outcome.reason };
-    else if (outcome.result === 'succeeded') mem.problem = undefined;
+    mem.lastAction = lastActionOf(result.outcome, mem.deployment, this.#o.clock.now());
   }
 
   /** Keys of every CMC the reconciler currently knows (for resync after leadership changes). */
