@@ -1,0 +1,315 @@
+/**
+ * The sandbox's API request handling: routes a parsed request to discovery, the object service, watch,
+ * scale, metrics or table output, and writes the response. HTTP plumbing lives in http.ts.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { load } from 'js-yaml';
+import { Store, ContinueExpiredError, ContinueTokenError } from '../store/store.ts';
+import type { KObject } from '../store/types.ts';
+import type { WatchHub } from '../store/watch-hub.ts';
+import { ApiError, badRequest, methodNotAllowed, notFound, conflict } from './status.ts';
+import { ObjectService, applyPatch, parsePatchBody, kubeTime } from './objects.ts';
+import { parseListQuery, entryFilter } from './query.ts';
+import { route } from './route.ts';
+import type { ResourceRequest } from './route.ts';
+import type { Registry, ResourceType } from './types.ts';
+import { apiVersionOf } from './types.ts';
+import { VERSION_INFO, apiGroup, apiGroupList, apiResourceList, apiVersions } from './discovery.ts';
+import { WatchStream } from './watch.ts';
+import { toTable, wantsTable } from './table.ts';
+import { parseLabelSelector, matchesLabels } from '../lib/label-selector.ts';
+import { SelectorError } from '../lib/selector-error.ts';
+
+/** Per-container usage set by setPodMetrics. */
+export interface ContainerMetrics {
+  name: string;
+  cpu: string;
+  memory?: string;
+}
+
+/** State the handler reads. */
+export interface CoreDeps {
+  store: Store;
+  hub: WatchHub;
+  registry: Registry;
+  objects: ObjectService;
+  openWatches: Set<WatchStream>;
+  podMetrics: Map<string, ContainerMetrics[]>;
+  now: () => Date;
+  serverAddress: () => string;
+  bookmarkIntervalMs: number;
+}
+
+/** A response to write (non-watch). */
+interface Reply {
+  status: number;
+  body: string;
+  headers?: Record<string, string>;
+}
+
+function json(status: number, body: unknown, headers?: Record<string, string>): Reply {
+  const r: Reply = { status, body: typeof body === 'string' ? body : JSON.stringify(body) };
+  if (headers) r.headers = headers;
+  return r;
+}
+
+/** Parses a request body as JSON or YAML (per content-type); 400 with kube's message when malformed. */
+export function parseBody(raw: string, contentType: string | undefined, kind: string): unknown {
+  const ct = (contentType ?? 'application/json').split(';')[0]?.trim().toLowerCase();
+  if (raw.trim() === '') throw badRequest(`the object provided is unrecognized (must be of type ${kind}): couldn't get version/kind; json parse error: unexpected end of JSON input`);
+  if (ct === 'application/yaml' || ct === 'application/x-yaml' || ct === 'text/yaml') {
+    try {
+      return load(raw);
+    } catch (err) {
+      throw badRequest(`the object provided is unrecognized (must be of type ${kind}): couldn't get version/kind; yaml parse error: ${(err as Error).message.split('\n')[0]}`);
+    }
+  }
+  try {
+    return JSON.parse(raw);
+  } catch (err) {
+    const msg = (err as Error).message;
+    const text = /end of JSON input/i.test(msg) ? 'unexpected end of JSON input' : msg.charAt(0).toLowerCase() + msg.slice(1);
+    const snippet = raw.length > 30 ? `${raw.slice(0, 30)} ...` : raw;
+    throw badRequest(`the object provided is unrecognized (must be of type ${kind}): couldn't get version/kind; json parse error: ${text} (${snippet})`);
+  }
+}
+
+/** See module doc. */
+export class ApiHandler {
+  private readonly d: CoreDeps;
+  constructor(deps: CoreDeps) {
+    this.d = deps;
+  }
+
+  /**
+   * Handles a Kubernetes API request whose body was read. Returns true when the response was written
+   * (watches write their own). Throws ApiError/PlainNotFound for the caller to answer.
+   */
+  async handle(req: IncomingMessage, res: ServerResponse, url: URL, raw: string): Promise<void> {
+    const method = req.method ?? 'GET';
+    const r = route(method, url.pathname, url.searchParams, this.d.registry);
+    let reply: Reply;
+    if (r.kind === 'discovery') {
+      const reg = this.d.registry;
+      const doc = r.doc === 'version' ? VERSION_INFO : r.doc === 'api' ? apiVersions(this.d.serverAddress()) : r.doc === 'apiv1' ? apiResourceList(reg, '', 'v1') : r.doc === 'apis' ? apiGroupList(reg) : r.doc === 'group' ? apiGroup(reg, r.group) : apiResourceList(reg, r.group, r.version);
+      if (method !== 'GET' && method !== 'HEAD') throw methodNotAllowed();
+      reply = json(200, doc);
+    } else {
+      if (r.verb === 'watch') {
+        this.watch(r, url, res);
+        return;
+      }
+      reply = await this.resource(r, req, url, raw);
+      if (r.type.deprecationWarning) reply.headers = { ...(reply.headers ?? {}), Warning: `299 - ${JSON.stringify(r.type.deprecationWarning)}` };
+    }
+    res.writeHead(reply.status, { 'Content-Type': 'application/json', ...(reply.headers ?? {}) });
+    res.end(reply.body);
+  }
+
+  private watch(r: ResourceRequest, url: URL, res: ServerResponse): void {
+    const q = parseListQuery(r.type, url.searchParams, r.name);
+    if (r.type.readOnly) throw methodNotAllowed();
+    const headers: Record<string, string> = {};
+    if (r.type.deprecationWarning) headers.Warning = `299 - ${JSON.stringify(r.type.deprecationWarning)}`;
+    for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+    const w = new WatchStream(r.type, r.namespace, q, res, { store: this.d.store, hub: this.d.hub, objects: this.d.objects, bookmarkIntervalMs: this.d.bookmarkIntervalMs, open: this.d.openWatches });
+    w.start();
+  }
+
+  private async resource(r: ResourceRequest, req: IncomingMessage, url: URL, raw: string): Promise<Reply> {
+    const t = r.type;
+    const ns = r.namespace ?? '';
+    const obj = this.d.objects;
+    if (t.readOnly) return this.metrics(r, url, req);
+    if (r.subresource === 'scale') return this.scale(r, req, raw);
+    const table = wantsTable(req.headers.accept);
+    switch (r.verb) {
+      case 'get': {
+        const o = await obj.read(t, ns, r.name as string);
+        if (table) return json(200, toTable(t, [o], o.metadata.resourceVersion ?? '', this.d.now()));
+        return json(200, o);
+      }
+      case 'list':
+        return this.list(r, url, table);
+      case 'create': {
+        const body = parseBody(raw, req.headers['content-type'], t.kind);
+        const created = await obj.create(t, ns, body);
+        return json(201, created);
+      }
+      case 'update': {
+        const body = parseBody(raw, req.headers['content-type'], t.kind);
+        const updated = await obj.update(t, ns, r.name as string, body, r.subresource === 'status' ? 'status' : undefined);
+        return json(200, updated);
+      }
+      case 'patch': {
+        const patched = await obj.patch(t, ns, r.name as string, req.headers['content-type'] ?? '', raw, r.subresource === 'status' ? 'status' : undefined);
+        return json(200, patched);
+      }
+      case 'delete': {
+        const opts = deleteOptions(url.searchParams, raw);
+        const result = await obj.remove(t, ns, r.name as string, opts);
+        return json(200, result.body);
+      }
+      case 'deletecollection': {
+        const q = parseListQuery(t, url.searchParams);
+        const page = this.d.store.listPage(t.storeKey, t.namespaced ? r.namespace : undefined, entryFilter(q), 0, undefined, false);
+        const opts = deleteOptions(url.searchParams, raw);
+        const deleted: string[] = [];
+        for (const e of page.items) {
+          try {
+            const res = await obj.remove(t, e.namespace, e.name, opts);
+            if ((res.body as KObject).metadata?.name) deleted.push(JSON.stringify(res.body));
+          } catch (err) {
+            if (!(err instanceof ApiError && err.code === 404)) throw err;
+          }
+        }
+        return json(200, `{"kind":${JSON.stringify(t.listKind)},"apiVersion":${JSON.stringify(apiVersionOf(t))},"metadata":{"resourceVersion":"${this.d.store.currentRv()}"},"items":[${deleted.join(',')}]}`);
+      }
+      default:
+        throw methodNotAllowed();
+    }
+  }
+
+  private async list(r: ResourceRequest, url: URL, table: boolean): Promise<Reply> {
+    const t = r.type;
+    const q = parseListQuery(t, url.searchParams);
+    const filter = entryFilter(q);
+    let page;
+    try {
+      page = this.d.store.listPage(t.storeKey, t.namespaced ? r.namespace : undefined, filter, q.limit, q.continueToken, !filter);
+    } catch (err) {
+      if (err instanceof ContinueTokenError) throw badRequest(`invalid continue token: ${err.message}`);
+      if (err instanceof ContinueExpiredError) throw new ApiError(410, 'Expired', err.message, {});
+      throw err;
+    }
+    const rv = String(this.d.store.currentRv());
+    if (table) {
+      const texts = await this.d.objects.encode(t, page.items);
+      return json(200, toTable(t, texts.map((x) => JSON.parse(x) as KObject), rv, this.d.now(), page.continueToken));
+    }
+    const items = await this.d.objects.encode(t, page.items, !t.builtin);
+    let meta: string;
+    if (t.builtin) {
+      meta = `{"resourceVersion":"${rv}"`;
+      if (page.continueToken) meta += `,"continue":${JSON.stringify(page.continueToken)}`;
+      if (page.continueToken && page.remaining !== undefined) meta += `,"remainingItemCount":${page.remaining}`;
+      meta += '}';
+    } else {
+      meta = `{"continue":${JSON.stringify(page.continueToken ?? '')}`;
+      if (page.continueToken && page.remaining !== undefined) meta += `,"remainingItemCount":${page.remaining}`;
+      meta += `,"resourceVersion":"${rv}"}`;
+    }
+    const head = `{"kind":${JSON.stringify(t.listKind)},"apiVersion":${JSON.stringify(apiVersionOf(t))},"metadata":${meta},"items":[`;
+    return { status: 200, body: head + items.join(',') + ']}' };
+  }
+
+  private async scale(r: ResourceRequest, req: IncomingMessage, raw: string): Promise<Reply> {
+    const t = r.type;
+    const ns = r.namespace ?? '';
+    const name = r.name as string;
+    const dep = await this.d.objects.read(t, ns, name);
+    const current = scaleOf(dep);
+    if (r.verb === 'get') return json(200, current);
+    let desired: KObject;
+    if (r.verb === 'update') {
+      const body = parseBody(raw, req.headers['content-type'], 'Scale');
+      if (typeof body !== 'object' || body === null || (body as KObject).kind !== 'Scale') throw badRequest(`the object provided is unrecognized (must be of type Scale)`);
+      desired = body as KObject;
+    } else {
+      const patch = parsePatchBody(req.headers['content-type'] ?? '', raw);
+      desired = applyPatch(req.headers['content-type'] ?? '', current, patch) as KObject;
+    }
+    const rv = desired.metadata?.resourceVersion;
+    if (rv && rv !== dep.metadata.resourceVersion) throw conflict({ group: t.group, resource: t.resource }, name);
+    const replicas = (desired.spec as { replicas?: unknown } | undefined)?.replicas ?? 0;
+    if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) {
+      throw new ApiError(422, 'Invalid', `Scale.autoscaling "${name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`, { name, group: 'autoscaling', kind: 'Scale', causes: [{ reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`, field: 'spec.replicas' }] });
+    }
+    const next = structuredClone(dep);
+    (next.spec as Record<string, unknown>).replicas = replicas;
+    const updated = await this.d.objects.update(t, ns, name, next);
+    return json(200, scaleOf(updated));
+  }
+
+  private metrics(r: ResourceRequest, url: URL, req: IncomingMessage): Reply {
+    const now = kubeTime(this.d.now());
+    const build = (podText: string): KObject | undefined => {
+      const pod = JSON.parse(podText) as KObject;
+      const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
+      const m = this.d.podMetrics.get(key);
+      if (!m) return undefined;
+      const metadata: Record<string, unknown> = { name: pod.metadata.name, namespace: pod.metadata.namespace, creationTimestamp: now };
+      if (pod.metadata.labels) metadata.labels = pod.metadata.labels;
+      return { kind: 'PodMetrics', apiVersion: 'metrics.k8s.io/v1beta1', metadata, timestamp: now, window: '10.000s', containers: m.map((c) => ({ name: c.name, usage: { cpu: c.cpu, memory: c.memory ?? '0' } })) } as KObject;
+    };
+    if (r.verb === 'get') {
+      const e = this.d.store.get('/pods', r.namespace ?? '', r.name as string);
+      const o = e ? build(e.body) : undefined;
+      if (!o) throw notFound({ group: 'metrics.k8s.io', resource: 'pods' }, r.name as string);
+      return json(200, o);
+    }
+    if (r.verb !== 'list') throw methodNotAllowed();
+    let reqs;
+    try {
+      reqs = parseLabelSelector(url.searchParams.get('labelSelector') ?? '');
+    } catch (err) {
+      if (err instanceof SelectorError) throw badRequest(err.message);
+      throw err;
+    }
+    const items: KObject[] = [];
+    for (const e of this.d.store.iterate('/pods', r.namespace)) {
+      if (reqs.length > 0 && !matchesLabels(reqs, e.labels)) continue;
+      const o = build(e.body);
+      if (o) items.push(o);
+    }
+    void req;
+    return json(200, { kind: 'PodMetricsList', apiVersion: 'metrics.k8s.io/v1beta1', metadata: {}, items });
+  }
+}
+
+/** The autoscaling/v1 Scale view of a Deployment. */
+export function scaleOf(dep: KObject): KObject {
+  const spec = (dep.spec ?? {}) as { replicas?: number; selector?: { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values?: string[] }[] } };
+  const status = (dep.status ?? {}) as { replicas?: number };
+  const sel = Object.entries(spec.selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
+  for (const e of spec.selector?.matchExpressions ?? []) {
+    if (e.operator === 'In') sel.push(`${e.key} in (${(e.values ?? []).join(',')})`);
+    else if (e.operator === 'NotIn') sel.push(`${e.key} notin (${(e.values ?? []).join(',')})`);
+    else if (e.operator === 'Exists') sel.push(e.key);
+    else if (e.operator === 'DoesNotExist') sel.push(`!${e.key}`);
+  }
+  const m = dep.metadata;
+  return {
+    kind: 'Scale',
+    apiVersion: 'autoscaling/v1',
+    metadata: { name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion, creationTimestamp: m.creationTimestamp },
+    spec: spec.replicas ? { replicas: spec.replicas } : {},
+    status: { replicas: status.replicas ?? 0, selector: sel.sort().join(',') },
+  };
+}
+
+function deleteOptions(q: URLSearchParams, raw: string): { gracePeriodSeconds?: number; preconditionRv?: string; preconditionUid?: string } {
+  const out: { gracePeriodSeconds?: number; preconditionRv?: string; preconditionUid?: string } = {};
+  const g = q.get('gracePeriodSeconds');
+  if (g !== null && g !== '') {
+    const n = Number(g);
+    if (!Number.isInteger(n)) throw badRequest(`invalid gracePeriodSeconds: ${g}`);
+    out.gracePeriodSeconds = n;
+  }
+  if (raw.trim() !== '') {
+    let body: unknown;
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      throw badRequest('the body of the request was in an unknown format - accepted media types include: application/json, application/yaml');
+    }
+    const b = body as { gracePeriodSeconds?: unknown; preconditions?: { resourceVersion?: unknown; uid?: unknown } } | null;
+    if (b && typeof b.gracePeriodSeconds === 'number' && out.gracePeriodSeconds === undefined) out.gracePeriodSeconds = b.gracePeriodSeconds;
+    if (b && typeof b.preconditions?.resourceVersion === 'string') out.preconditionRv = b.preconditions.resourceVersion;
+    if (b && typeof b.preconditions?.uid === 'string') out.preconditionUid = b.preconditions.uid;
+  }
+  return out;
+}
+
+/** Re-exported for the sandbox: types are looked up by the registry. */
+export type { ResourceType };

@@ -1,0 +1,68 @@
+/**
+ * Public types of the sandbox (see sandbox-contract.md); re-exported by sandbox/index.ts.
+ */
+
+/** Options of startSandbox(). */
+export interface SandboxOptions {
+  /** Port on 127.0.0.1; default 0 = a random free port. */
+  port?: number;
+  /** HTTPS with a generated CA (default true); false = plain HTTP (kubeconfig sets insecure-skip-tls-verify). */
+  tls?: boolean;
+  /** CRD YAML files applied at start. */
+  crdFiles?: string[];
+  /** CRD webhook service refs: `<name>.<namespace>.svc:<port>` -> base URL `https://127.0.0.1:9443`. */
+  serviceMap?: Record<string, string>;
+  /** Default true; false skips CRD schema/CEL validation. */
+  validation?: boolean;
+  /** Default true. */
+  deploymentController?: boolean;
+}
+
+/** One served request, as recorded. */
+export interface RecordedRequest {
+  verb: string;
+  group: string;
+  version: string;
+  resource: string;
+  subresource?: string;
+  namespace?: string;
+  name?: string;
+  userAgent: string;
+  status: number;
+}
+
+/** A rule for failRequests(). */
+export interface FailRule {
+  verb?: string;
+  resource?: string;
+  status: 429 | 500 | 503;
+  count: number;
+  retryAfterSeconds?: number;
+}
+
+/** A running sandbox. */
+export interface Sandbox {
+  /** e.g. https://127.0.0.1:38123 */
+  url: string;
+  /** kubeconfig YAML (cluster "sandbox", user with a token). */
+  kubeconfig: string;
+  /** CA certificate PEM of the serving cert ('' without TLS). */
+  caPem: string;
+  writeKubeconfig(path: string): Promise<void>;
+  /** Closes all connections (watches included). */
+  stop(): Promise<void>;
+  /** Stops and starts again on the SAME port with the SAME state. */
+  restart(): Promise<void>;
+  /** Closes every open watch stream (clients see the stream end). */
+  dropWatches(): void;
+  /** Every resourceVersion older than the current one becomes too old (410 Expired on watch). */
+  compact(): void;
+  failRequests(rule: FailRule): void;
+  setLatency(ms: number): void;
+  setValidation(enabled: boolean): void;
+  setPodMetrics(namespace: string, pod: string, containers: { name: string; cpu: string; memory?: string }[]): void;
+  setPodPhase(namespace: string, pod: string, phase: string): void;
+  openWatchCount(): number;
+  requests(): RecordedRequest[];
+  clearRequests(): void;
+}

@@ -1,0 +1,398 @@
+/**
+ * Composes the sandbox: store, registry, object service, controllers, the HTTP(S) server with request
+ * recording, latency and fault injection, and the `/sandbox/` test-helper routes.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { readFile, writeFile } from 'node:fs/promises';
+import { loadAll } from 'js-yaml';
+import { Store } from '../store/store.ts';
+import { WatchHub } from '../store/watch-hub.ts';
+import type { KObject } from '../store/types.ts';
+import { Registry } from './types.ts';
+import type { ResourceType } from './types.ts';
+import { builtinTypes } from './builtins.ts';
+import { ObjectService } from './objects.ts';
+import { ApiHandler } from './core.ts';
+import type { ContainerMetrics } from './core.ts';
+import { ApiError, PlainNotFound } from './status.ts';
+import { Faults } from './faults.ts';
+import { identify } from './route.ts';
+import { generateServingCert } from './tls.ts';
+import type { ServingCert } from './tls.ts';
+import type { WatchStream } from './watch.ts';
+import { defaultCrd, validateCrd } from './crd-types.ts';
+import { DeploymentController } from '../controllers/deployment.ts';
+import { NamespaceController } from '../controllers/namespace.ts';
+import { CrdController } from '../controllers/crd.ts';
+import { KubeletSim } from '../controllers/kubelet.ts';
+import type { FailRule, RecordedRequest, Sandbox, SandboxOptions } from './options.ts';
+
+/** Request bodies above this size get 413. */
+export const MAX_BODY_BYTES = 3 * 1024 * 1024;
+
+/** Token written in the kubeconfig (the sandbox accepts any credentials). */
+export const SANDBOX_TOKEN = 'sandbox-token';
+
+function typeOf(reg: Registry, group: string, version: string, resource: string): ResourceType {
+  const t = reg.find(group, version, resource);
+  if (!t) throw new Error(`missing built-in type ${group}/${version}/${resource}`);
+  return t;
+}
+
+/** Builds the kubeconfig YAML for a server URL. */
+export function kubeconfigFor(url: string, caPem: string): string {
+  const cluster = caPem ? `    certificate-authority-data: ${Buffer.from(caPem).toString('base64')}\n` : '    insecure-skip-tls-verify: true\n';
+  return `apiVersion: v1
+kind: Config
+clusters:
+- name: sandbox
+  cluster:
+    server: ${url}
+${cluster}users:
+- name: sandbox
+  user:
+    token: ${SANDBOX_TOKEN}
+contexts:
+- name: sandbox
+  context:
+    cluster: sandbox
+    user: sandbox
+    namespace: default
+current-context: sandbox
+`;
+}
+
+/** See module doc. Use {@link startSandbox}. */
+export class SandboxServer implements Sandbox {
+  url = '';
+  kubeconfig = '';
+  caPem = '';
+  readonly store = new Store();
+  readonly hub = new WatchHub(this.store);
+  readonly registry = new Registry();
+  readonly objects: ObjectService;
+  readonly deployments: DeploymentController | undefined;
+  private readonly namespaces: NamespaceController;
+  private readonly crds: CrdController;
+  private readonly kubelet: KubeletSim;
+  private readonly handler: ApiHandler;
+  private readonly faults = new Faults();
+  private readonly openWatches = new Set<WatchStream>();
+  private readonly podMetrics = new Map<string, ContainerMetrics[]>();
+  private recorded: RecordedRequest[] = [];
+  private latencyMs = 0;
+  private validation: boolean;
+  private server: http.Server | https.Server | undefined;
+  private port: number;
+  private readonly tls: boolean;
+  private cert: ServingCert | undefined;
+  private readonly timers = new Set<NodeJS.Timeout>();
+
+  constructor(options: SandboxOptions = {}) {
+    this.port = options.port ?? 0;
+    this.tls = options.tls ?? true;
+    this.validation = options.validation ?? true;
+    for (const t of builtinTypes()) {
+      if (t.storeKey === 'apiextensions.k8s.io/customresourcedefinitions') {
+        t.defaults = defaultCrd;
+        t.validate = validateCrd;
+      }
+      this.registry.add(t);
+      if (!t.readOnly) this.store.defineCollection(t.storeKey, t.fields);
+    }
+    const now = (): Date => new Date();
+    this.namespaces = new NamespaceController(this.store, now);
+    this.crds = new CrdController({ store: this.store, registry: this.registry, now, serviceMap: options.serviceMap ?? {}, validation: () => this.validation, endWatches: (key) => this.endWatches(key) });
+    this.objects = new ObjectService({
+      store: this.store,
+      now,
+      validation: () => this.validation,
+      findType: (g, v, r) => this.registry.find(g, v, r),
+      hooks: { namespaceDeleted: (n) => this.namespaces.schedule(n), crdDeleted: (n) => this.crds.scheduleCleanup(n) },
+      later: (ms, fn) => {
+        const t = setTimeout(() => {
+          this.timers.delete(t);
+          fn();
+        }, ms);
+        t.unref();
+        this.timers.add(t);
+      },
+    });
+    const podType = typeOf(this.registry, '', 'v1', 'pods');
+    this.kubelet = new KubeletSim(this.store, this.objects, podType, now);
+    this.kubelet.start();
+    this.crds.start();
+    if (options.deploymentController ?? true) {
+      this.deployments = new DeploymentController(this.store, this.objects, typeOf(this.registry, 'apps', 'v1', 'deployments'), podType);
+      this.deployments.start();
+    }
+    this.handler = new ApiHandler({
+      store: this.store,
+      hub: this.hub,
+      registry: this.registry,
+      objects: this.objects,
+      openWatches: this.openWatches,
+      podMetrics: this.podMetrics,
+      now,
+      serverAddress: () => `127.0.0.1:${this.port}`,
+      bookmarkIntervalMs: 10_000,
+    });
+  }
+
+  /** Creates the initial namespaces and applies CRD files. */
+  async bootstrap(crdFiles: string[]): Promise<void> {
+    const nsType = typeOf(this.registry, '', 'v1', 'namespaces');
+    for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
+      await this.objects.create(nsType, '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+    }
+    const crdType = typeOf(this.registry, 'apiextensions.k8s.io', 'v1', 'customresourcedefinitions');
+    for (const file of crdFiles) {
+      const docs = loadAll(await readFile(file, 'utf8'));
+      for (const doc of docs) {
+        if (!doc || typeof doc !== 'object') continue;
+        await this.objects.create(crdType, '', doc as KObject);
+      }
+    }
+    await new Promise<void>((r) => setImmediate(r));
+  }
+
+  /** Listens on 127.0.0.1 (the configured port, or the one first obtained). */
+  async listen(): Promise<void> {
+    if (this.tls && !this.cert) this.cert = await generateServingCert();
+    const handler = (req: IncomingMessage, res: ServerResponse): void => void this.onRequest(req, res);
+    const server = this.tls && this.cert ? https.createServer({ cert: this.cert.certPem, key: this.cert.keyPem }, handler) : http.createServer(handler);
+    server.keepAliveTimeout = 65_000;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.port, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    this.server = server;
+    this.port = (server.address() as AddressInfo).port;
+    this.url = `${this.tls ? 'https' : 'http'}://127.0.0.1:${this.port}`;
+    this.caPem = this.cert?.caPem ?? '';
+    this.kubeconfig = kubeconfigFor(this.url, this.caPem);
+  }
+
+  async writeKubeconfig(path: string): Promise<void> {
+    await writeFile(path, this.kubeconfig, { mode: 0o600 });
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    for (const w of [...this.openWatches]) w.end();
+    if (!server) return;
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  }
+
+  /** Stops everything including controllers and timers (final shutdown). */
+  async shutdown(): Promise<void> {
+    await this.stop();
+    this.namespaces.stop();
+    this.crds.stop();
+    this.deployments?.stop();
+    this.kubelet.stop();
+    for (const t of this.timers) clearTimeout(t);
+  }
+
+  async restart(): Promise<void> {
+    await this.stop();
+    await this.listen();
+  }
+
+  dropWatches(): void {
+    for (const w of [...this.openWatches]) w.end();
+  }
+
+  private endWatches(storeKey: string): void {
+    for (const w of [...this.openWatches]) if (w.key === storeKey) w.end();
+  }
+
+  compact(): void {
+    this.store.compact();
+  }
+
+  failRequests(rule: FailRule): void {
+    this.faults.add(rule);
+  }
+
+  setLatency(ms: number): void {
+    this.latencyMs = Math.max(0, ms);
+  }
+
+  setValidation(enabled: boolean): void {
+    this.validation = enabled;
+  }
+
+  setPodMetrics(namespace: string, pod: string, containers: { name: string; cpu: string; memory?: string }[]): void {
+    this.podMetrics.set(`${namespace}/${pod}`, containers.map((c) => ({ ...c })));
+  }
+
+  setPodPhase(namespace: string, pod: string, phase: string): void {
+    void this.kubelet.setPhase(namespace, pod, phase).catch(() => undefined);
+  }
+
+  /** Async form of setPodPhase (rejects with a 404 ApiError for a missing pod). */
+  setPodPhaseAsync(namespace: string, pod: string, phase: string): Promise<void> {
+    return this.kubelet.setPhase(namespace, pod, phase);
+  }
+
+  openWatchCount(): number {
+    return this.openWatches.size;
+  }
+
+  requests(): RecordedRequest[] {
+    return this.recorded.map((r) => ({ ...r }));
+  }
+
+  clearRequests(): void {
+    this.recorded = [];
+  }
+
+  private async readBody(req: IncomingMessage): Promise<string | undefined> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      if (size > MAX_BODY_BYTES) return undefined;
+      chunks.push(chunk as Buffer);
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  }
+
+  private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://sandbox');
+    } catch {
+      res.writeHead(400, { 'Content-Type': 'text/plain' }).end('bad request');
+      return;
+    }
+    const method = req.method ?? 'GET';
+    if (url.pathname.startsWith('/sandbox/')) {
+      await this.admin(req, res, url).catch((err: unknown) => {
+        if (!res.headersSent) res.writeHead(400, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ error: (err as Error).message }));
+      });
+      return;
+    }
+    const ident = (() => {
+      try {
+        return identify(method, url.pathname, url.searchParams);
+      } catch {
+        return { verb: method.toLowerCase(), group: '', version: '', resource: '' };
+      }
+    })();
+    let recordedOnce = false;
+    const record = (status: number): void => {
+      if (recordedOnce) return;
+      recordedOnce = true;
+      const r: RecordedRequest = { ...ident, userAgent: String(req.headers['user-agent'] ?? ''), status };
+      this.recorded.push(r);
+    };
+    try {
+      const raw = await this.readBody(req);
+      if (raw === undefined) {
+        res.setHeader('Connection', 'close');
+        throw new ApiError(413, 'RequestEntityTooLarge', 'Request entity too large: limit is 3145728', {});
+      }
+      if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
+      if (ident.resource !== '') {
+        const fault = this.faults.take(ident.verb, ident.resource);
+        if (fault) throw fault;
+      }
+      if (['/healthz', '/livez', '/readyz'].includes(url.pathname)) {
+        res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' }).end('ok');
+        record(200);
+        return;
+      }
+      await this.handler.handle(req, res, url, raw);
+      record(res.statusCode);
+    } catch (err) {
+      this.answerError(res, err);
+      record(res.statusCode);
+    }
+  }
+
+  private answerError(res: ServerResponse, err: unknown): void {
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    if (err instanceof PlainNotFound) {
+      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' }).end('404 page not found\n');
+      return;
+    }
+    const e = err instanceof ApiError ? err : new ApiError(500, 'InternalError', `Internal error occurred: ${(err as Error)?.message ?? String(err)}`, {});
+    res.writeHead(e.code, { 'Content-Type': 'application/json', ...e.headers }).end(JSON.stringify(e.body));
+  }
+
+  private async admin(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const raw = (await this.readBody(req)) ?? '';
+    const body = raw.trim() === '' ? {} : (JSON.parse(raw) as Record<string, unknown>);
+    const parts = url.pathname.split('/').filter(Boolean).slice(1).map(decodeURIComponent);
+    const method = req.method ?? 'GET';
+    const ok = (value: unknown = { ok: true }): void => {
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(value));
+    };
+    const route = `${method} ${parts[0] ?? ''}`;
+    switch (route) {
+      case 'POST drop-watches':
+        this.dropWatches();
+        return ok();
+      case 'POST compact':
+        this.compact();
+        return ok();
+      case 'POST fail':
+        this.failRequests(body as unknown as FailRule);
+        return ok();
+      case 'DELETE fail':
+        this.faults.clear();
+        return ok();
+      case 'POST latency':
+        this.setLatency(Number(body.ms ?? 0));
+        return ok();
+      case 'POST validation':
+        this.setValidation(body.enabled !== false);
+        return ok();
+      case 'PUT podmetrics': {
+        const containers = Array.isArray(body) ? body : (body.containers as { name: string; cpu: string; memory?: string }[] | undefined) ?? [];
+        this.setPodMetrics(parts[1] ?? '', parts[2] ?? '', containers);
+        return ok();
+      }
+      case 'PUT podphase':
+        await this.setPodPhaseAsync(parts[1] ?? '', parts[2] ?? '', String(body.phase ?? 'Running'));
+        return ok();
+      case 'GET requests':
+        return ok(this.requests());
+      case 'DELETE requests':
+        this.clearRequests();
+        return ok();
+      case 'GET watches':
+        return ok({ open: this.openWatchCount() });
+      case 'POST restart':
+        ok();
+        setImmediate(() => void this.restart());
+        return;
+      default:
+        res.writeHead(404, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error: `unknown sandbox route ${route}` }));
+    }
+  }
+}
+
+/** Starts a sandbox (see {@link SandboxOptions}); resolves once it listens. */
+export async function startSandboxServer(options: SandboxOptions = {}): Promise<SandboxServer> {
+  const s = new SandboxServer(options);
+  await s.bootstrap(options.crdFiles ?? []);
+  await s.listen();
+  return s;
+}

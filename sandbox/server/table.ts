@@ -1,0 +1,85 @@
+/**
+ * meta.k8s.io/v1 Table output (what `kubectl get` asks for): Name, the CRD's additionalPrinterColumns or a
+ * small built-in set, and Age; each row carries PartialObjectMetadata.
+ */
+import type { KObject } from '../store/types.ts';
+import type { ResourceType } from './types.ts';
+
+const NAME_DESCRIPTION = 'Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names';
+
+/** Whether an Accept header asks for a Table. */
+export function wantsTable(accept: string | undefined): boolean {
+  return !!accept && /as=Table/.test(accept) && /g=meta\.k8s\.io/.test(accept);
+}
+
+/** Evaluates a simple JSONPath (`.a.b`, `.a[0].b`, `{.a}`) against an object. */
+export function jsonPath(obj: unknown, path: string): unknown {
+  const p = path.replace(/^\{/, '').replace(/\}$/, '');
+  const parts = p.split(/\.|\[(\d+)\]/).filter((x) => x !== undefined && x !== '');
+  let cur: unknown = obj;
+  for (const part of parts) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = Array.isArray(cur) ? cur[Number(part)] : (cur as Record<string, unknown>)[part];
+  }
+  return cur;
+}
+
+/** Human age like kubectl (`5s`, `3m`, `2h`, `4d`). */
+export function age(created: string | null | undefined, now: Date): string {
+  if (!created) return '<unknown>';
+  const s = Math.max(0, Math.floor((now.getTime() - Date.parse(created)) / 1000));
+  if (s < 120) return `${s}s`;
+  if (s < 7200) return `${Math.floor(s / 60)}m`;
+  if (s < 172800) return `${Math.floor(s / 3600)}h`;
+  return `${Math.floor(s / 86400)}d`;
+}
+
+interface Column { name: string; type: string; format: string; description: string; priority: number; path?: string; compute?: (o: KObject) => unknown }
+
+function builtinColumns(t: ResourceType): Column[] {
+  if (t.storeKey === '/pods') {
+    return [
+      { name: 'Ready', type: 'string', format: '', description: 'The aggregate readiness state of this pod for accepting traffic.', priority: 0, compute: (o) => {
+        const cs = ((o.status as { containerStatuses?: { ready?: boolean }[] } | undefined)?.containerStatuses) ?? [];
+        const total = ((o.spec as { containers?: unknown[] } | undefined)?.containers ?? []).length;
+        return `${cs.filter((c) => c.ready).length}/${total}`;
+      } },
+      { name: 'Status', type: 'string', format: '', description: 'The aggregate status of the containers in this pod.', priority: 0, compute: (o) => (o.metadata.deletionTimestamp ? 'Terminating' : (o.status as { phase?: string } | undefined)?.phase ?? '') },
+      { name: 'Restarts', type: 'string', format: '', description: 'The number of times the containers in this pod have been restarted.', priority: 0, compute: () => '0' },
+    ];
+  }
+  if (t.storeKey === 'apps/deployments') {
+    return [
+      { name: 'Ready', type: 'string', format: '', description: 'Number of the pod with ready state', priority: 0, compute: (o) => `${(o.status as { readyReplicas?: number })?.readyReplicas ?? 0}/${(o.spec as { replicas?: number })?.replicas ?? 0}` },
+      { name: 'Up-to-date', type: 'integer', format: '', description: 'Total number of non-terminated pods targeted by this deployment that have the desired template spec.', priority: 0, compute: (o) => (o.status as { updatedReplicas?: number })?.updatedReplicas ?? 0 },
+      { name: 'Available', type: 'integer', format: '', description: 'Total number of available pods (ready for at least minReadySeconds) targeted by this deployment.', priority: 0, compute: (o) => (o.status as { availableReplicas?: number })?.availableReplicas ?? 0 },
+    ];
+  }
+  if (t.storeKey === '/namespaces') return [{ name: 'Status', type: 'string', format: '', description: 'The status of the namespace', priority: 0, path: '.status.phase' }];
+  return [];
+}
+
+/** Builds a Table from objects of the type's version. */
+export function toTable(t: ResourceType, objects: KObject[], listRv: string, now: Date, continueToken?: string): object {
+  const cols: Column[] = [{ name: 'Name', type: 'string', format: 'name', description: NAME_DESCRIPTION, priority: 0, path: '.metadata.name' }];
+  let hasAge = false;
+  if (t.printerColumns) {
+    for (const c of t.printerColumns) {
+      if (c.type === 'date' && c.jsonPath === '.metadata.creationTimestamp') hasAge = true;
+      cols.push({ name: c.name, type: c.type, format: c.format ?? '', description: c.description ?? `Custom resource definition column (in JSONPath format): ${c.jsonPath}`, priority: c.priority ?? 0, path: c.jsonPath });
+    }
+  } else cols.push(...builtinColumns(t));
+  if (!hasAge) cols.push({ name: 'Age', type: 'date', format: '', description: 'CreationTimestamp is a timestamp representing the server time when this object was created.', priority: 0, path: '.metadata.creationTimestamp' });
+  const rows = objects.map((o) => ({
+    cells: cols.map((c) => {
+      if (c.compute) return c.compute(o);
+      const v = jsonPath(o, c.path ?? '');
+      if (c.type === 'date') return age(typeof v === 'string' ? v : undefined, now);
+      return v === undefined ? null : v;
+    }),
+    object: { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata },
+  }));
+  const metadata: Record<string, string> = { resourceVersion: listRv };
+  if (continueToken) metadata.continue = continueToken;
+  return { kind: 'Table', apiVersion: 'meta.k8s.io/v1', metadata, columnDefinitions: cols.map(({ name, type, format, description, priority }) => ({ name, type, format, description, priority })), rows };
+}
