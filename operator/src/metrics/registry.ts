@@ -1,0 +1,324 @@
+/**
+ * Every Prometheus metric of the operator, on a private prom-client Registry (no default registry,
+ * no globals; style.md convention 7). Implements the {@link ChaosMetrics} port.
+ *
+ * The seed's 25 names and label keys are kept so its Grafana dashboard keeps working
+ * (seed-spec.md 10). The seed had a watcher per namespace, per CMC and per target; we have two
+ * cluster-wide informers, one queue and one timer wheel, so each seed metric gets its nearest
+ * honest meaning below. Seed const labels became ordinary labels with the same keys.
+ *
+ * | metric | type | labels | meaning here |
+ * |---|---|---|---|
+ * | chaos_monkey_nswatcher_events | counter | event_type, root_namespace, behavior | Namespace informer events handled (add/modify/delete) |
+ * | chaos_monkey_nswatcher_event_duration | histogram (µs; 0..2000) | root_namespace, behavior | time to map one Namespace event to queue keys, µs |
+ * | chaos_monkey_nswatcher_cmc_spawned | counter | root_namespace, behavior | increases of the number of eligible namespaces holding scheduled CMCs |
+ * | chaos_monkey_nswatcher_cmc_active | gauge | root_namespace, behavior | eligible namespaces holding scheduled CMCs (seed: CRD watchers) |
+ * | chaos_monkey_nswatcher_restarts | counter | root_namespace, behavior | Namespace informer watch restarts (drops, timeouts, 410) |
+ * | chaos_monkey_crdwatcher_events | counter | namespace, event_type | CMC informer events handled, by the CMC's namespace |
+ * | chaos_monkey_crdwatcher_restarts | counter | namespace | CMC informer watch restarts; namespace="" (one cluster-wide watch) |
+ * | chaos_monkey_crdwatcher_pw_spawned | counter | namespace | killPod schedule entries created (increases of pw_active) |
+ * | chaos_monkey_crdwatcher_pw_active | gauge | namespace | killPod CMCs scheduled in the namespace |
+ * | chaos_monkey_crdwatcher_dw_spawned | counter | namespace | randomScale schedule entries created |
+ * | chaos_monkey_crdwatcher_dw_active | gauge | namespace | randomScale CMCs scheduled in the namespace |
+ * | chaos_monkey_crdwatcher_ah_spawned | counter | namespace | antiPressure schedule entries created |
+ * | chaos_monkey_crdwatcher_ah_active | gauge | namespace | antiPressure CMCs scheduled in the namespace |
+ * | chaos_monkey_crdwatcher_event_duration | histogram (µs; 0..2000) | namespace | time to map one CMC event to its queue key, µs |
+ * | chaos_monkey_podwatcher_pods_added | counter | namespace, label_selector | never incremented: we keep no per-target pod list (pods are listed at action time) |
+ * | chaos_monkey_podwatcher_pods_removed | counter | namespace, label_selector | never incremented, same reason |
+ * | chaos_monkey_podwatcher_pods_killed | counter | namespace, label_selector | pods deleted by killPod |
+ * | chaos_monkey_podwatcher_pods_active | gauge | namespace, label_selector | candidate (non-terminating) pods at the last killPod action |
+ * | chaos_monkey_podwatcher_restarts | counter | namespace, label_selector | never incremented: no pod watches exist |
+ * | chaos_monkey_deploymentwatcher_deployments_rescaled | counter | namespace, deployment | successful randomScale rescales |
+ * | chaos_monkey_deploymentwatcher_random_distribution | histogram (0..9) | namespace, deployment | replica counts applied by randomScale |
+ * | chaos_monkey_deploymentwatcher_last_scale | gauge | namespace, deployment | last replica count applied |
+ * | chaos_monkey_antihpawatcher_runs | counter | namespace, selector | antiPressure actions run (any result) |
+ * | chaos_monkey_antihpawatcher_pods_killed | counter | namespace, selector | pods deleted by antiPressure |
+ * | chaos_monkey_antihpawatcher_average_cpu | gauge | namespace, selector | running SUM of the killed pods' CPU in cores (as the seed; the dashboard divides its rate by pods_killed's) |
+ *
+ * Ours:
+ *
+ * | metric | type | labels | meaning |
+ * |---|---|---|---|
+ * | chaos_monkey_actions_total | counter | mode, result | chaos actions by mode and result (succeeded, skipped, failed) |
+ * | chaos_monkey_action_lateness_seconds | histogram | mode | delay between an action's due time and its start |
+ * | chaos_monkey_reconcile_duration_seconds | histogram | result | duration of one reconcile (success, error, requeue) |
+ * | chaos_monkey_reconcile_errors_total | counter | - | reconciles that threw |
+ * | chaos_monkey_queue_depth | gauge | - | keys waiting in the reconcile queue |
+ * | chaos_monkey_watch_restarts_total | counter | resource | informer watch restarts (namespaces, chaosmonkeyconfigurations) |
+ * | chaos_monkey_leader | gauge | - | 1 while this replica holds the Lease, else 0 |
+ * | chaos_monkey_active_cmcs | gauge | mode | CMCs scheduled, by mode |
+ * | chaos_monkey_eligible_namespaces | gauge | - | same value as nswatcher_cmc_active, without the seed's labels |
+ *
+ * Plus prom-client's default process and Node.js metrics (`process_*`, `nodejs_*`) on the same
+ * private registry, like the seed's Go runtime collectors.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { ScalingMode } from '../../../api/v1.ts';
+import type { ActionOutcome, ChaosMetrics } from '../ports.ts';
+
+/** The seed's microsecond buckets for event durations (seed-spec.md 10.1, 10.2). */
+export const SEED_EVENT_DURATION_BUCKETS_US: readonly number[] = Object.freeze([0, 5, 10, 20, 50, 100, 500, 1000, 1500, 2000]);
+/** The seed's buckets for randomScale replica counts (seed-spec.md 10.4). */
+export const SEED_REPLICA_BUCKETS: readonly number[] = Object.freeze([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+const LATENESS_BUCKETS_S = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+const RECONCILE_BUCKETS_S = [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5];
+
+/** Options of {@link OperatorMetrics}. */
+export interface OperatorMetricsOptions {
+  /** The operator's namespace (label root_namespace). */
+  rootNamespace: string;
+  /** 'AllowAll' | 'DenyAll'; written upper-case like the seed (ALLOWALL / DENYALL). */
+  behavior: string;
+  /** Register prom-client's default process/Node.js collectors. Default true. */
+  defaultMetrics?: boolean;
+}
+
+/** The seed's 25 metric names (README and tests check they are all exposed). */
+export const SEED_METRIC_NAMES: readonly string[] = Object.freeze([
+  'chaos_monkey_nswatcher_events',
+  'chaos_monkey_nswatcher_event_duration',
+  'chaos_monkey_nswatcher_cmc_spawned',
+  'chaos_monkey_nswatcher_cmc_active',
+  'chaos_monkey_nswatcher_restarts',
+  'chaos_monkey_crdwatcher_events',
+  'chaos_monkey_crdwatcher_restarts',
+  'chaos_monkey_crdwatcher_pw_spawned',
+  'chaos_monkey_crdwatcher_pw_active',
+  'chaos_monkey_crdwatcher_dw_spawned',
+  'chaos_monkey_crdwatcher_dw_active',
+  'chaos_monkey_crdwatcher_ah_spawned',
+  'chaos_monkey_crdwatcher_ah_active',
+  'chaos_monkey_crdwatcher_event_duration',
+  'chaos_monkey_podwatcher_pods_added',
+  'chaos_monkey_podwatcher_pods_removed',
+  'chaos_monkey_podwatcher_pods_killed',
+  'chaos_monkey_podwatcher_pods_active',
+  'chaos_monkey_podwatcher_restarts',
+  'chaos_monkey_deploymentwatcher_deployments_rescaled',
+  'chaos_monkey_deploymentwatcher_random_distribution',
+  'chaos_monkey_deploymentwatcher_last_scale',
+  'chaos_monkey_antihpawatcher_runs',
+  'chaos_monkey_antihpawatcher_pods_killed',
+  'chaos_monkey_antihpawatcher_average_cpu',
+]);
+
+/** Our metric names (beyond the seed's). */
+export const OWN_METRIC_NAMES: readonly string[] = Object.freeze([
+  'chaos_monkey_actions_total',
+  'chaos_monkey_action_lateness_seconds',
+  'chaos_monkey_reconcile_duration_seconds',
+  'chaos_monkey_reconcile_errors_total',
+  'chaos_monkey_queue_depth',
+  'chaos_monkey_watch_restarts_total',
+  'chaos_monkey_leader',
+  'chaos_monkey_active_cmcs',
+  'chaos_monkey_eligible_namespaces',
+]);
+
+const ACTIVE_GAUGE_OF: Readonly<Record<ScalingMode, 'pw' | 'dw' | 'ah'>> = { killPod: 'pw', randomScale: 'dw', antiPressure: 'ah' };
+const RESOURCE_OF = { namespace: 'namespaces', cmc: 'chaosmonkeyconfigurations' } as const;
+
+/**
+ * The operator's metrics. Every method is synchronous, cheap and never throws. One instance per
+ * process (built by main.ts); tests build their own.
+ */
+export class OperatorMetrics implements ChaosMetrics {
+  /** The private registry (exposed for tests and for render). */
+  readonly registry: Registry;
+  readonly #ns: { root_namespace: string; behavior: string };
+  /** Per namespace, per mode: scheduled entries (for active_cmcs sums and *_spawned deltas). */
+  readonly #active = new Map<string, Map<ScalingMode, number>>();
+  #eligible = 0;
+
+  readonly #nsEvents: Counter<'event_type' | 'root_namespace' | 'behavior'>;
+  readonly #nsDuration: Histogram<'root_namespace' | 'behavior'>;
+  readonly #nsSpawned: Counter<'root_namespace' | 'behavior'>;
+  readonly #nsActive: Gauge<'root_namespace' | 'behavior'>;
+  readonly #nsRestarts: Counter<'root_namespace' | 'behavior'>;
+  readonly #crdEvents: Counter<'namespace' | 'event_type'>;
+  readonly #crdRestarts: Counter<'namespace'>;
+  readonly #crdSpawned: Record<'pw' | 'dw' | 'ah', Counter<'namespace'>>;
+  readonly #crdActive: Record<'pw' | 'dw' | 'ah', Gauge<'namespace'>>;
+  readonly #crdDuration: Histogram<'namespace'>;
+  readonly #podsKilled: Counter<'namespace' | 'label_selector'>;
+  readonly #podsActive: Gauge<'namespace' | 'label_selector'>;
+  readonly #rescaled: Counter<'namespace' | 'deployment'>;
+  readonly #distribution: Histogram<'namespace' | 'deployment'>;
+  readonly #lastScale: Gauge<'namespace' | 'deployment'>;
+  readonly #ahRuns: Counter<'namespace' | 'selector'>;
+  readonly #ahKilled: Counter<'namespace' | 'selector'>;
+  readonly #ahCpu: Gauge<'namespace' | 'selector'>;
+  readonly #actions: Counter<'mode' | 'result'>;
+  readonly #lateness: Histogram<'mode'>;
+  readonly #reconcileDuration: Histogram<'result'>;
+  readonly #reconcileErrors: Counter;
+  readonly #queueDepth: Gauge;
+  readonly #watchRestarts: Counter<'resource'>;
+  readonly #leader: Gauge;
+  readonly #activeCmcs: Gauge<'mode'>;
+  readonly #eligibleNamespaces: Gauge;
+
+  /** Registers every metric on a new private registry. */
+  constructor(options: OperatorMetricsOptions) {
+    this.registry = new Registry();
+    const registers = [this.registry];
+    this.#ns = { root_namespace: options.rootNamespace, behavior: options.behavior.toUpperCase() };
+    const nsLabels = ['root_namespace', 'behavior'] as const;
+    const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]) => new Counter<L>({ name, help, labelNames, registers });
+    const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[]) => new Gauge<L>({ name, help, labelNames, registers });
+    const histogram = <L extends string>(name: string, help: string, labelNames: readonly L[], buckets: readonly number[]) =>
+      new Histogram<L>({ name, help, labelNames, buckets: [...buckets], registers });
+
+    this.#nsEvents = counter('chaos_monkey_nswatcher_events', 'Namespace events handled', ['event_type', ...nsLabels]);
+    this.#nsDuration = histogram('chaos_monkey_nswatcher_event_duration', 'Time to handle one namespace event, in microseconds', nsLabels, SEED_EVENT_DURATION_BUCKETS_US);
+    this.#nsSpawned = counter('chaos_monkey_nswatcher_cmc_spawned', 'Increases of the number of namespaces with scheduled CMCs', nsLabels);
+    this.#nsActive = gauge('chaos_monkey_nswatcher_cmc_active', 'Eligible namespaces with scheduled CMCs', nsLabels);
+    this.#nsRestarts = counter('chaos_monkey_nswatcher_restarts', 'Namespace watch restarts', nsLabels);
+    this.#crdEvents = counter('chaos_monkey_crdwatcher_events', 'ChaosMonkeyConfiguration events handled', ['namespace', 'event_type']);
+    this.#crdRestarts = counter('chaos_monkey_crdwatcher_restarts', 'ChaosMonkeyConfiguration watch restarts (cluster-wide watch: namespace="")', ['namespace']);
+    this.#crdSpawned = {
+      pw: counter('chaos_monkey_crdwatcher_pw_spawned', 'killPod schedule entries created', ['namespace']),
+      dw: counter('chaos_monkey_crdwatcher_dw_spawned', 'randomScale schedule entries created', ['namespace']),
+      ah: counter('chaos_monkey_crdwatcher_ah_spawned', 'antiPressure schedule entries created', ['namespace']),
+    };
+    this.#crdActive = {
+      pw: gauge('chaos_monkey_crdwatcher_pw_active', 'killPod CMCs scheduled', ['namespace']),
+      dw: gauge('chaos_monkey_crdwatcher_dw_active', 'randomScale CMCs scheduled', ['namespace']),
+      ah: gauge('chaos_monkey_crdwatcher_ah_active', 'antiPressure CMCs scheduled', ['namespace']),
+    };
+    this.#crdDuration = histogram('chaos_monkey_crdwatcher_event_duration', 'Time to handle one ChaosMonkeyConfiguration event, in microseconds', ['namespace'], SEED_EVENT_DURATION_BUCKETS_US);
+    const podLabels = ['namespace', 'label_selector'] as const;
+    counter('chaos_monkey_podwatcher_pods_added', 'Not incremented: no per-target pod list (pods are listed at action time)', podLabels);
+    counter('chaos_monkey_podwatcher_pods_removed', 'Not incremented: no per-target pod list (pods are listed at action time)', podLabels);
+    this.#podsKilled = counter('chaos_monkey_podwatcher_pods_killed', 'Pods deleted by killPod', podLabels);
+    this.#podsActive = gauge('chaos_monkey_podwatcher_pods_active', 'Candidate pods at the last killPod action', podLabels);
+    counter('chaos_monkey_podwatcher_restarts', 'Not incremented: no pod watches exist', podLabels);
+    const depLabels = ['namespace', 'deployment'] as const;
+    this.#rescaled = counter('chaos_monkey_deploymentwatcher_deployments_rescaled', 'Successful randomScale rescales', depLabels);
+    this.#distribution = histogram('chaos_monkey_deploymentwatcher_random_distribution', 'Replica counts applied by randomScale', depLabels, SEED_REPLICA_BUCKETS);
+    this.#lastScale = gauge('chaos_monkey_deploymentwatcher_last_scale', 'Last replica count applied by randomScale', depLabels);
+    const ahLabels = ['namespace', 'selector'] as const;
+    this.#ahRuns = counter('chaos_monkey_antihpawatcher_runs', 'antiPressure actions run', ahLabels);
+    this.#ahKilled = counter('chaos_monkey_antihpawatcher_pods_killed', 'Pods deleted by antiPressure', ahLabels);
+    this.#ahCpu = gauge('chaos_monkey_antihpawatcher_average_cpu', 'Running sum of the CPU cores of pods killed by antiPressure (divide its rate by pods_killed)', ahLabels);
+
+    this.#actions = counter('chaos_monkey_actions_total', 'Chaos actions by mode and result', ['mode', 'result']);
+    this.#lateness = histogram('chaos_monkey_action_lateness_seconds', 'Delay between an action due time and its start', ['mode'], LATENESS_BUCKETS_S);
+    this.#reconcileDuration = histogram('chaos_monkey_reconcile_duration_seconds', 'Duration of one reconcile', ['result'], RECONCILE_BUCKETS_S);
+    this.#reconcileErrors = counter('chaos_monkey_reconcile_errors_total', 'Reconciles that failed', []);
+    this.#queueDepth = gauge('chaos_monkey_queue_depth', 'Keys waiting in the reconcile queue', []);
+    this.#watchRestarts = counter('chaos_monkey_watch_restarts_total', 'Informer watch restarts', ['resource']);
+    this.#leader = gauge('chaos_monkey_leader', '1 while this replica holds the leader Lease', []);
+    this.#activeCmcs = gauge('chaos_monkey_active_cmcs', 'CMCs scheduled, by mode', ['mode']);
+    this.#eligibleNamespaces = gauge('chaos_monkey_eligible_namespaces', 'Eligible namespaces with scheduled CMCs', []);
+
+    // Zero-valued series for label-less and fixed-label metrics, so they appear from the first scrape.
+    this.#nsActive.set(this.#ns, 0);
+    this.#nsRestarts.inc(this.#ns, 0);
+    this.#nsSpawned.inc(this.#ns, 0);
+    this.#leader.set(0);
+    this.#queueDepth.set(0);
+    this.#reconcileErrors.inc(0);
+    for (const mode of ['killPod', 'randomScale', 'antiPressure'] as const) this.#activeCmcs.set({ mode }, 0);
+    if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Content-Type of {@link render}'s output (Prometheus text format 0.0.4). */
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  /** Prometheus text exposition of every metric. */
+  render(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  /** @inheritdoc */
+  actionDone(outcome: ActionOutcome): void {
+    const { namespace, mode, result } = outcome;
+    this.#actions.inc({ mode, result });
+    this.#lateness.observe({ mode }, Math.max(0, outcome.latenessMs) / 1000);
+    const selector = outcome.selector ?? '';
+    if (mode === 'killPod') {
+      if (outcome.candidates !== undefined) this.#podsActive.set({ namespace, label_selector: selector }, outcome.candidates);
+      if (result === 'succeeded') this.#podsKilled.inc({ namespace, label_selector: selector });
+    } else if (mode === 'randomScale') {
+      if (result === 'succeeded' && outcome.replicas !== undefined) {
+        const labels = { namespace, deployment: outcome.deployment ?? '' };
+        this.#rescaled.inc(labels);
+        this.#distribution.observe(labels, outcome.replicas);
+        this.#lastScale.set(labels, outcome.replicas);
+      }
+    } else {
+      const labels = { namespace, selector };
+      this.#ahRuns.inc(labels);
+      if (result === 'succeeded') {
+        this.#ahKilled.inc(labels);
+        if (outcome.cpuCores !== undefined) this.#ahCpu.inc(labels, outcome.cpuCores);
+      }
+    }
+  }
+
+  /** @inheritdoc */
+  reconcileDone(durationMs: number, result: 'success' | 'error' | 'requeue'): void {
+    this.#reconcileDuration.observe({ result }, Math.max(0, durationMs) / 1000);
+    if (result === 'error') this.#reconcileErrors.inc();
+  }
+
+  /** @inheritdoc */
+  queueDepth(depth: number): void {
+    this.#queueDepth.set(depth);
+  }
+
+  /** @inheritdoc */
+  watchEvent(kind: 'namespace' | 'cmc', type: 'add' | 'modify' | 'delete', namespace: string, durationUs: number): void {
+    if (kind === 'namespace') {
+      this.#nsEvents.inc({ event_type: type, ...this.#ns });
+      this.#nsDuration.observe(this.#ns, durationUs);
+    } else {
+      this.#crdEvents.inc({ namespace, event_type: type });
+      this.#crdDuration.observe({ namespace }, durationUs);
+    }
+  }
+
+  /** @inheritdoc */
+  watchRestart(kind: 'namespace' | 'cmc'): void {
+    this.#watchRestarts.inc({ resource: RESOURCE_OF[kind] });
+    if (kind === 'namespace') this.#nsRestarts.inc(this.#ns);
+    else this.#crdRestarts.inc({ namespace: '' });
+  }
+
+  /** @inheritdoc Increases also count as `*_spawned`; a namespace whose counts all reach 0 is forgotten. */
+  activeEntries(namespace: string, mode: ScalingMode, count: number): void {
+    let perMode = this.#active.get(namespace);
+    const previous = perMode?.get(mode) ?? 0;
+    if (count > previous) this.#crdSpawned[ACTIVE_GAUGE_OF[mode]].inc({ namespace }, count - previous);
+    if (count === previous && perMode !== undefined) return;
+    if (perMode === undefined) {
+      perMode = new Map();
+      this.#active.set(namespace, perMode);
+    }
+    perMode.set(mode, count);
+    this.#crdActive[ACTIVE_GAUGE_OF[mode]].set({ namespace }, count);
+    let total = 0;
+    for (const m of this.#active.values()) total += m.get(mode) ?? 0;
+    this.#activeCmcs.set({ mode }, total);
+    if ([...perMode.values()].every((c) => c === 0)) {
+      this.#active.delete(namespace);
+      for (const g of Object.values(this.#crdActive)) g.remove({ namespace });
+    }
+  }
+
+  /** @inheritdoc */
+  eligibleNamespaces(count: number): void {
+    if (count > this.#eligible) this.#nsSpawned.inc(this.#ns, count - this.#eligible);
+    this.#eligible = count;
+    this.#nsActive.set(this.#ns, count);
+    this.#eligibleNamespaces.set(count);
+  }
+
+  /** @inheritdoc */
+  leader(isLeader: boolean): void {
+    this.#leader.set(isLeader ? 1 : 0);
+  }
+}
