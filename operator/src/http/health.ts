@@ -1,0 +1,48 @@
+/**
+ * `/health` body in the seed's JSON shape (seed-spec.md 9.1). Pure: built from a snapshot the
+ * caller assembles at request time.
+ */
+
+/** What /health reports, gathered by main.ts at request time. */
+export interface HealthSnapshot {
+  /** The operator's namespace. */
+  rootNamespace: string;
+  /** 'AllowAll' | 'DenyAll' (reported upper-case, as the seed). */
+  behavior: string;
+  /** Configured level name (trace, debug, info, warn, error, critical, panic). */
+  logLevel: string;
+  /** Informers running (Namespaces, CMCs, and any pod/deployment cache). */
+  informers: number;
+  /** Entries scheduled on the timer wheel (one per active CMC). */
+  scheduledEntries: number;
+}
+
+/** The seed's /health document. */
+export interface HealthBody {
+  status: 'up';
+  root_namespace: string;
+  behavior: string;
+  loglevel: string;
+  total_watchers: number;
+}
+
+// The seed printed logrus level names.
+const LOGRUS_NAME: Readonly<Record<string, string>> = { warn: 'warning', critical: 'fatal' };
+
+/**
+ * Builds the /health body. `behavior` is upper-cased (ALLOWALL/DENYALL); `loglevel` uses the
+ * seed's logrus names (warn -> "warning", critical -> "fatal"). `total_watchers` is our honest
+ * equivalent of the seed's watcher tree: 1 (the reconcile loop, in place of the namespace
+ * watcher) + informers + scheduled wheel entries (one per CMC acting, in place of the seed's
+ * per-CMC watchers).
+ */
+export function healthBody(snapshot: HealthSnapshot): HealthBody {
+  const level = snapshot.logLevel.toLowerCase();
+  return {
+    status: 'up',
+    root_namespace: snapshot.rootNamespace,
+    behavior: snapshot.behavior.toUpperCase(),
+    loglevel: LOGRUS_NAME[level] ?? level,
+    total_watchers: 1 + snapshot.informers + snapshot.scheduledEntries,
+  };
+}
