@@ -228,6 +228,16 @@ describe('default values', () => {
     expect(container(wh).resources?.limits?.memory).toBe('300Mi');
   });
 
+  test('self-managed mode: the webhook keeps its certificate in the Secret through the API, with a token', () => {
+    const d = findOne(defaults, 'Deployment', WEBHOOK);
+    expect(podSpec(d).automountServiceAccountToken).toBe(true);
+    expect(container(d).args).toEqual(['dist/webhook/src/main.js', '--port=9443', '--cert-mode=self-managed']);
+    expect(envOf(container(d))).toMatchObject({ CHAOSMONKEY_WEBHOOK_SERVICE: 'chaos-monkey', CHAOSMONKEY_WEBHOOK_SECRET: 'chaos-monkey-tls', CHAOSMONKEY_WEBHOOK_LOGLEVEL: 'info' });
+    const ns = (container(d).env ?? []).find((e) => e.name === 'CHAOSMONKEY_WEBHOOK_NAMESPACE');
+    expect(ns?.valueFrom).toEqual({ fieldRef: { fieldPath: 'metadata.namespace' } });
+    expect(podSpec(d).volumes).toEqual([{ name: 'tmp', emptyDir: { sizeLimit: '16Mi' } }]);
+  });
+
   test('serviceMonitor.enabled alone renders nothing when the cluster lacks monitoring.coreos.com/v1', () => {
     const objs = renderObjects({ set: ['serviceMonitor.enabled=true'] });
     expect(objs.some((o) => o.kind === 'ServiceMonitor')).toBe(false);
@@ -265,11 +275,14 @@ describe('every option on', () => {
     expect(field(cert, 'spec.secretName')).toBe('chaos-monkey-tls');
     expect(field(cert, 'spec.issuerRef')).toEqual({ kind: 'Issuer', name: `${RELEASE}-chaos-monkey-selfsigned`, group: 'cert-manager.io' });
     const volumes = field(findOne(allOn, 'Deployment', WEBHOOK), 'spec.template.spec.volumes') as { name: string; secret?: { secretName: string; optional: boolean } }[];
-    expect(volumes.find((v) => v.name === 'tls')?.secret).toEqual({ secretName: 'chaos-monkey-tls', optional: false });
+    expect(volumes.find((v) => v.name === 'tls')?.secret).toEqual({ secretName: 'chaos-monkey-tls' });
   });
 
-  test('cert-manager mode: the webhook has no token and no RBAC', () => {
-    expect(podSpec(findOne(allOn, 'Deployment', WEBHOOK)).automountServiceAccountToken).toBe(false);
+  test('cert-manager mode: the webhook serves the mounted files, has no token and no RBAC', () => {
+    const d = findOne(allOn, 'Deployment', WEBHOOK);
+    expect(podSpec(d).automountServiceAccountToken).toBe(false);
+    expect(container(d).args).toEqual(['dist/webhook/src/main.js', '--port=9443', '--cert-mode=files', '--cert=/etc/chaos-monkey/tls/tls.crt', '--key=/etc/chaos-monkey/tls/tls.key']);
+    expect(field(container(d), 'volumeMounts')).toContainEqual({ name: 'tls', mountPath: '/etc/chaos-monkey/tls', readOnly: true });
     expect(allOn.filter((o) => o.kind.includes('Role') && o.metadata.name === WEBHOOK)).toEqual([]);
   });
 
