@@ -55,7 +55,7 @@ async function apply(objects: K8sObject[]): Promise<Outcome> {
         outcome.skipped.push(id(obj));
         continue;
       }
-      throw new Error(`${id(obj)} was refused: ${error instanceof Error ? error.message : String(error)}`);
+      throw new Error(`${id(obj)} was refused: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
   }
   return outcome;
