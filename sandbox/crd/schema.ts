@@ -353,6 +353,44 @@ function pruneNode(schema: JSONSchemaProps, value: unknown, root: boolean): unkn
   return value;
 }
 
+function collectUnknown(schema: JSONSchemaProps, value: unknown, path: string, root: boolean, out: string[]): void {
+  if (isObject(value)) {
+    if (schema['x-kubernetes-preserve-unknown-fields'] === true && schema.properties === undefined && schema.additionalProperties === undefined) return;
+    const embedded = schema['x-kubernetes-embedded-resource'] === true;
+    const props = schema.properties ?? {};
+    const additional = typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined;
+    for (const k of sortedKeys(value)) {
+      const p = child(path, k);
+      if ((root || embedded) && ROOT_META.includes(k)) continue;
+      if (Object.hasOwn(props, k)) collectUnknown(props[k] as JSONSchemaProps, value[k], p, false, out);
+      else if (additional !== undefined) collectUnknown(additional, value[k], p, false, out);
+      else if (schema['x-kubernetes-preserve-unknown-fields'] !== true && schema.additionalProperties !== true) out.push(p);
+    }
+  } else if (Array.isArray(value) && schema.items !== undefined) {
+    const items = schema.items;
+    value.forEach((v, i) => collectUnknown(items, v, `${path}[${i}]`, false, out));
+  }
+}
+
+/**
+ * The paths {@link prune} would drop (e.g. `spec.bogus`, `spec.list[0].x`), for `?fieldValidation=Strict|Warn`.
+ * Root/embedded `apiVersion`, `kind`, `metadata` are never reported.
+ */
+export function unknownFieldPaths(schema: JSONSchemaProps, obj: unknown): string[] {
+  const out: string[] = [];
+  collectUnknown(schema, obj, '', true, out);
+  return out;
+}
+
+/**
+ * kube-apiserver's 400 BadRequest message for `fieldValidation=Strict` with unknown fields:
+ * `strict decoding error: unknown field "spec.a", unknown field "spec.b"`. (With `Warn`, each
+ * `unknown field "<path>"` is a Warning header instead.)
+ */
+export function strictDecodingMessage(paths: string[]): string {
+  return `strict decoding error: ${paths.map((p) => `unknown field ${JSON.stringify(p)}`).join(', ')}`;
+}
+
 /**
  * Returns a copy of `obj` without the fields its schema does not declare (kube's pruning): unknown properties
  * are dropped unless the node has `x-kubernetes-preserve-unknown-fields: true`; `additionalProperties` schemas

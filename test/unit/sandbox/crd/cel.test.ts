@@ -45,6 +45,24 @@ describe('rules of our CRD', () => {
   });
 });
 
+describe('timeout rules of crds/chaosmonkeyconfigurations.yaml (copied verbatim)', () => {
+  const GO_DURATION = "self.matches('^[-+]?(0|(([0-9]+([.][0-9]*)?|[.][0-9]+)(ns|us|µs|μs|ms|s|m|h))+)$')";
+  const AT_LEAST_1S = `!${GO_DURATION} || duration(self) >= duration('1s')`;
+  test.each([
+    ['30s', true, true],
+    ['1h30m', true, true],
+    ['.5m', true, true],
+    ['500ms', true, false],
+    ['0', true, false],
+    ['-1s', true, false],
+    ['10μs', true, false],
+    ['abc', false, true],
+  ])('%s: format %s, at least 1s %s', (value, format, atLeast) => {
+    expect(run(GO_DURATION, value)).toBe(format);
+    expect(run(AT_LEAST_1S, value)).toBe(atLeast);
+  });
+});
+
 describe('language', () => {
   test.each([
     ['1 + 2 * 3 - 4 / 2 % 3', 5n],

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { applyDefaults, invalidStatusMessage, prune, validateCustomResource } from '../../../../sandbox/crd/schema.ts';
+import { applyDefaults, invalidStatusMessage, prune, strictDecodingMessage, unknownFieldPaths, validateCustomResource } from '../../../../sandbox/crd/schema.ts';
 import type { JSONSchemaProps } from '../../../../sandbox/crd/schema.ts';
 
 // openAPIV3Schema of widgets.fixtures.example.com (fixtures kube-apiserver-v1.28/crd.json).
@@ -128,6 +128,13 @@ describe('other keywords', () => {
     const input = { apiVersion: 'v', kind: 'K', metadata: { name: 'n', labels: { a: 'b' } }, extra: 1, labels: { x: 'y' }, any: { free: { form: true } }, l: [{ name: 'a', junk: 1 }] };
     expect(prune(schema, input)).toEqual({ apiVersion: 'v', kind: 'K', metadata: { name: 'n', labels: { a: 'b' } }, labels: { x: 'y' }, any: { free: { form: true } }, l: [{ name: 'a' }] });
     expect(input.extra).toBe(1);
+  });
+  test('unknownFieldPaths lists exactly what prune drops', () => {
+    const input = { apiVersion: 'v', kind: 'K', metadata: { x: 1 }, extra: 1, labels: { x: 'y' }, any: { free: 1 }, l: [{ name: 'a', junk: 1 }], s: 'x' };
+    const paths = unknownFieldPaths(schema, input);
+    expect(paths).toEqual(['extra', 'l[0].junk']);
+    expect(strictDecodingMessage(paths)).toBe('strict decoding error: unknown field "extra", unknown field "l[0].junk"');
+    expect(unknownFieldPaths(schema, prune(schema, input))).toEqual([]);
   });
   test('defaults: nested, inside list items, and non-nullable nulls', () => {
     const s: JSONSchemaProps = {
