@@ -24,7 +24,19 @@ export function runningStatus(pod: KObject, now: Date, podIndex: number): Record
   };
 }
 
-/** Sets phases: pods become Running after creation; setPhase() pins another phase. */
+/** The status the recorded cluster's scheduler wrote on pods it could not place (no schedulable node). */
+export function unschedulableStatus(pod: KObject, now: Date): Record<string, unknown> {
+  const status = { ...((pod.status ?? {}) as Record<string, unknown>) };
+  status.phase = 'Pending';
+  status.conditions = [{ type: 'PodScheduled', status: 'False', lastProbeTime: null, lastTransitionTime: kubeTime(now), reason: 'Unschedulable', message: '0/1 nodes are available: 1 node(s) had untolerated taint {node.kubernetes.io/unreachable: }. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling..' }];
+  status.qosClass = status.qosClass ?? 'BestEffort';
+  return { phase: status.phase, conditions: status.conditions, qosClass: status.qosClass };
+}
+
+/**
+ * Sets phases: in mode `run` pods become Running after creation; in mode `unschedulable` they stay Pending with
+ * PodScheduled=False (like the recorded cluster). setPhase() pins another phase.
+ */
 export class KubeletSim {
   private readonly store: Store;
   private readonly objects: ObjectService;
@@ -32,8 +44,10 @@ export class KubeletSim {
   private readonly now: () => Date;
   private counter = 0;
   private unsubscribe: (() => void) | undefined;
+  private readonly mode: 'run' | 'unschedulable';
 
-  constructor(store: Store, objects: ObjectService, podType: ResourceType, now: () => Date) {
+  constructor(store: Store, objects: ObjectService, podType: ResourceType, now: () => Date, mode: 'run' | 'unschedulable' = 'run') {
+    this.mode = mode;
     this.store = store;
     this.objects = objects;
     this.podType = podType;
@@ -46,7 +60,10 @@ export class KubeletSim {
       if (ev.key !== '/pods' || ev.type !== 'ADDED') return;
       const { namespace, name } = ev.entry;
       const uid = ev.entry.fields.$uid;
-      queueMicrotask(() => void this.startPod(namespace, name, uid).catch(() => undefined));
+      const run = (): void => void this.startPod(namespace, name, uid).catch(() => undefined);
+      // The recorded scheduler needed some milliseconds; a started pod is reported at once.
+      if (this.mode === 'run') queueMicrotask(run);
+      else setTimeout(run, 50).unref();
     });
   }
 
@@ -60,7 +77,7 @@ export class KubeletSim {
     if (!e || e.fields.$uid !== uid || e.fields.$deleting) return;
     const pod = await this.objects.read(this.podType, ns, name);
     if ((pod.status as { phase?: string } | undefined)?.phase !== 'Pending') return;
-    pod.status = runningStatus(pod, this.now(), ++this.counter);
+    pod.status = this.mode === 'run' ? runningStatus(pod, this.now(), ++this.counter) : unschedulableStatus(pod, this.now());
     await this.objects.update(this.podType, ns, name, pod, 'status');
   }
 

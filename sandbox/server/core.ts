@@ -4,11 +4,13 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { load } from 'js-yaml';
-import { Store, ContinueExpiredError, ContinueTokenError } from '../store/store.ts';
+import type { Store} from '../store/store.ts';
+import { ContinueExpiredError, ContinueTokenError } from '../store/store.ts';
 import type { KObject } from '../store/types.ts';
 import type { WatchHub } from '../store/watch-hub.ts';
 import { ApiError, badRequest, methodNotAllowed, notFound, conflict } from './status.ts';
-import { ObjectService, applyPatch, parsePatchBody, kubeTime } from './objects.ts';
+import type { ObjectService} from './objects.ts';
+import { applyPatch, parsePatchBody, kubeTime } from './objects.ts';
 import { parseListQuery, entryFilter } from './query.ts';
 import { route } from './route.ts';
 import type { ResourceRequest } from './route.ts';
@@ -68,7 +70,9 @@ export function parseBody(raw: string, contentType: string | undefined, kind: st
     return JSON.parse(raw);
   } catch (err) {
     const msg = (err as Error).message;
-    const text = /end of JSON input/i.test(msg) ? 'unexpected end of JSON input' : msg.charAt(0).toLowerCase() + msg.slice(1);
+    const pos = /position (\d+)/.exec(msg);
+    const truncated = /end of JSON input/i.test(msg) || (pos !== null && Number(pos[1]) >= raw.trimEnd().length);
+    const text = truncated ? 'unexpected end of JSON input' : msg.charAt(0).toLowerCase() + msg.slice(1);
     const snippet = raw.length > 30 ? `${raw.slice(0, 30)} ...` : raw;
     throw badRequest(`the object provided is unrecognized (must be of type ${kind}): couldn't get version/kind; json parse error: ${text} (${snippet})`);
   }
@@ -122,6 +126,14 @@ export class ApiHandler {
     const obj = this.d.objects;
     if (t.readOnly) return this.metrics(r, url, req);
     if (r.subresource === 'scale') return this.scale(r, req, raw);
+    if (r.subresource === 'eviction') {
+      const body = parseBody(raw, req.headers['content-type'], 'Eviction') as { kind?: string; deleteOptions?: { gracePeriodSeconds?: number } } | null;
+      if (!body || body.kind !== 'Eviction') throw badRequest('the object provided is unrecognized (must be of type Eviction)');
+      const opts: { gracePeriodSeconds?: number } = {};
+      if (typeof body.deleteOptions?.gracePeriodSeconds === 'number') opts.gracePeriodSeconds = body.deleteOptions.gracePeriodSeconds;
+      await obj.remove(t, ns, r.name as string, opts);
+      return json(201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
+    }
     const table = wantsTable(req.headers.accept);
     switch (r.verb) {
       case 'get': {

@@ -7,6 +7,8 @@ import type { KObject } from '../store/types.ts';
 import type { ResourceType } from './types.ts';
 import { validateCustomResource, applyDefaults, prune } from '../crd/schema.ts';
 import type { JSONSchemaProps } from '../crd/schema.ts';
+import { convertObjects } from '../crd/conversion.ts';
+import type { ConversionCrd } from '../crd/conversion.ts';
 import { ApiError } from './status.ts';
 import type { StatusCause } from './status.ts';
 
@@ -26,7 +28,7 @@ export interface CrdObject extends KObject {
       subresources?: { status?: object; scale?: object };
       additionalPrinterColumns?: { name: string; type: string; jsonPath: string; description?: string; priority?: number; format?: string }[];
     }[];
-    conversion?: { strategy?: string; webhook?: unknown };
+    conversion?: ConversionCrd['spec']['conversion'];
   };
 }
 
@@ -74,10 +76,15 @@ export function defaultCrd(obj: KObject): void {
   obj.status = st;
 }
 
+/** Replaces the contents of `target` with `source` in place, keeping apiVersion, kind and metadata (never pruned). */
 function replaceContents(target: KObject, source: unknown): void {
   if (!source || typeof source !== 'object' || source === target) return;
+  const { apiVersion, kind, metadata } = target;
   for (const k of Object.keys(target)) delete target[k];
   Object.assign(target, source);
+  target.apiVersion = apiVersion;
+  target.kind = kind;
+  target.metadata = metadata;
 }
 
 /** Builds the resource types (one per served version) of a CRD. */
@@ -90,8 +97,6 @@ export function crdTypes(crd: CrdObject, deps: CrdTypeDeps): ResourceType[] {
     if (objs.every((o) => o.apiVersion === to)) return objs;
     if (!webhook) return objs.map((o) => ({ ...o, apiVersion: to }));
     try {
-      // Loaded on first use: only CRDs with a conversion webhook need it.
-      const { convertObjects } = await import('../crd/conversion.ts');
       return (await convertObjects(crd, objs, to, deps.serviceMap)) as KObject[];
     } catch (err) {
       throw new ApiError(500, 'InternalError', (err as Error).message, {});

@@ -174,7 +174,7 @@ export class ObjectService {
     if (!t.validate) return;
     if (!t.builtin && !this.d.validation()) return;
     const causes: StatusCause[] = t.validate(obj, old);
-    if (causes.length > 0) throw invalid(t.invalidKind, t.kind, t.group, obj.metadata.name ?? '', causes);
+    if (causes.length > 0) throw invalid(t.invalidKind, t.kind, t.invalidGroup ?? t.group, obj.metadata.name ?? '', causes);
   }
 
   private namespaceGate(t: ResourceType, ns: string, name: string): void {
@@ -200,6 +200,7 @@ export class ObjectService {
     this.namespaceGate(t, ns, name);
     this.runValidation(t, obj, undefined);
     if (this.d.store.get(t.storeKey, t.namespaced ? ns : '', name)) throw alreadyExists(this.ref(t), name);
+    obj.metadata = m;
     m.uid = randomUUID();
     m.creationTimestamp = kubeTime(this.d.now());
     delete m.resourceVersion;

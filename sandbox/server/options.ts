@@ -16,6 +16,12 @@ export interface SandboxOptions {
   validation?: boolean;
   /** Default true. */
   deploymentController?: boolean;
+  /**
+   * Default true: a kubelet stand-in moves every new pod to phase Running (Ready) right after creation.
+   * false: pods stay Pending with PodScheduled=False/Unschedulable, like the recorded cluster that had no
+   * schedulable node (conformance replay).
+   */
+  startPods?: boolean;
 }
 
 /** One served request, as recorded. */

@@ -28,8 +28,8 @@ function bool(v: string | null): boolean {
 
 /** Parses the query (400 Status for bad selectors or unsupported field labels). */
 export function parseListQuery(t: ResourceType, q: URLSearchParams, nameFromPath?: string): ListQuery {
-  let labels: LabelRequirement[] = [];
-  let fields: FieldRequirement[] = [];
+  let labels: LabelRequirement[];
+  let fields: FieldRequirement[];
   try {
     labels = parseLabelSelector(q.get('labelSelector') ?? '');
     fields = parseFieldSelector(q.get('fieldSelector') ?? '');

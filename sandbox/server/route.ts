@@ -138,6 +138,10 @@ export function route(method: string, path: string, query: URLSearchParams, reg:
   if (type.namespaced && namespace === undefined && name !== undefined) throw resourceNotFound();
   if (sub !== undefined && !type.subresources.includes(sub) && !(resource === 'namespaces' && sub === 'finalize')) throw resourceNotFound();
   const verb = verbOf(method, name !== undefined, query);
+  if (sub === 'eviction') {
+    if (method !== 'POST') throw methodNotAllowed();
+    return { kind: 'resource', verb: 'create', type, namespace, name, subresource: sub };
+  }
   if (method === 'POST' && name !== undefined) throw methodNotAllowed();
   if ((method === 'PUT' || method === 'PATCH') && name === undefined) throw methodNotAllowed();
   if (sub !== undefined && !['get', 'update', 'patch'].includes(verb)) throw methodNotAllowed();

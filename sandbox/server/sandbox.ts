@@ -122,7 +122,7 @@ export class SandboxServer implements Sandbox {
       },
     });
     const podType = typeOf(this.registry, '', 'v1', 'pods');
-    this.kubelet = new KubeletSim(this.store, this.objects, podType, now);
+    this.kubelet = new KubeletSim(this.store, this.objects, podType, now, options.startPods ?? true ? 'run' : 'unschedulable');
     this.kubelet.start();
     this.crds.start();
     if (options.deploymentController ?? true) {
@@ -157,6 +157,8 @@ export class SandboxServer implements Sandbox {
       }
     }
     await new Promise<void>((r) => setImmediate(r));
+    // Like a real cluster whose etcd compacted: resourceVersions from before start are "too old" (410 on watch).
+    this.store.compact();
   }
 
   /** Listens on 127.0.0.1 (the configured port, or the one first obtained). */

@@ -39,6 +39,8 @@ export interface ResourceType {
   deprecationWarning?: string;
   /** `Kind[.group]` used in 422 messages. */
   invalidKind: string;
+  /** Group named in 422 details when it differs from `group` (events.k8s.io reports core errors). */
+  invalidGroup?: string;
   /** Storage apiVersion; when it differs from `group/version`, reads/writes convert. */
   storageApiVersion: string;
   storageKind: string;

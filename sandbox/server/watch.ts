@@ -169,6 +169,7 @@ export class WatchStream implements WatchSubscriber {
       this.corked = true;
       this.res.cork();
       queueMicrotask(() => {
+        if (!this.corked) return;
         this.corked = false;
         this.res.uncork();
       });
@@ -179,6 +180,10 @@ export class WatchStream implements WatchSubscriber {
   /** Ends the stream gracefully (the client sees the response end). */
   end(): void {
     if (this.closed) return;
+    if (this.corked) {
+      this.corked = false;
+      this.res.uncork();
+    }
     this.res.end();
     this.close();
   }

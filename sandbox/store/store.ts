@@ -262,17 +262,21 @@ export class Store {
       last = e;
     }
     if (!more || !last) return { items, continueToken: undefined, remaining: undefined };
-    const token = Buffer.from(JSON.stringify({ v: 'sandbox/1', rv: this.rv, ns: last.namespace, name: last.name })).toString('base64url');
+    const token = Buffer.from(JSON.stringify({ v: 'sandbox/1', rv: this.rv, ns: last.namespace, name: last.name })).toString('base64');
     return { items, continueToken: token, remaining: countRemaining ? remaining : undefined };
   }
 }
 
 function decodeContinue(token: string, oldestRv: number): { ns: string; name: string } {
   let parsed: unknown;
+  const text = Buffer.from(token, 'base64').toString('latin1');
   try {
-    parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-  } catch (err) {
-    throw new ContinueTokenError(`continue key is not valid: ${(err as Error).message}`);
+    parsed = JSON.parse(text);
+  } catch {
+    // kube-apiserver reports Go's JSON error for the first byte: `invalid character '\u009e' looking for beginning of value`.
+    const c = text.charCodeAt(0);
+    const shown = c >= 0x20 && c < 0x7f ? text.charAt(0) : `\\u${c.toString(16).padStart(4, '0')}`;
+    throw new ContinueTokenError(`continue key is not valid: invalid character '${shown}' looking for beginning of value`);
   }
   const p = parsed as { v?: unknown; rv?: unknown; ns?: unknown; name?: unknown } | null;
   if (!p || typeof p !== 'object' || p.v !== 'sandbox/1' || typeof p.rv !== 'number' || typeof p.ns !== 'string' || typeof p.name !== 'string') {
