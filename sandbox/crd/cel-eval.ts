@@ -60,9 +60,9 @@ function checkDuration(n: bigint): CelDuration {
   return new CelDuration(n);
 }
 
-const UNIT_NANOS: Record<string, number> = { ns: 1, us: 1e3, 'µs': 1e3, 'μs': 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
+const UNIT_NANOS: Record<string, bigint> = { ns: 1n, us: 1_000n, 'µs': 1_000n, 'μs': 1_000n, ms: 1_000_000n, s: 1_000_000_000n, m: 60_000_000_000n, h: 3_600_000_000_000n };
 
-/** Parses a Go duration string (`1h30m`, `1.5s`, `-2ms`, `0`), as time.ParseDuration does. */
+/** Parses a Go duration string (`1h30m`, `1.5s`, `-2ms`, `0`), as time.ParseDuration does (exact integer nanoseconds). */
 export function parseGoDuration(text: string): CelDuration {
   const invalid = (): never => {
     throw new CelEvalError(`invalid duration: time: invalid duration ${JSON.stringify(text)}`);
@@ -75,7 +75,7 @@ export function parseGoDuration(text: string): CelDuration {
   }
   if (s === '0') return new CelDuration(0n);
   if (s === '') invalid();
-  let total = 0;
+  let total = 0n;
   const re = /^(\d*)(?:\.(\d*))?(ns|us|µs|μs|ms|s|m|h)/u;
   while (s.length > 0) {
     const m = re.exec(s);
@@ -83,13 +83,14 @@ export function parseGoDuration(text: string): CelDuration {
       if (/^[\d.]+$/.test(s)) throw new CelEvalError(`invalid duration: time: missing unit in duration ${JSON.stringify(text)}`);
       return invalid();
     }
-    const whole = Number(m[1] === '' ? '0' : m[1]);
-    const frac = m[2] ? Number(`0.${m[2]}`) : 0;
-    total += (whole + frac) * (UNIT_NANOS[m[3] ?? 's'] ?? 1);
+    const unit = UNIT_NANOS[m[3] ?? 's'] ?? 1n;
+    const fracDigits = m[2] ?? '';
+    total += BigInt(m[1] === '' ? '0' : (m[1] ?? '0')) * unit;
+    if (fracDigits !== '') total += (BigInt(fracDigits) * unit) / 10n ** BigInt(fracDigits.length);
+    if (total > 2n ** 63n - 1n) invalid();
     s = s.slice(m[0].length);
   }
-  if (total >= 2 ** 63) throw new CelEvalError(`invalid duration: time: invalid duration ${JSON.stringify(text)}`);
-  return checkDuration(sign * BigInt(Math.round(total)));
+  return checkDuration(sign * total);
 }
 
 /** Formats a duration the way CEL's string(duration) does: seconds with an `s` suffix (`90s`, `1.5s`). */

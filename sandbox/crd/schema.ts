@@ -10,7 +10,8 @@
  * minProperties, maxProperties, properties, additionalProperties (schema), items, default,
  * x-kubernetes-preserve-unknown-fields, x-kubernetes-int-or-string, x-kubernetes-embedded-resource,
  * x-kubernetes-validations (rule, message, messageExpression, fieldPath, reason).
- * Not checked: `format`, `uniqueItems`, x-kubernetes-list-type set/map uniqueness, allOf/anyOf/oneOf/not.
+ * x-kubernetes-list-type `set`/`map` (with x-kubernetes-list-map-keys) uniqueness gives Duplicate causes.
+ * Not checked: `format`, `uniqueItems`, allOf/anyOf/oneOf/not, metadata (the server validates ObjectMeta itself).
  */
 import { fieldCause, invalid, invalidStatusMessage, notSupported, required } from '../lib/field-error.ts';
 import type { FieldCause, FieldCauseReason } from '../lib/field-error.ts';
@@ -163,6 +164,37 @@ function validateObject(schema: JSONSchemaProps, value: Obj, path: string, out: 
   }
 }
 
+/** x-kubernetes-list-type `set` / `map` uniqueness (kube's structurallisttype), as Duplicate causes. */
+function validateListTypes(schema: JSONSchemaProps, value: unknown, path: string, out: FieldCause[]): void {
+  if (Array.isArray(value)) {
+    const listType = schema['x-kubernetes-list-type'];
+    const seen: unknown[] = [];
+    value.forEach((item, i) => {
+      let key: unknown = item;
+      if (listType === 'map' && isObject(item)) {
+        const keyObj: Obj = {};
+        for (const k of schema['x-kubernetes-list-map-keys'] ?? []) {
+          const dflt = schema.items?.properties?.[k]?.default;
+          setKey(keyObj, k, Object.hasOwn(item, k) ? item[k] : (dflt ?? null));
+        }
+        key = keyObj;
+      }
+      if (listType === 'set' || listType === 'map') {
+        if (seen.some((s) => deepEqual(s, key))) out.push(fieldCause('FieldValueDuplicate', `${path}[${i}]`, key, ''));
+        else seen.push(key);
+      }
+      if (schema.items !== undefined) validateListTypes(schema.items, item, `${path}[${i}]`, out);
+    });
+  } else if (isObject(value)) {
+    const props = schema.properties ?? {};
+    const additional = typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined;
+    for (const k of sortedKeys(value)) {
+      const sub = Object.hasOwn(props, k) ? props[k] : additional;
+      if (sub !== undefined) validateListTypes(sub, value[k], child(path, k), out);
+    }
+  }
+}
+
 function patternMatches(pattern: string, value: string): boolean {
   try {
     return new RegExp(pattern, 'u').test(value);
@@ -286,6 +318,7 @@ function validateRules(schema: JSONSchemaProps, value: unknown, old: unknown, pa
 export function validateCustomResource(schema: JSONSchemaProps, obj: unknown, _kind: string, oldObj?: unknown): FieldCause[] {
   const causes: FieldCause[] = [];
   validateSchema(schema, obj, '', causes);
+  validateListTypes(schema, obj, '', causes);
   if (hasRules(schema)) {
     if (causes.some((c) => BLOCKING.has(c.reason))) causes.push(invalid(undefined, undefined, RULES_NOT_CHECKED_DETAIL));
     else validateRules(schema, obj, oldObj, '', causes);

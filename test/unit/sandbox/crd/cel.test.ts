@@ -137,6 +137,11 @@ describe('language', () => {
     expect(jsonToCel({ a: 1, b: 1.5, c: [2] })).toEqual({ a: 1n, b: 1.5, c: [2n] });
     expect(jsonToCel(3, { type: 'number' })).toBe(3);
     expect(run("duration('2s')")).toEqual(new CelDuration(2_000_000_000n));
+    expect(run("duration('2562047h47m16.854775807s')")).toEqual(new CelDuration(2n ** 63n - 1n));
+    expect(run("duration('1.000000001s')")).toEqual(new CelDuration(1_000_000_001n));
+    expect(run("duration('-1.5h')")).toEqual(new CelDuration(-5_400_000_000_000n));
+    expect(evalError('duration(self)', '2562047h47m16.854775808s')).toMatch(/invalid duration/);
+    expect(evalError('duration(self)', '10')).toBe('invalid duration: time: missing unit in duration "10"');
   });
 
   test('never throws anything but CelCompileError/CelEvalError on arbitrary input', () => {

@@ -129,6 +129,24 @@ describe('other keywords', () => {
     expect(prune(schema, input)).toEqual({ apiVersion: 'v', kind: 'K', metadata: { name: 'n', labels: { a: 'b' } }, labels: { x: 'y' }, any: { free: { form: true } }, l: [{ name: 'a' }] });
     expect(input.extra).toBe(1);
   });
+  test('list-type set and map report duplicates', () => {
+    const s: JSONSchemaProps = {
+      type: 'object',
+      properties: {
+        tags: { type: 'array', 'x-kubernetes-list-type': 'set', items: { type: 'string' } },
+        ports: {
+          type: 'array',
+          'x-kubernetes-list-type': 'map',
+          'x-kubernetes-list-map-keys': ['port', 'protocol'],
+          items: { type: 'object', properties: { port: { type: 'integer' }, protocol: { type: 'string', default: 'TCP' } } },
+        },
+      },
+    };
+    expect(validateCustomResource(s, { tags: ['a', 'b', 'a'], ports: [{ port: 80 }, { port: 80, protocol: 'UDP' }, { port: 80, protocol: 'TCP' }] }, 'X')).toEqual([
+      { reason: 'FieldValueDuplicate', field: 'ports[2]', message: 'Duplicate value: map[string]interface {}{"port":80, "protocol":"TCP"}' },
+      { reason: 'FieldValueDuplicate', field: 'tags[2]', message: 'Duplicate value: "a"' },
+    ]);
+  });
   test('unknownFieldPaths lists exactly what prune drops', () => {
     const input = { apiVersion: 'v', kind: 'K', metadata: { x: 1 }, extra: 1, labels: { x: 'y' }, any: { free: 1 }, l: [{ name: 'a', junk: 1 }], s: 'x' };
     const paths = unknownFieldPaths(schema, input);
