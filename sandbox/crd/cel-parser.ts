@@ -368,5 +368,10 @@ class Parser {
 
 /** Parses a CEL expression of the supported subset. @throws CelCompileError */
 export function parseCel(source: string): CelNode {
-  return new Parser(source).parseAll();
+  try {
+    return new Parser(source).parseAll();
+  } catch (e) {
+    if (e instanceof RangeError) throw new CelCompileError(compileErrorText(source, 0, 'expression recursion limit exceeded'));
+    throw e;
+  }
 }

@@ -268,6 +268,7 @@ function validateRules(schema: JSONSchemaProps, value: unknown, old: unknown, pa
     const oldSelf = old === undefined || old === null ? undefined : jsonToCel(old, schema);
     for (const rule of rules) {
       try {
+        if (typeof rule.rule !== 'string') throw new CelCompileError('rule must be a string');
         const program = compileCached(rule.rule);
         if (program.usesOldSelf && oldSelf === undefined) continue;
         const result = program.evaluate({ self, oldSelf });
@@ -285,7 +286,8 @@ function validateRules(schema: JSONSchemaProps, value: unknown, old: unknown, pa
             : `${e.message} evaluating rule: ${ruleErrorString(rule)}`;
           out.push(invalid(errPath(path), typeName, detail));
         } else {
-          throw e;
+          // a malformed rule (e.g. not a string) must not turn into a server error
+          out.push(invalid(errPath(path), typeName, `rule compile error: ${e instanceof Error ? e.message : String(e)}`));
         }
       }
     }

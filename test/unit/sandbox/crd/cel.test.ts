@@ -129,6 +129,7 @@ describe('language', () => {
     expect(compileError('has(self)')).toContain('invalid argument to has() macro');
     expect(compileError('1 # 2')).toContain("token recognition error at: '#'");
     expect(compileError('('.repeat(400) + '1' + ')'.repeat(400))).toContain('recursion limit');
+    expect(compileError('!'.repeat(100000) + 'true')).toContain('recursion limit');
     expect(compileCel('oldSelf == self').usesOldSelf).toBe(true);
     expect(compileCel('self == 1').usesOldSelf).toBe(false);
   });

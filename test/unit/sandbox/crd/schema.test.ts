@@ -252,6 +252,12 @@ describe('x-kubernetes-validations', () => {
     expect(causes[0]?.field).toBe('spec.broken');
     expect(causes[0]?.message).toContain("rule compile error: compilation failed: ERROR: <input>:1:5: undeclared reference to 'frobnicate'");
   });
+  test('a malformed rule entry is a cause, not an exception', () => {
+    const bad = { type: 'object', 'x-kubernetes-validations': [{ rule: 42 }] } as unknown as JSONSchemaProps;
+    expect(validateCustomResource(bad, {}, 'X')).toEqual([
+      { reason: 'FieldValueInvalid', field: '<nil>', message: 'Invalid value: "object": rule compile error: compilation failed: rule must be a string' },
+    ]);
+  });
   test('transition rules run only with an old object; fieldPath and reason apply', () => {
     expect(check({ minReplicas: 1, maxReplicas: 1, timeout: '2s' })).toEqual([]);
     expect(check({ minReplicas: 1, maxReplicas: 1, timeout: '2s' }, { minReplicas: 1, maxReplicas: 1, timeout: '3s' })).toEqual([
