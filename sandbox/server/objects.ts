@@ -145,8 +145,8 @@ export class ObjectService {
     if (!isObj(body)) throw badRequest(`the object provided is unrecognized (must be of type ${t.kind}): couldn't get version/kind; json parse error: expected an object`);
     const kind = body.kind;
     const apiVersion = body.apiVersion;
-    if (kind === undefined || kind === '') throw badRequest(`Object 'Kind' is missing in '${JSON.stringify(body).slice(0, 200)}'`);
-    if (kind !== t.kind) {
+    // Like kube's decoder, a missing kind/apiVersion defaults to the endpoint's type.
+    if (kind !== undefined && kind !== '' && kind !== t.kind) {
       const v = typeof apiVersion === 'string' ? apiVersion : '';
       const internal = t.group ? `${t.group.split('.')[0]}.${t.kind}` : `core.${t.kind}`;
       throw badRequest(`${String(kind)} in version ${JSON.stringify(v.split('/').pop() ?? v)} cannot be handled as a ${t.kind}: converting (${v.split('/').pop()}.${String(kind)}) to (${internal}): unknown conversion`);
@@ -155,6 +155,7 @@ export class ObjectService {
     const obj = body as KObject;
     if (!obj.metadata) obj.metadata = {};
     obj.apiVersion = apiVersionOf(t);
+    obj.kind = t.kind;
     delete obj.metadata.managedFields;
     return obj;
   }
