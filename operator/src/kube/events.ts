@@ -76,6 +76,8 @@ export class KubeEventSink implements EventSink {
       await this.#core.createNamespacedEvent({
         namespace,
         body: {
+          apiVersion: 'v1',
+          kind: 'Event',
           metadata: { name, namespace },
           involvedObject: {
             apiVersion: ref.apiVersion,

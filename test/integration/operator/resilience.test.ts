@@ -1,0 +1,67 @@
+/**
+ * Informer resilience (issue 4 point 3): dropped watches and 410 Gone are recovered without losing
+ * changes, the number of watch connections stays constant, an API server restart is survived and
+ * counted, and chaos keeps going throughout.
+ */
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { actionLines, startWorld, waitFor } from './support/world.ts';
+import type { Replica, World } from './support/world.ts';
+
+let world: World;
+let replica: Replica;
+
+beforeAll(async () => {
+  world = await startWorld();
+  await world.createNamespace('res');
+  await world.createDeployment('res', 'web', 2);
+  replica = await world.startOperator();
+}, 30_000);
+
+afterAll(async () => {
+  await world?.stop();
+});
+
+describe('informer resilience', () => {
+  test('watch connections stay at two however many namespaces and CMCs exist', async () => {
+    for (let i = 0; i < 20; i++) await world.createNamespace(`many-${i}`);
+    for (let i = 0; i < 20; i++) await world.createCmc(`many-${i}`, 'c', { deployment: { name: 'nothing' }, timeout: '1h' });
+    await waitFor('20 scheduled', () => replica.operator.stats().scheduled === 20, 5_000);
+    expect(world.sandbox.openWatchCount()).toBe(2);
+  });
+
+  test('dropped watches are re-opened and changes made meanwhile are seen', async () => {
+    world.sandbox.dropWatches();
+    await world.createCmc('res', 'after-drop', { deployment: { name: 'web' } });
+    await waitFor('the CMC created across the drop to act', () => actionLines(replica, { cmc: 'after-drop' }).length > 0, 6_000);
+    await waitFor('two watches again', () => world.sandbox.openWatchCount() === 2, 3_000);
+  });
+
+  test('410 Gone after compaction: the informers relist and keep an exact cache', async () => {
+    world.sandbox.compact();
+    world.sandbox.dropWatches();
+    await world.deleteCmc('many-0', 'c');
+    await world.setNamespaceLabel('many-1', 'false');
+    await waitFor('the deleted and the opted-out CMC unscheduled', () => replica.operator.stats().scheduled === 19, 5_000);
+    await waitFor('two watches again', () => world.sandbox.openWatchCount() === 2, 3_000);
+    const before = actionLines(replica, { cmc: 'after-drop' }).length;
+    await waitFor('chaos continues', () => actionLines(replica, { cmc: 'after-drop' }).length > before, 5_000);
+  });
+
+  test('a watch answered 500 stops the informer: it is restarted with backoff and counted', async () => {
+    const restarts = replica.operator.stats().informerRestarts;
+    world.sandbox.failRequests({ verb: 'watch', resource: 'chaosmonkeyconfigurations', status: 500, count: 1 });
+    world.sandbox.dropWatches();
+    await waitFor('a counted restart', () => replica.operator.stats().informerRestarts > restarts, 5_000);
+    await world.createCmc('res', 'after-error', { deployment: { name: 'web' } });
+    await waitFor('the CMC created after the error to act', () => actionLines(replica, { cmc: 'after-error' }).length > 0, 6_000);
+    expect(world.sandbox.openWatchCount()).toBe(2);
+    expect(replica.logs.some((l) => l.message === 'informer stopped on error, restarting' && l.informer === 'cmc')).toBe(true);
+  });
+
+  test('an API server restart on the same port is survived', async () => {
+    await world.sandbox.restart();
+    await world.createCmc('res', 'after-restart', { deployment: { name: 'web' } });
+    await waitFor('the CMC created after the restart to act', () => actionLines(replica, { cmc: 'after-restart' }).length > 0, 15_000);
+    await waitFor('two watches again', () => world.sandbox.openWatchCount() === 2, 3_000);
+  });
+});

@@ -1,0 +1,140 @@
+/**
+ * The seed's end-to-end script (seed-spec.md 12, tests/kubetest.sh), adapted to one process: the
+ * sandbox, the operator and the script's fixtures (namespace `target`, deployments
+ * nginx-disrupt-scale / nginx-disrupt-pods / nginx-antihpa and one CMC each), with 1s timeouts.
+ * Scenarios run in the seed's order and build on each other, as the script does.
+ */
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { actionLines, holdsFor, startWorld, waitFor } from './support/world.ts';
+import type { Replica, World } from './support/world.ts';
+
+const NS = 'target';
+const SCALE = 'nginx-disrupt-scale';
+const PODS = 'nginx-disrupt-pods';
+const HPA = 'nginx-antihpa';
+const cmcOf = (dep: string): string => `chaosmonkey-${dep}`;
+
+let world: World;
+let replica: Replica;
+
+function condition(cmc: { status?: { conditions?: { type: string; status: string; reason: string }[] } }, type: string): { status: string; reason: string } | undefined {
+  return cmc.status?.conditions?.find((c) => c.type === type);
+}
+
+beforeAll(async () => {
+  world = await startWorld();
+  await world.createNamespace(NS);
+  await world.createDeployment(NS, SCALE, 2);
+  await world.createDeployment(NS, PODS, 2);
+  await world.createDeployment(NS, HPA, 6);
+  // Step 6 of the script ("reset"): every CMC enabled, with its mode.
+  await world.createCmc(NS, cmcOf(SCALE), { scalingMode: 'randomScale', minReplicas: 2, maxReplicas: 5, deployment: { name: SCALE } });
+  await world.createCmc(NS, cmcOf(PODS), { scalingMode: 'killPod', minReplicas: 6, maxReplicas: 8, deployment: { name: PODS } });
+  replica = await world.startOperator();
+}, 30_000);
+
+afterAll(async () => {
+  await world?.stop();
+});
+
+describe('seed kubetest.sh scenarios', () => {
+  test('randomScale changes the replicas of its deployment (step 8)', async () => {
+    const seen = await waitFor('a rescale to a value other than 2', async () => {
+      const r = await world.replicasOf(NS, SCALE);
+      return r !== 2 ? r : undefined;
+    });
+    expect(seen).toBeGreaterThanOrEqual(2);
+    expect(seen).toBeLessThanOrEqual(5);
+    const events = await world.events(NS);
+    expect(events.some((e) => e.reason === 'ChaosMonkey' && e.involvedObject.name === SCALE && /^Converted to \d+ replicas$/.test(e.message ?? ''))).toBe(true);
+  });
+
+  test('killPod changes the pod names and keeps the count (steps 9, 11)', async () => {
+    const before = await world.podNames(NS, PODS);
+    await waitFor('a killed pod', async () => !(await world.podNames(NS, PODS)).every((n) => before.includes(n)));
+    await waitFor('the pod count back at 2', async () => (await world.podNames(NS, PODS)).length === 2);
+    const killed = actionLines(replica, { cmc: cmcOf(PODS), mode: 'killPod' });
+    expect(killed.length).toBeGreaterThan(0);
+    expect(before).toContain(killed[0]?.target);
+    const events = await world.events(NS);
+    expect(events.some((e) => e.reason === 'ChaosMonkeyTarget' && e.message === 'Pod got killed by Chaos Monkey' && before.includes(e.involvedObject.name ?? ''))).toBe(true);
+  });
+
+  test('antiPressure kills the busiest pod and keeps the count (steps 10, 12)', async () => {
+    const pods = await world.podNames(NS, HPA);
+    expect(pods).toHaveLength(6);
+    const busiest = pods[3] as string;
+    pods.forEach((p, i) => world.sandbox.setPodMetrics(NS, p, [{ name: 'c', cpu: p === busiest ? '1500m' : `${100 + i}m` }, { name: 'sidecar', cpu: '20000000n' }]));
+    await world.createCmc(NS, cmcOf(HPA), { scalingMode: 'antiPressure', minReplicas: 2, maxReplicas: 6, timeout: '1s', deployment: { name: HPA } });
+    await waitFor('the busiest pod to be killed', async () => !(await world.podNames(NS, HPA)).includes(busiest));
+    const first = actionLines(replica, { cmc: cmcOf(HPA) })[0];
+    expect(first).toMatchObject({ mode: 'antiPressure', target: busiest, result: 'succeeded' });
+    await waitFor('the pod count back at 6', async () => (await world.podNames(NS, HPA)).length === 6);
+  });
+
+  test('disabled randomScale and antiPressure stop (steps 13-15)', async () => {
+    await world.patchCmcSpec(NS, cmcOf(SCALE), { enabled: false });
+    await world.patchCmcSpec(NS, cmcOf(HPA), { enabled: false });
+    for (const name of [cmcOf(SCALE), cmcOf(HPA)]) {
+      await waitFor(`${name} Paused=True`, async () => condition(await world.getCmc(NS, name), 'Paused')?.status === 'True');
+    }
+    const replicas = await world.replicasOf(NS, SCALE);
+    const hpaPods = await world.podNames(NS, HPA);
+    const actionsBefore = actionLines(replica).filter((l) => l.cmc === cmcOf(SCALE) || l.cmc === cmcOf(HPA)).length;
+    await holdsFor('replicas and antiHPA pods unchanged', async () => (await world.replicasOf(NS, SCALE)) === replicas && (await world.podNames(NS, HPA)).join() === hpaPods.join(), 3_000);
+    expect(actionLines(replica).filter((l) => l.cmc === cmcOf(SCALE) || l.cmc === cmcOf(HPA)).length).toBe(actionsBefore);
+    const cmc = await world.getCmc(NS, cmcOf(SCALE));
+    expect(condition(cmc, 'Ready')).toMatchObject({ status: 'False', reason: 'Paused' });
+    expect(cmc.status?.nextActionAt).toBeUndefined();
+  });
+
+  test('hot mode switch killPod -> randomScale changes replicas (step 16)', async () => {
+    await world.patchCmcSpec(NS, cmcOf(PODS), { scalingMode: 'randomScale' });
+    const r = await waitFor('nginx-disrupt-pods rescaled', async () => {
+      const n = await world.replicasOf(NS, PODS);
+      return n !== 2 ? n : undefined;
+    });
+    expect(r).toBeGreaterThanOrEqual(6);
+    expect(r).toBeLessThanOrEqual(8);
+  });
+
+  test('hot mode switch randomScale -> killPod plus re-enable kills pods and keeps the count (step 17)', async () => {
+    await world.patchCmcSpec(NS, cmcOf(SCALE), { scalingMode: 'killPod', enabled: true });
+    await world.apps.patchNamespacedDeploymentScale(
+      { namespace: NS, name: SCALE, body: { spec: { replicas: 2 } } },
+      (await import('@kubernetes/client-node')).setHeaderOptions('Content-Type', 'application/merge-patch+json'),
+    );
+    await waitFor('2 pods of nginx-disrupt-scale', async () => (await world.podNames(NS, SCALE)).length === 2);
+    const before = await world.podNames(NS, SCALE);
+    await waitFor('a killed pod of nginx-disrupt-scale', async () => !(await world.podNames(NS, SCALE)).every((n) => before.includes(n)));
+    await waitFor('the count back at 2', async () => (await world.podNames(NS, SCALE)).length === 2);
+    expect(await world.replicasOf(NS, SCALE)).toBe(2);
+  });
+
+  test('opt-out label under AllowAll stops all chaos in the namespace (step 21)', async () => {
+    await world.setNamespaceLabel(NS, 'false');
+    for (const name of [cmcOf(SCALE), cmcOf(PODS), cmcOf(HPA)]) {
+      await waitFor(`${name} Blocked=True`, async () => condition(await world.getCmc(NS, name), 'Blocked')?.reason === 'NamespaceOptedOut', 2_000);
+    }
+    const all = async (): Promise<string> => (await world.core.listNamespacedPod({ namespace: NS })).items.map((p) => p.metadata?.name).sort().join();
+    const snapshot = await all();
+    await holdsFor('every pod name in target unchanged', async () => (await all()) === snapshot, 3_000);
+  });
+
+  test('DenyAll ignores the namespace until it is labelled "true" (steps 22-24)', async () => {
+    await replica.operator.stop();
+    const denyAll = await world.startOperator({ env: { CHAOSMONKEY_BEHAVIOR: 'DenyAll' } });
+    await world.setNamespaceLabel(NS, null);
+    await world.patchCmcSpec(NS, cmcOf(SCALE), { scalingMode: 'randomScale', minReplicas: 2, maxReplicas: 4 });
+    await world.patchCmcSpec(NS, cmcOf(PODS), { scalingMode: 'killPod', minReplicas: 0, maxReplicas: 1 });
+    await waitFor('NamespaceNotOptedIn', async () => condition(await world.getCmc(NS, cmcOf(PODS)), 'Blocked')?.reason === 'NamespaceNotOptedIn');
+    const pods = await world.podNames(NS, PODS);
+    const replicas = await world.replicasOf(NS, SCALE);
+    await holdsFor('no chaos without the opt-in label', async () => (await world.podNames(NS, PODS)).join() === pods.join() && (await world.replicasOf(NS, SCALE)) === replicas, 2_000);
+    expect(actionLines(denyAll)).toHaveLength(0);
+
+    await world.setNamespaceLabel(NS, 'true');
+    await waitFor('a killed pod after opt-in', async () => !(await world.podNames(NS, PODS)).every((n) => pods.includes(n)));
+    await waitFor('a rescale after opt-in', async () => (await world.replicasOf(NS, SCALE)) !== replicas);
+  });
+});
