@@ -30,7 +30,7 @@ export class ContinueExpiredError extends Error {
 }
 
 /** Default history bound: older events are dropped (watches from before them get 410 Expired). */
-export const DEFAULT_HISTORY_LIMIT = 200_000;
+export const DEFAULT_HISTORY_LIMIT = 50_000;
 
 const defaultFields: FieldExtractor = (o) => ({ 'metadata.name': o.metadata.name ?? '', 'metadata.namespace': o.metadata.namespace ?? '' });
 
