@@ -10,7 +10,7 @@
  *
  * API calls (see rbac.ts): secrets get/create/update in the webhook namespace; the CRD get/patch.
  */
-import { X509Certificate, createPrivateKey } from 'node:crypto';
+import { X509Certificate, createPrivateKey, randomBytes } from 'node:crypto';
 import { generate } from 'selfsigned';
 import { CRD_NAME } from '../../api/names.ts';
 import { KubeApiError, MERGE_PATCH } from './kube-client.ts';
@@ -89,7 +89,9 @@ export function checkBundle(bundle: CertificateBundle, policy: CertificatePolicy
 }
 
 async function generateCa(now: Date, validityMs: number): Promise<{ cert: string; key: string }> {
-  const pems = await generate([{ name: 'commonName', value: 'chaos-monkey-webhook-ca' }], {
+  // A unique subject per CA: during a CA rotation the trust bundle holds two CAs, and TLS stacks pick
+  // the issuer by subject name.
+  const pems = await generate([{ name: 'commonName', value: `chaos-monkey-webhook-ca-${now.getTime()}-${randomBytes(4).toString('hex')}` }], {
     keyType: 'ec',
     curve: 'P-256',
     algorithm: 'sha256',
