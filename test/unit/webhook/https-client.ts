@@ -1,5 +1,6 @@
 /** Test support: a tiny HTTPS client that reports status, headers, body and the server certificate. */
 import https from 'node:https';
+import type { TLSSocket } from 'node:tls';
 import { issueBundle } from '../../../webhook/src/certs.ts';
 import type { CertificateBundle } from '../../../webhook/src/certs.ts';
 
@@ -18,7 +19,7 @@ export function httpsRequest(options: { port: number; ca: string; method?: strin
       { host: '127.0.0.1', port: options.port, method: options.method ?? 'GET', path: options.path, ca: options.ca, headers: options.headers, agent: options.agent ?? false, servername: 'localhost' },
       (res) => {
         const chunks: Buffer[] = [];
-        const peer = (res.socket as import('node:tls').TLSSocket).getPeerCertificate();
+        const peer = (res.socket as TLSSocket).getPeerCertificate();
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8'), fingerprint: peer.fingerprint256 }));
         res.on('error', reject);
