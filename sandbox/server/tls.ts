@@ -10,8 +10,8 @@ export interface ServingCert {
   keyPem: string;
 }
 
-/** Generates a CA and a serving certificate valid for one year. */
-export async function generateServingCert(): Promise<ServingCert> {
+/** Generates a CA and a serving certificate valid for one year (127.0.0.1, ::1, localhost and `dnsNames`). */
+export async function generateServingCert(dnsNames: string[] = []): Promise<ServingCert> {
   const notBeforeDate = new Date(Date.now() - 60_000);
   const notAfterDate = new Date(notBeforeDate.getTime() + 365 * 86400_000);
   const ca = await generate([{ name: 'commonName', value: 'sandbox-ca' }], {
@@ -25,7 +25,7 @@ export async function generateServingCert(): Promise<ServingCert> {
       { name: 'basicConstraints', cA: false },
       { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
       { name: 'extKeyUsage', serverAuth: true },
-      { name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }, { type: 2, value: 'localhost' }, { type: 7, ip: '::1' }] },
+      { name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }, { type: 2, value: 'localhost' }, { type: 7, ip: '::1' }, ...dnsNames.map((value) => ({ type: 2 as const, value }))] },
     ],
   });
   return { caPem: ca.cert, certPem: leaf.cert, keyPem: leaf.private };
