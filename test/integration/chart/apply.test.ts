@@ -18,13 +18,22 @@ const NOT_SERVED = new Set(['ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBi
 let sandbox: Sandbox;
 let kc: k8s.KubeConfig;
 let client: k8s.KubernetesObjectApi;
+let defaults: K8sObject[];
+let allOn: K8sObject[];
 
 beforeAll(async () => {
+  // Rendering first: on a cold machine the first call builds the helm-template stand-in (about a minute).
+  defaults = renderObjects({ includeCrds: true });
+  allOn = renderObjects({
+    namespace: 'chaos-system',
+    set: ['crds.managed=true', 'certificates.mode=cert-manager', 'serviceMonitor.enabled=true', 'dashboard.enabled=true', 'networkPolicy.enabled=true', 'fullnameOverride=other'],
+    apiVersions: ['monitoring.coreos.com/v1'],
+  });
   sandbox = await startSandbox();
   kc = new k8s.KubeConfig();
   kc.loadFromString(sandbox.kubeconfig);
   client = k8s.KubernetesObjectApi.makeApiClient(kc);
-}, 60_000);
+}, 240_000);
 
 afterAll(async () => {
   await sandbox?.stop();
@@ -68,7 +77,7 @@ async function namespace(name: string): Promise<void> {
 describe('the chart applied to the sandbox', () => {
   test('default values: the CRD and every served object are created, the webhook Deployment gets its 2 pods', async () => {
     await namespace('chaosmonkey');
-    const objects = renderObjects({ includeCrds: true });
+    const objects = defaults;
     expect(objects[0]?.kind).toBe('CustomResourceDefinition');
     const { applied, skipped } = await apply(objects);
     expect(applied.length + skipped.length).toBe(objects.length);
@@ -92,11 +101,7 @@ describe('the chart applied to the sandbox', () => {
 
   test('every option on, another namespace: the managed CRD replaces the static one and the rest is created', async () => {
     await namespace('chaos-system');
-    const objects = renderObjects({
-      namespace: 'chaos-system',
-      set: ['crds.managed=true', 'certificates.mode=cert-manager', 'serviceMonitor.enabled=true', 'dashboard.enabled=true', 'networkPolicy.enabled=true', 'fullnameOverride=other'],
-      apiVersions: ['monitoring.coreos.com/v1'],
-    });
+    const objects = allOn;
     const { applied, skipped } = await apply(objects);
     expect(applied).toEqual(expect.arrayContaining(['CustomResourceDefinition/chaosmonkeyconfigurations.cm.massix.github.io', 'ConfigMap/other-dashboard', 'Deployment/other-webhook']));
     for (const s of skipped) expect(NOT_SERVED.has(s.split('/')[0] as string)).toBe(true);
