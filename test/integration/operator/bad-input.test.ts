@@ -20,13 +20,15 @@ beforeAll(async () => {
   await world.createNamespace(NS);
   await world.createDeployment(NS, 'web', 3);
   await world.createDeployment(NS, 'quiet', 2);
+  await world.createCmc(NS, 'missing-target', { deployment: { name: 'ghost' } });
+  // Stored as a server with a looser schema would have stored them. Validation stays off: like
+  // kube-apiserver, the sandbox validates the whole object on status writes, so with validation on
+  // the operator could not record Ready=False on them (the last test covers that case).
   world.sandbox.setValidation(false);
   await world.createCmc(NS, 'unknown-mode', { scalingMode: 'explode', deployment: { name: 'quiet' } });
   await world.createCmc(NS, 'min-gt-max', { scalingMode: 'randomScale', minReplicas: 5, maxReplicas: 1, deployment: { name: 'quiet' } });
   await world.createCmc(NS, 'bad-timeout', { timeout: 'soon', deployment: { name: 'quiet' } });
   await world.createCmc(NS, 'wrong-types', { minReplicas: 'two', enabled: 'yes', deployment: { name: 'quiet' } });
-  world.sandbox.setValidation(true);
-  await world.createCmc(NS, 'missing-target', { deployment: { name: 'ghost' } });
   await world.createCmc(NS, 'good', { scalingMode: 'killPod', deployment: { name: 'web' } });
   replica = await world.startOperator();
 }, 30_000);
@@ -90,5 +92,15 @@ describe('bad input', () => {
     await waitFor('the NoMetrics Event', async () => (await world.events(NS)).some((e) => e.type === 'Warning' && e.reason === 'NoMetrics' && e.involvedObject.name === 'no-metrics'), 5_000);
     expect(actionLines(replica, { cmc: 'no-metrics' })).toHaveLength(0);
     expect((await world.podNames(NS, 'quiet')).length).toBe(2);
+  });
+
+  test('with validation back on, an invalid CMC still gets its Event and log line though its status is refused', async () => {
+    world.sandbox.setValidation(false);
+    await world.createCmc(NS, 'strict-bad', { scalingMode: 'teleport', deployment: { name: 'quiet' } });
+    world.sandbox.setValidation(true);
+    await waitFor('the InvalidSpec Event', async () => (await world.events(NS)).some((e) => e.type === 'Warning' && e.reason === 'InvalidSpec' && e.involvedObject.name === 'strict-bad'), 5_000);
+    await waitFor('the refused status write logged', () => replica.logs.some((l) => l.key === `${NS}/strict-bad` && l.code === 'CM_ERR_REJECTED' && l.terminal === true), 5_000);
+    expect(replica.logs.some((l) => l.level === 'error' && l.cmc === 'strict-bad')).toBe(true);
+    expect(actionLines(replica, { cmc: 'strict-bad' })).toHaveLength(0);
   });
 });
