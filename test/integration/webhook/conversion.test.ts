@@ -1,0 +1,141 @@
+/**
+ * End to end: sandbox (kube-apiserver stand-in) -> ConversionReview over real HTTPS -> webhook, with
+ * self-managed certificates (the webhook stores its CA and serving cert in the Secret and injects the
+ * caBundle into the CRD; the sandbox trusts only that caBundle and verifies the Service DNS name).
+ */
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { createServer } from 'node:net';
+import { X509Certificate } from 'node:crypto';
+import { load } from 'js-yaml';
+import { startSandbox } from '../../../sandbox/index.ts';
+import type { Sandbox } from '../../../sandbox/index.ts';
+import { startWebhook } from '../../../webhook/src/index.ts';
+import type { RunningWebhook } from '../../../webhook/src/index.ts';
+import { KubeApiError, KubeClient } from '../../../webhook/src/kube-client.ts';
+import type { KubeConnection } from '../../../webhook/src/kube-client.ts';
+import { createWebhookLogger } from '../../../webhook/src/log.ts';
+import { bundleFromSecret } from '../../../webhook/src/certs.ts';
+import { waitFor } from '../../unit/webhook/https-client.ts';
+
+const NS = 'conv';
+const CMC_V1 = `/apis/cm.massix.github.io/v1/namespaces/${NS}/chaosmonkeyconfigurations`;
+const CMC_V1ALPHA1 = `/apis/cm.massix.github.io/v1alpha1/namespaces/${NS}/chaosmonkeyconfigurations`;
+const CRD_PATH = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/chaosmonkeyconfigurations.cm.massix.github.io';
+
+let sandbox: Sandbox;
+let webhook: RunningWebhook | undefined;
+let port: number;
+let kube: KubeConnection;
+let client: KubeClient;
+
+type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- API answers walked by path in assertions
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const p = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(p));
+    });
+  });
+}
+
+const start = (): Promise<RunningWebhook> => startWebhook({
+  port, host: '127.0.0.1', selfManaged: { namespace: 'chaosmonkey', kube }, logger: createWebhookLogger({ silent: true }),
+});
+const get = (path: string): Promise<Obj> => client.request('GET', path) as Promise<Obj>;
+const errorOf = async (p: Promise<unknown>): Promise<KubeApiError> => {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof KubeApiError) return err;
+    throw err;
+  }
+  throw new Error('expected the request to fail');
+};
+
+beforeAll(async () => {
+  port = await freePort();
+  sandbox = await startSandbox({
+    crdFiles: [new URL('../../../crds/chaosmonkeyconfigurations.yaml', import.meta.url).pathname],
+    serviceMap: { 'chaos-monkey.chaosmonkey.svc:443': `https://127.0.0.1:${port}` },
+  });
+  const config = load(sandbox.kubeconfig) as { users: { user: { token: string } }[] };
+  kube = { server: sandbox.url, caPem: sandbox.caPem, token: config.users[0]!.user.token };
+  client = new KubeClient(kube);
+  for (const name of ['chaosmonkey', NS]) await client.request('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+  webhook = await start();
+});
+
+afterAll(async () => {
+  await webhook?.stop();
+  client?.close();
+  await sandbox?.stop();
+});
+
+describe('conversion through the sandbox and the webhook over HTTPS', () => {
+  test('self-managed mode stored the certificate in the Secret and injected the caBundle', async () => {
+    const secret = await get('/api/v1/namespaces/chaosmonkey/secrets/chaos-monkey-tls');
+    const bundle = bundleFromSecret(secret);
+    expect(bundle).toBeDefined();
+    expect(new X509Certificate(bundle!.certPem).checkHost('chaos-monkey.chaosmonkey.svc')).toBe('chaos-monkey.chaosmonkey.svc');
+    const crd = await get(CRD_PATH);
+    expect(Buffer.from(crd.spec.conversion.webhook.clientConfig.caBundle, 'base64').toString('utf8')).toBe(bundle!.caBundlePem);
+    expect(webhook!.caPem).toBe(bundle!.caBundlePem);
+  });
+
+  test('a CMC created as v1alpha1 (defaults applied) reads back as v1', async () => {
+    await client.request('POST', CMC_V1ALPHA1, { apiVersion: 'cm.massix.github.io/v1alpha1', kind: 'ChaosMonkeyConfiguration', metadata: { name: 'from-alpha', labels: { team: 'a' } }, spec: { deploymentName: 'web', podMode: false } });
+    const v1 = await get(`${CMC_V1}/from-alpha`);
+    expect(v1.apiVersion).toBe('cm.massix.github.io/v1');
+    expect(v1.spec).toEqual({ enabled: true, minReplicas: 0, maxReplicas: 5, scalingMode: 'randomScale', deployment: { name: 'web' }, timeout: '30s' });
+    expect(v1.metadata.labels).toEqual({ team: 'a' });
+    const alpha = await get(`${CMC_V1ALPHA1}/from-alpha`);
+    expect(alpha.spec).toEqual({ enabled: true, minReplicas: 0, maxReplicas: 5, deploymentName: 'web', podMode: false, timeout: '30s' });
+    expect(alpha.metadata.uid).toBe(v1.metadata.uid);
+  });
+
+  test('a v1 antiPressure CMC reads as v1alpha1 and survives an update through v1alpha1', async () => {
+    await client.request('POST', CMC_V1, { apiVersion: 'cm.massix.github.io/v1', kind: 'ChaosMonkeyConfiguration', metadata: { name: 'from-v1' }, spec: { enabled: true, minReplicas: 1, maxReplicas: 4, scalingMode: 'antiPressure', deployment: { name: 'api' }, timeout: '1m30s' } });
+    const alpha = await get(`${CMC_V1ALPHA1}/from-v1`);
+    expect(alpha.spec).toEqual({ enabled: true, minReplicas: 1, maxReplicas: 4, deploymentName: 'api', podMode: false, timeout: '1m30s' });
+    expect(alpha.metadata.annotations).toEqual({ 'cm.massix.github.io/v1-scaling-mode': 'antiPressure' });
+    // Update through the deprecated version: the mode v1alpha1 cannot express is kept.
+    await client.request('PUT', `${CMC_V1ALPHA1}/from-v1`, { ...alpha, spec: { ...alpha.spec, maxReplicas: 6 } });
+    const v1 = await get(`${CMC_V1}/from-v1`);
+    expect(v1.spec).toMatchObject({ scalingMode: 'antiPressure', maxReplicas: 6, timeout: '1m30s' });
+    expect(v1.metadata.annotations).toBeUndefined();
+  });
+
+  test('lists of mixed objects convert both ways', async () => {
+    const v1List = await get(CMC_V1);
+    const alphaList = await get(CMC_V1ALPHA1);
+    const names = (l: Obj): string[] => l.items.map((i: Obj) => i.metadata.name).sort();
+    expect(names(v1List)).toEqual(['from-alpha', 'from-v1']);
+    expect(names(alphaList)).toEqual(['from-alpha', 'from-v1']);
+    expect(v1List.items.every((i: Obj) => i.apiVersion === 'cm.massix.github.io/v1' && typeof i.spec.scalingMode === 'string')).toBe(true);
+    expect(alphaList.items.every((i: Obj) => i.apiVersion === 'cm.massix.github.io/v1alpha1' && typeof i.spec.podMode === 'boolean')).toBe(true);
+  });
+
+  test('with the webhook stopped, reads of the other version fail clearly; they recover after a restart', async () => {
+    await webhook!.stop();
+    webhook = undefined;
+    const failed = await errorOf(get(`${CMC_V1ALPHA1}/from-v1`));
+    expect(failed.status).toBe(500);
+    expect(failed.message).toMatch(/conversion webhook for cm\.massix\.github\.io\/v1, Kind=ChaosMonkeyConfiguration failed: Post "https:\/\/chaos-monkey\.chaosmonkey\.svc:443\/convertcrd\?timeout=30s": .*connection refused/);
+    // The storage version needs no webhook.
+    expect((await get(`${CMC_V1}/from-v1`)).spec.scalingMode).toBe('antiPressure');
+    webhook = await start();
+    await waitFor(async () => (await get(`${CMC_V1ALPHA1}/from-v1`)).spec.podMode === false, 'v1alpha1 reads to recover');
+    const recovered = await get(CMC_V1ALPHA1);
+    expect(recovered.items).toHaveLength(2);
+  });
+
+  test('validation of the CRD rejects a bad timeout and min > max with the seed message', async () => {
+    const bad = await errorOf(client.request('POST', CMC_V1, { apiVersion: 'cm.massix.github.io/v1', kind: 'ChaosMonkeyConfiguration', metadata: { name: 'bad' }, spec: { enabled: true, minReplicas: 5, maxReplicas: 1, scalingMode: 'killPod', deployment: { name: 'x' }, timeout: '500ms' } }));
+    expect(bad.status).toBe(422);
+    expect(bad.message).toContain('minReplicas must be less than or equal to maxReplicas');
+    expect(bad.message).toContain('timeout must be at least 1s');
+  });
+});
