@@ -59,6 +59,11 @@ export function serviceDnsNames(service: string, namespace: string): string[] {
   return [`${service}.${namespace}.svc`, `${service}.${namespace}.svc.cluster.local`];
 }
 
+/** One PEM block, trimmed, with a single trailing newline (the form {@link splitPemCertificates} returns). */
+function normalizePem(pem: string): string {
+  return `${pem.trim()}\n`;
+}
+
 /** Splits a PEM bundle into its certificates. */
 export function splitPemCertificates(pem: string): string[] {
   return pem.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g)?.map((s) => `${s}\n`) ?? [];
@@ -147,8 +152,8 @@ export async function issueBundle(previous: CertificateBundle | undefined, polic
     ],
   });
   return {
-    caBundlePem: [ca.cert, ...oldCas].map((p) => p.trim()).join('\n') + '\n',
-    caCertPem: ca.cert,
+    caBundlePem: [ca.cert, ...oldCas].map(normalizePem).join(''),
+    caCertPem: normalizePem(ca.cert),
     caKeyPem: ca.key,
     certPem: serving.cert,
     keyPem: serving.private,
