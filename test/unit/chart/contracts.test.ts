@@ -1,0 +1,70 @@
+/**
+ * The chart speaks the programs' own configuration language: the operator's rendered environment
+ * parses without a warning through operator/src/config/env.ts, and the webhook's rendered arguments
+ * and environment parse through webhook/src/config.ts into the intended certificate mode.
+ */
+import { describe, expect, test, beforeAll } from '@jest/globals';
+import { ENV_VARIABLES, parseEnv } from '../../../operator/src/config/env.ts';
+import { parseWebhookConfig } from '../../../webhook/src/config.ts';
+import { RELEASE, field, findOne, renderObjects } from './support/render.ts';
+import type { K8sObject } from './support/render.ts';
+
+interface EnvVar { name: string; value?: string; valueFrom?: { fieldRef?: { fieldPath: string } } }
+interface Container { args: string[]; env: EnvVar[] }
+
+/** What the kubelet would pass: literal values, and downward-API fields resolved for a pod in `namespace`. */
+function environment(c: Container, namespace: string): Record<string, string> {
+  const pod: Record<string, string> = { 'metadata.namespace': namespace, 'metadata.name': 'pod-0' };
+  return Object.fromEntries(c.env.map((e) => [e.name, e.value ?? pod[e.valueFrom?.fieldRef?.fieldPath ?? ''] ?? '']));
+}
+const containerOf = (objects: K8sObject[], name: string): Container => field(findOne(objects, 'Deployment', name), 'spec.template.spec.containers.0') as Container;
+
+let defaults: K8sObject[];
+let certManager: K8sObject[];
+let custom: K8sObject[];
+beforeAll(() => {
+  defaults = renderObjects();
+  certManager = renderObjects({ namespace: 'chaos-system', set: ['crds.managed=true', 'certificates.mode=cert-manager'] });
+  custom = renderObjects({ set: ['operator.logLevel=debug', 'operator.behavior=DenyAll', 'operator.timeouts.namespace=1h30m', 'operator.killGraceSeconds=5', 'operator.targetSelf=true', 'webhook.logLevel=debug'] });
+}, 240_000);
+
+describe('operator environment', () => {
+  test('every variable the chart sets is one the operator reads', () => {
+    const known = new Set(ENV_VARIABLES.map((v) => v.name));
+    const set = containerOf(defaults, `${RELEASE}-chaos-monkey-operator`).env.map((e) => e.name);
+    expect(set.filter((n) => !known.has(n))).toEqual([]);
+  });
+
+  test.each([
+    ['default values', () => defaults, { logLevel: 'info', behavior: 'AllowAll', nsWatchTimeoutSeconds: 172_800, killGraceSeconds: 0, targetSelf: false }],
+    ['custom values', () => custom, { logLevel: 'debug', behavior: 'DenyAll', nsWatchTimeoutSeconds: 5400, killGraceSeconds: 5, targetSelf: true }],
+  ])('%s parse without warnings into the intended config', (_name, objects, expected) => {
+    const env = environment(containerOf(objects(), `${RELEASE}-chaos-monkey-operator`), 'chaosmonkey');
+    const { config, warnings } = parseEnv(env);
+    expect(warnings).toEqual([]);
+    expect(config).toMatchObject({ ...expected, namespace: 'chaosmonkey', podName: 'pod-0', metricsPort: 9000, leaderElect: true });
+  });
+});
+
+describe('webhook arguments and environment', () => {
+  test('self-managed mode (default): namespace from the pod, Service chaos-monkey, Secret chaos-monkey-tls, port 9443', () => {
+    const c = containerOf(defaults, `${RELEASE}-chaos-monkey-webhook`);
+    const parsed = parseWebhookConfig(c.args.slice(1), environment(c, 'chaosmonkey'), () => undefined);
+    expect(parsed).toEqual({
+      options: { port: 9443, logLevel: 'info', selfManaged: { namespace: 'chaosmonkey', serviceName: 'chaos-monkey', secretName: 'chaos-monkey-tls' } },
+      warnings: [],
+    });
+  });
+
+  test('cert-manager mode: the mounted Secret files', () => {
+    const c = containerOf(certManager, `${RELEASE}-chaos-monkey-webhook`);
+    const parsed = parseWebhookConfig(c.args.slice(1), environment(c, 'chaos-system'), () => undefined);
+    expect(parsed).toEqual({ options: { port: 9443, logLevel: 'info', certFile: '/etc/chaos-monkey/tls/tls.crt', keyFile: '/etc/chaos-monkey/tls/tls.key' }, warnings: [] });
+  });
+
+  test('webhook.logLevel reaches the webhook', () => {
+    const c = containerOf(custom, `${RELEASE}-chaos-monkey-webhook`);
+    const parsed = parseWebhookConfig(c.args.slice(1), environment(c, 'chaosmonkey'), () => undefined);
+    expect('options' in parsed && parsed.options.logLevel).toBe('debug');
+  });
+});
