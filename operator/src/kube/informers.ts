@@ -33,6 +33,8 @@ export interface InformerStoreOptions {
   initialRestartDelayMs?: number;
   /** Default 30 s (client-node's own reconnect cap). */
   maxRestartDelayMs?: number;
+  /** Cap of client-node's delay before re-opening a watch that ended normally. Default 1 s. */
+  maxReconnectDelayMs?: number;
 }
 
 /** Watch that adds `timeoutSeconds` and `allowWatchBookmarks` to every request ListWatch makes. */
@@ -96,13 +98,20 @@ class Supervised<T extends KubernetesObject> {
       this.#delayMs = opts.initialRestartDelayMs ?? 250;
       return result;
     };
-    this.informer = new ListWatch<T>(path, new TimedWatch(opts.connection, timeoutSeconds), listFn, false);
+    // client-node doubles its reconnect delay after each quiet reconnect up to 30 s: a rarely
+    // changing resource (Namespaces) would stay unwatched that long after a few drops. Cap it.
+    const maxReconnectMs = opts.maxReconnectDelayMs ?? 1_000;
+    const delayFn = (ms: number): Promise<void> => new Promise((resolve) => opts.clock.setTimer(Math.min(ms, maxReconnectMs), resolve));
+    this.informer = new ListWatch<T>(path, new TimedWatch(opts.connection, timeoutSeconds), listFn, false, undefined, undefined, { delayFn });
     this.informer.on('error', (err?: unknown) => this.#onError(err));
   }
 
   async start(): Promise<void> {
     this.#stopped = false;
+    const errorsBefore = this.restarts;
     await this.informer.start();
+    // Connected without an error meanwhile: the next failure starts from the initial delay again.
+    if (this.restarts === errorsBefore) this.#delayMs = this.#opts.initialRestartDelayMs ?? 250;
     if (this.#listOk && !this.#stopped) {
       this.synced = true;
       this.#resolveSynced();

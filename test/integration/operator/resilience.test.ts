@@ -54,7 +54,7 @@ describe('informer resilience', () => {
     await waitFor('a counted restart', () => replica.operator.stats().informerRestarts > restarts, 5_000);
     await world.createCmc('res', 'after-error', { deployment: { name: 'web' } });
     await waitFor('the CMC created after the error to act', () => actionLines(replica, { cmc: 'after-error' }).length > 0, 6_000);
-    expect(world.sandbox.openWatchCount()).toBe(2);
+    await waitFor('two watches again', () => world.sandbox.openWatchCount() === 2, 3_000);
     expect(replica.logs.some((l) => l.message === 'informer stopped on error, restarting' && l.informer === 'cmc')).toBe(true);
   });
 
@@ -63,5 +63,7 @@ describe('informer resilience', () => {
     await world.createCmc('res', 'after-restart', { deployment: { name: 'web' } });
     await waitFor('the CMC created after the restart to act', () => actionLines(replica, { cmc: 'after-restart' }).length > 0, 15_000);
     await waitFor('two watches again', () => world.sandbox.openWatchCount() === 2, 3_000);
+    await world.setNamespaceLabel('res', 'false');
+    await waitFor('the namespace change seen', () => replica.operator.stats().scheduled === 18, 3_000);
   });
 });
