@@ -20,8 +20,10 @@ import { KubeEventSink } from './kube/events.ts';
 import { InformerStore } from './kube/informers.ts';
 import type { StoreEvent } from './kube/informers.ts';
 import { LeaderElector } from './kube/leader.ts';
+import { HttpServer } from './http/server.ts';
+import { OperatorMetrics } from './metrics/registry.ts';
 import { KubeStatusWriter } from './kube/status-writer.ts';
-import type { ChaosMetrics, Clock, Logger, Random } from './ports.ts';
+import type { Clock, Logger, Random } from './ports.ts';
 import { keyForCmc, keysForNamespace } from './reconcile/handlers.ts';
 import { keyOf, WorkQueue } from './reconcile/queue.ts';
 import { Reconciler } from './reconcile/reconciler.ts';
@@ -37,8 +39,12 @@ export interface OperatorOptions {
   clock?: Clock;
   /** Default: seeded from config.randomSeed (or a random seed, logged). */
   random?: Random;
-  /** Metrics sink; default: no metrics. */
-  metrics?: ChaosMetrics;
+  /** Metrics registry; default a fresh OperatorMetrics for config's namespace and behavior. */
+  metrics?: OperatorMetrics;
+  /** Port of /metrics, /health, /readyz, /livez (0 = any free port); undefined = no HTTP server. */
+  httpPort?: number;
+  /** Bind address of the HTTP server; default all interfaces. */
+  httpHost?: string;
   /** Leader identity; default config.podName. */
   identity?: string;
   /** Lease timing overrides (tests): retry/renew period and renew deadline, ms. */
@@ -57,7 +63,11 @@ export interface Operator {
   /** Resolves once both caches have synced. */
   readonly ready: Promise<void>;
   readonly isLeader: boolean;
-  /** Snapshot for /health, /readyz and tests. */
+  /** The bound HTTP port once started (undefined without an HTTP server). */
+  readonly httpPort: number | undefined;
+  /** This replica's metrics (private registry). */
+  readonly metrics: OperatorMetrics;
+  /** Snapshot for tests and benchmarks. */
   stats(): OperatorStats;
 }
 
@@ -71,22 +81,11 @@ export interface OperatorStats {
   queueDepth: number;
 }
 
-const NO_METRICS: ChaosMetrics = {
-  actionDone: () => undefined,
-  reconcileDone: () => undefined,
-  queueDepth: () => undefined,
-  watchEvent: () => undefined,
-  watchRestart: () => undefined,
-  activeEntries: () => undefined,
-  eligibleNamespaces: () => undefined,
-  leader: () => undefined,
-};
-
 /** Builds (does not start) an operator. */
 export function createOperator(options: OperatorOptions): Operator {
   const { connection, config } = options;
   const clock = options.clock ?? systemClock;
-  const metrics = options.metrics ?? NO_METRICS;
+  const metrics = options.metrics ?? new OperatorMetrics({ rootNamespace: config.namespace, behavior: config.behavior });
   const log = options.log;
   const identity = options.identity ?? config.podName;
   let random = options.random;
@@ -235,6 +234,25 @@ export function createOperator(options: OperatorOptions): Operator {
 
   queue.start(async (key) => (leader ? reconciler.reconcile(key) : undefined));
 
+  const http =
+    options.httpPort === undefined
+      ? undefined
+      : new HttpServer({
+          port: options.httpPort,
+          ...(options.httpHost !== undefined ? { host: options.httpHost } : {}),
+          renderMetrics: () => metrics.render(),
+          metricsContentType: metrics.contentType,
+          health: () => ({
+            rootNamespace: config.namespace,
+            behavior: config.behavior,
+            logLevel: config.logLevel,
+            informers: 2,
+            scheduledEntries: reconciler.scheduled,
+          }),
+          ready: () => store.hasSynced(),
+          log: log.child({ component: 'http' }),
+        });
+
   let resolveReady: () => void = () => undefined;
   const ready = new Promise<void>((resolve) => {
     resolveReady = resolve;
@@ -247,9 +265,17 @@ export function createOperator(options: OperatorOptions): Operator {
     get isLeader() {
       return leader;
     },
+    get httpPort() {
+      return http?.port;
+    },
+    metrics,
     async start() {
       if (started) return ready;
       started = true;
+      if (http !== undefined) {
+        const port = await http.start();
+        log.info('serving /metrics, /health, /readyz and /livez', { port });
+      }
       await store.start();
       resolveReady();
       log.info('caches synced', { server: connection.server, namespaces: store.listNamespaces().length, cmcs: store.listCmcs().length });
@@ -265,6 +291,7 @@ export function createOperator(options: OperatorOptions): Operator {
         await queue.stop();
         await store.stop();
         reconciler.clear();
+        await http?.stop();
         log.info('operator stopped', { identity });
       })();
       return stopped;
