@@ -5,7 +5,7 @@
  * Scenarios run in the seed's order and build on each other, as the script does.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { actionLines, holdsFor, startWorld, waitFor } from './support/world.ts';
+import { actionLines, holdsFor, httpGet, startWorld, waitFor } from './support/world.ts';
 import type { Replica, World } from './support/world.ts';
 
 const NS = 'target';
@@ -108,6 +108,36 @@ describe('seed kubetest.sh scenarios', () => {
     await waitFor('a killed pod of nginx-disrupt-scale', async () => !(await world.podNames(NS, SCALE)).every((n) => before.includes(n)));
     await waitFor('the count back at 2', async () => (await world.podNames(NS, SCALE)).length === 2);
     expect(await world.replicasOf(NS, SCALE)).toBe(2);
+  });
+
+  test('the operator never crashed: /livez and /readyz answer ok (step 18)', async () => {
+    expect(await httpGet(replica, '/livez')).toEqual({ status: 200, body: 'ok\n' });
+    expect(await httpGet(replica, '/readyz')).toEqual({ status: 200, body: 'ok\n' });
+  });
+
+  test('/metrics exposes the 25 names the seed script checks (step 19)', async () => {
+    const { status, body } = await httpGet(replica, '/metrics');
+    expect(status).toBe(200);
+    const names = [
+      'nswatcher_events', 'nswatcher_event_duration_bucket', 'nswatcher_cmc_spawned', 'nswatcher_cmc_active', 'nswatcher_restarts',
+      'crdwatcher_events', 'crdwatcher_pw_spawned', 'crdwatcher_pw_active', 'crdwatcher_dw_spawned', 'crdwatcher_dw_active',
+      'crdwatcher_ah_spawned', 'crdwatcher_ah_active', 'crdwatcher_event_duration_bucket', 'crdwatcher_restarts',
+      'podwatcher_pods_added', 'podwatcher_pods_removed', 'podwatcher_pods_killed', 'podwatcher_pods_active', 'podwatcher_restarts',
+      'deploymentwatcher_deployments_rescaled', 'deploymentwatcher_random_distribution', 'deploymentwatcher_last_scale',
+      'antihpawatcher_runs', 'antihpawatcher_pods_killed', 'antihpawatcher_average_cpu',
+    ].map((n) => `chaos_monkey_${n}`);
+    expect(names).toHaveLength(25);
+    expect(names.filter((n) => !body.includes(n))).toEqual([]);
+    expect(body).toMatch(/chaos_monkey_actions_total\{mode="killPod",result="succeeded"\} [1-9]/);
+    expect(body).toMatch(/chaos_monkey_leader 1/);
+  });
+
+  test('/health returns the seed document with status "up" (step 20)', async () => {
+    const { status, body } = await httpGet(replica, '/health');
+    expect(status).toBe(200);
+    const health = JSON.parse(body) as Record<string, unknown>;
+    expect(health).toMatchObject({ status: 'up', root_namespace: 'chaosmonkey', behavior: 'ALLOWALL', loglevel: 'info' });
+    expect(health.total_watchers).toBeGreaterThanOrEqual(3);
   });
 
   test('opt-out label under AllowAll stops all chaos in the namespace (step 21)', async () => {

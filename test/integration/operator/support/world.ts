@@ -131,6 +131,8 @@ export async function startWorld(options: SandboxOptions = {}): Promise<World> {
         log,
         random: createRandom(`test-${identity}`),
         lease: { retryIntervalMs: 200 },
+        httpPort: 0,
+        httpHost: '127.0.0.1',
         ...o.overrides,
       });
       const replica = { operator, logs: sink.lines, identity };
@@ -189,6 +191,12 @@ export async function startWorld(options: SandboxOptions = {}): Promise<World> {
   };
   await world.createNamespace(OPERATOR_NAMESPACE);
   return world;
+}
+
+/** GET http://127.0.0.1:<replica's port><path>: status and body text. */
+export async function httpGet(replica: Replica, path: string): Promise<{ status: number; body: string }> {
+  const res = await fetch(`http://127.0.0.1:${replica.operator.httpPort}${path}`);
+  return { status: res.status, body: await res.text() };
 }
 
 /** Log lines of chaos decisions that acted (message "chaos action"). */
