@@ -52,7 +52,8 @@ function describe(v: unknown): string {
   try {
     text = v === undefined ? 'undefined' : JSON.stringify(v);
   } catch {
-    text = String(v);
+    // Hostile input (e.g. nesting deeper than the stack): String(v) would recurse as well.
+    text = Array.isArray(v) ? '<deeply nested array>' : '<unprintable value>';
   }
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

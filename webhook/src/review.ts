@@ -47,6 +47,18 @@ export function failureReview(uid: string, message: string): ConversionReviewRes
  * - Otherwise a Success with `convertedObjects` in the request order (empty array for no objects).
  */
 export function handleConversionReview(body: unknown): ReviewOutcome {
+  try {
+    return reviewUnsafe(body);
+  } catch (err) {
+    // Nothing in reviewUnsafe is expected to throw; hostile input that still manages to gets a Failure.
+    const request = isJsonObject(body) && isJsonObject(body.request) ? body.request : undefined;
+    const uid = typeof request?.uid === 'string' ? request.uid : '';
+    const message = `cannot handle this ConversionReview: ${err instanceof Error ? err.message : 'unknown error'}`;
+    return { review: failureReview(uid, message), httpStatus: uid === '' ? 400 : 200, result: 'failure', directions: [], message };
+  }
+}
+
+function reviewUnsafe(body: unknown): ReviewOutcome {
   const bad = (uid: string, message: string, httpStatus: 200 | 400, directions: ConversionDirection[] = []): ReviewOutcome => ({
     review: failureReview(uid, message),
     httpStatus,

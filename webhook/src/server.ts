@@ -93,7 +93,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     logger.info('conversion refused', { status, reason: message });
   };
 
-  const convert = (req: IncomingMessage, res: ServerResponse, path: string, raw: Buffer): void => {
+  const convert = (res: ServerResponse, path: string, raw: Buffer): void => {
     const start = process.hrtime.bigint();
     let parsed: unknown;
     try {
@@ -144,7 +144,14 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
       chunks.push(chunk);
     });
     req.on('end', () => {
-      if (!refused) convert(req, res, path, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+      if (refused) return;
+      try {
+        convert(res, path, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+      } catch (err) {
+        // Defensive: convert() catches what it expects; this keeps anything else from killing the process.
+        logger.error('conversion handler failed', { error: (err as Error).message });
+        send(res, 500, JSON.stringify(failureReview('', 'internal error while converting')));
+      }
     });
     req.on('error', (err) => logger.debug('request stream error', { error: err.message }));
   };

@@ -56,4 +56,10 @@ describe('handleConversionReview', () => {
     expect(out.review.response.uid).toBe(uid);
     expect(out.review.response.result).toEqual({ status: 'Failure', message: expect.stringMatching(message) });
   });
+
+  test('never throws: a value nested deeper than the stack is named, not printed', () => {
+    const deep = JSON.parse(`${'['.repeat(50_000)}${']'.repeat(50_000)}`);
+    const out = handleConversionReview(review({ uid: 'd', desiredAPIVersion: deep, objects: [] }));
+    expect(out.review.response).toEqual({ uid: 'd', result: { status: 'Failure', message: expect.stringContaining('<deeply nested array>') } });
+  });
 });
