@@ -209,7 +209,7 @@ export class SandboxServer implements Sandbox {
   async restart(): Promise<void> {
     await this.stop();
     // Let in-process clients see their keep-alive sockets close before the port accepts again.
-    await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 50));
     await this.listen();
   }
 
