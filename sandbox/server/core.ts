@@ -138,7 +138,7 @@ export class ApiHandler {
     switch (r.verb) {
       case 'get': {
         const o = await obj.read(t, ns, r.name as string);
-        if (table) return json(200, toTable(t, [o], o.metadata.resourceVersion ?? '', this.d.now()));
+        if (table) return json(200, toTable(t, [o], o.metadata.resourceVersion ?? '', this.d.now(), undefined, url.searchParams.get('includeObject') ?? undefined));
         return json(200, o);
       }
       case 'list':
@@ -197,7 +197,7 @@ export class ApiHandler {
     const rv = String(this.d.store.currentRv());
     if (table) {
       const texts = await this.d.objects.encode(t, page.items);
-      return json(200, toTable(t, texts.map((x) => JSON.parse(x) as KObject), rv, this.d.now(), page.continueToken));
+      return json(200, toTable(t, texts.map((x) => JSON.parse(x) as KObject), rv, this.d.now(), page.continueToken, url.searchParams.get('includeObject') ?? undefined));
     }
     const items = await this.d.objects.encode(t, page.items, !t.builtin);
     let meta: string;

@@ -59,8 +59,8 @@ function builtinColumns(t: ResourceType): Column[] {
   return [];
 }
 
-/** Builds a Table from objects of the type's version. */
-export function toTable(t: ResourceType, objects: KObject[], listRv: string, now: Date, continueToken?: string): object {
+/** Builds a Table from objects of the type's version; `includeObject` is the query parameter (None, Metadata, Object). */
+export function toTable(t: ResourceType, objects: KObject[], listRv: string, now: Date, continueToken?: string, includeObject = 'Metadata'): object {
   const cols: Column[] = [{ name: 'Name', type: 'string', format: 'name', description: NAME_DESCRIPTION, priority: 0, path: '.metadata.name' }];
   let hasAge = false;
   if (t.printerColumns) {
@@ -77,7 +77,7 @@ export function toTable(t: ResourceType, objects: KObject[], listRv: string, now
       if (c.type === 'date') return age(typeof v === 'string' ? v : undefined, now);
       return v === undefined ? null : v;
     }),
-    object: { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata },
+    ...(includeObject === 'None' ? {} : { object: includeObject === 'Object' ? o : { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata } }),
   }));
   const metadata: Record<string, string> = { resourceVersion: listRv };
   if (continueToken) metadata.continue = continueToken;

@@ -127,6 +127,25 @@ describe('finalizers and deletion', () => {
   });
 });
 
+describe('eviction and events', () => {
+  test('POST pods/<name>/eviction deletes the pod and answers a Success Status (201)', async () => {
+    await call(s, 'POST', PODS, pod('evict-me'));
+    const r = await call(s, 'POST', `${PODS}/evict-me/eviction`, { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: 'evict-me' } });
+    expect(r.status).toBe(201);
+    expect(r.body).toMatchObject({ kind: 'Status', status: 'Success' });
+    expect((await call(s, 'GET', `${PODS}/evict-me`)).status).toBe(404);
+  });
+
+  test('events can be selected by involvedObject fields, through both Event APIs', async () => {
+    await call(s, 'POST', '/api/v1/namespaces/default/events', { apiVersion: 'v1', kind: 'Event', metadata: { name: 'ev-a' }, involvedObject: { kind: 'Pod', name: 'victim', namespace: 'default' }, reason: 'PodKilled', message: 'm', type: 'Normal' });
+    await call(s, 'POST', '/api/v1/namespaces/default/events', { apiVersion: 'v1', kind: 'Event', metadata: { name: 'ev-b' }, involvedObject: { kind: 'Pod', name: 'other', namespace: 'default' }, reason: 'X', message: 'm', type: 'Warning' });
+    const r = await call(s, 'GET', '/api/v1/namespaces/default/events?fieldSelector=involvedObject.name%3Dvictim%2Creason%3DPodKilled');
+    expect(r.body.items.map((e: { metadata: { name: string } }) => e.metadata.name)).toEqual(['ev-a']);
+    const n = await call(s, 'GET', '/apis/events.k8s.io/v1/namespaces/default/events?fieldSelector=type%3DWarning');
+    expect(n.body.items.map((e: { metadata: { name: string }; regarding: { name: string } }) => [e.metadata.name, e.regarding.name])).toEqual([['ev-b', 'other']]);
+  });
+});
+
 describe('patches', () => {
   test('merge, strategic merge (containers by name) and JSON patch; 415 for other types', async () => {
     await call(s, 'POST', DEPS, { ...deployment('pt', 0), spec: { ...(deployment('pt', 0).spec as object), template: { metadata: { labels: { app: 'pt' } }, spec: { containers: [{ name: 'a', image: 'x:1' }, { name: 'b', image: 'y:1' }] } } } });
@@ -236,6 +255,10 @@ describe('CRDs', () => {
     expect(r.body.kind).toBe('Table');
     expect(r.body.columnDefinitions.map((c: { name: string }) => c.name)).toEqual(['Name', 'Ready', 'Status', 'Restarts', 'Age']);
     expect(r.body.rows).toHaveLength(3);
+    expect(r.body.rows[0].object.kind).toBe('PartialObjectMetadata');
+    const full = await call(s, 'GET', '/api/v1/namespaces/sel/pods/s1?includeObject=Object', undefined, 'application/json', { accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' });
+    expect(full.body.rows[0].object.kind).toBe('Pod');
+    expect(full.body.rows[0].cells[0]).toBe('s1');
   });
 
   test('deleting the CRD deletes its objects and its paths answer 404 text/plain', async () => {
