@@ -32,8 +32,10 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# package.json: "type": "module" makes Node load dist/**/*.js as ES modules.
 COPY package.json ./
-COPY crds ./crds
+# The no-cluster demo (operator/src/demo.ts) reads the CRD relative to its compiled file: dist/crds/.
+COPY crds ./dist/crds
 # 65532 = the chart's runAsUser; files stay root-owned and read-only for it.
 USER 65532:65532
 EXPOSE 9000 9443

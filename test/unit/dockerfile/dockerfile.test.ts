@@ -93,6 +93,14 @@ describe('Dockerfile', () => {
     expect(runs(runtime)).toEqual([]);
   });
 
+  test('the runtime has what the compiled code loads at run time: package.json (ESM) and the CRD under dist/', () => {
+    const plain = copies(runtime).filter((c) => !c.startsWith('--from='));
+    expect(plain).toContain('package.json ./');
+    expect(plain).toContain('crds ./dist/crds');
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { type?: string };
+    expect(pkg.type).toBe('module');
+  });
+
   test('runs as a non-root numeric user', () => {
     const users = runtime.instructions.filter((i) => i.op === 'USER').map((i) => i.args);
     expect(users).toHaveLength(1);
