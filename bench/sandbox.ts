@@ -91,6 +91,7 @@ export async function benchSandbox(): Promise<void> {
       await new Promise((r) => setTimeout(r, 50));
     });
     const objects = NAMESPACES + PODS + CRS;
+    const loaded = process.memoryUsage();
     console.log(`sandbox: loaded ${NAMESPACES} namespaces, ${PODS} pods, ${CRS} custom objects in ${(loadMs / 1000).toFixed(1)} s (${rate(objects, loadMs)} objects/s in-process, pods also started by the kubelet stand-in)`);
 
     const [allPods, listMs] = await timed(async () => (await (await fetch(`${s.url}/api/v1/pods`)).json()) as { items: unknown[] });
@@ -129,7 +130,7 @@ export async function benchSandbox(): Promise<void> {
     console.log(`sandbox: watch fan-out: ${WATCH_EVENTS} pod updates to ${WATCHERS} watchers (half with a label selector) in ${watchMs.toFixed(0)} ms (${rate(delivered, watchMs)} events/s delivered)`);
     for (const w of watchers) w.abort();
     const mem = process.memoryUsage();
-    console.log(`sandbox: RSS ${mb(mem.rss)} (heap used ${mb(mem.heapUsed)}) holding ${objects.toLocaleString('en-US')} objects`);
+    console.log(`sandbox: RSS after loading ${mb(loaded.rss)} (heap used ${mb(loaded.heapUsed)}); after the list/watch runs ${mb(mem.rss)} (heap used ${mb(mem.heapUsed)}), holding ${objects.toLocaleString('en-US')} objects`);
   } finally {
     await s.shutdown();
   }

@@ -45,7 +45,8 @@ export interface CoreDeps {
 /** A response to write (non-watch). */
 interface Reply {
   status: number;
-  body: string;
+  /** The body, or its parts (large lists are written in chunks instead of one big string). */
+  body: string | string[];
   headers?: Record<string, string>;
 }
 
@@ -107,7 +108,19 @@ export class ApiHandler {
       if (r.type.deprecationWarning) reply.headers = { ...(reply.headers ?? {}), Warning: `299 - ${JSON.stringify(r.type.deprecationWarning)}` };
     }
     res.writeHead(reply.status, { 'Content-Type': 'application/json', ...(reply.headers ?? {}) });
-    res.end(reply.body);
+    if (typeof reply.body === 'string') {
+      res.end(reply.body);
+      return;
+    }
+    let chunk = '';
+    for (const part of reply.body) {
+      chunk += part;
+      if (chunk.length >= 1 << 20) {
+        res.write(chunk);
+        chunk = '';
+      }
+    }
+    res.end(chunk);
   }
 
   private watch(r: ResourceRequest, url: URL, res: ServerResponse): void {
@@ -212,7 +225,10 @@ export class ApiHandler {
       meta += `,"resourceVersion":"${rv}"}`;
     }
     const head = `{"kind":${JSON.stringify(t.listKind)},"apiVersion":${JSON.stringify(apiVersionOf(t))},"metadata":${meta},"items":[`;
-    return { status: 200, body: head + items.join(',') + ']}' };
+    const parts: string[] = [head];
+    items.forEach((item, i) => parts.push(i === 0 ? item : `,${item}`));
+    parts.push(']}');
+    return { status: 200, body: parts };
   }
 
   private async scale(r: ResourceRequest, req: IncomingMessage, raw: string): Promise<Reply> {
