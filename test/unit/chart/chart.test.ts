@@ -238,6 +238,12 @@ describe('default values', () => {
     expect(podSpec(d).volumes).toEqual([{ name: 'tmp', emptyDir: { sizeLimit: '16Mi' } }]);
   });
 
+  test('a single webhook replica gets no PodDisruptionBudget (it would block node drains)', () => {
+    const objs = renderObjects({ set: ['webhook.replicas=1'] });
+    expect(objs.some((o) => o.kind === 'PodDisruptionBudget')).toBe(false);
+    expect(field(findOne(objs, 'Deployment', WEBHOOK), 'spec.replicas')).toBe(1);
+  });
+
   test('serviceMonitor.enabled alone renders nothing when the cluster lacks monitoring.coreos.com/v1', () => {
     const objs = renderObjects({ set: ['serviceMonitor.enabled=true'] });
     expect(objs.some((o) => o.kind === 'ServiceMonitor')).toBe(false);
