@@ -8,7 +8,8 @@ import type { Store} from '../store/store.ts';
 import { ContinueExpiredError, ContinueTokenError } from '../store/store.ts';
 import type { KObject } from '../store/types.ts';
 import type { WatchHub } from '../store/watch-hub.ts';
-import { ApiError, badRequest, methodNotAllowed, notFound, conflict } from './status.ts';
+import { ApiError, PlainNotFound, badRequest, methodNotAllowed, notFound, conflict } from './status.ts';
+import { openApiV3Doc, openApiV3Root } from './openapi.ts';
 import type { ObjectService} from './objects.ts';
 import { applyPatch, parsePatchBody, kubeTime } from './objects.ts';
 import { parseListQuery, entryFilter } from './query.ts';
@@ -92,6 +93,15 @@ export class ApiHandler {
    */
   async handle(req: IncomingMessage, res: ServerResponse, url: URL, raw: string): Promise<void> {
     const method = req.method ?? 'GET';
+    if (url.pathname === '/openapi/v3' || url.pathname.startsWith('/openapi/v3/')) {
+      const rest = url.pathname.slice('/openapi/v3'.length).replace(/^\//, '');
+      const parts = rest.split('/');
+      const doc = rest === '' ? openApiV3Root(this.d.registry) : parts[0] === 'api' && parts.length === 2 ? openApiV3Doc(this.d.registry, '', parts[1] as string) : parts[0] === 'apis' && parts.length === 3 ? openApiV3Doc(this.d.registry, parts[1] as string, parts[2] as string) : undefined;
+      if (!doc) throw new PlainNotFound();
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify(doc));
+      return;
+    }
     const r = route(method, url.pathname, url.searchParams, this.d.registry);
     let reply: Reply;
     if (r.kind === 'discovery') {

@@ -127,6 +127,19 @@ describe('finalizers and deletion', () => {
   });
 });
 
+describe('openapi v3 (what kubectl checks for server-side field validation)', () => {
+  test('the root lists every served group/version; a document has PATCH operations with fieldValidation', async () => {
+    const root = await call(s, 'GET', '/openapi/v3');
+    expect(Object.keys(root.body.paths)).toEqual(expect.arrayContaining(['api/v1', 'apis/apps/v1', 'apis/coordination.k8s.io/v1']));
+    const doc = await call(s, 'GET', root.body.paths['apis/apps/v1'].serverRelativeURL);
+    const op = doc.body.paths['/apis/apps/v1/namespaces/{namespace}/deployments/{name}'].patch;
+    expect(op['x-kubernetes-group-version-kind']).toEqual({ group: 'apps', version: 'v1', kind: 'Deployment' });
+    expect(op.parameters.map((p: { name: string }) => p.name)).toContain('fieldValidation');
+    expect((await call(s, 'GET', '/openapi/v3/apis/nope/v1')).status).toBe(404);
+    expect((await call(s, 'GET', '/openapi/v2')).status).toBe(404);
+  });
+});
+
 describe('eviction and events', () => {
   test('POST pods/<name>/eviction deletes the pod and answers a Success Status (201)', async () => {
     await call(s, 'POST', PODS, pod('evict-me'));

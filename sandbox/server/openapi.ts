@@ -1,0 +1,57 @@
+/**
+ * Minimal OpenAPI v3 documents: the `/openapi/v3` root listing every served group/version, and per
+ * group/version a document whose PATCH operations carry `x-kubernetes-group-version-kind` and the
+ * `fieldValidation`/`dryRun`/`fieldManager`/`force` query parameters. That is what kubectl's query-parameter
+ * verifier reads to decide on server-side field validation (so `kubectl apply` needs no schema download).
+ * No schemas (components) are served.
+ */
+import { createHash } from 'node:crypto';
+import type { Registry, ResourceType } from './types.ts';
+
+function gvPath(group: string, version: string): string {
+  return group ? `apis/${group}/${version}` : `api/${version}`;
+}
+
+/** All served group/versions, core first. */
+function groupVersions(reg: Registry): { group: string; version: string }[] {
+  const out: { group: string; version: string }[] = [{ group: '', version: 'v1' }];
+  for (const g of reg.groups()) for (const v of reg.versionsOf(g)) out.push({ group: g, version: v });
+  return out;
+}
+
+const PARAMS = ['dryRun', 'fieldManager', 'fieldValidation', 'force'].map((name) => ({ name, in: 'query', schema: { type: name === 'force' ? 'boolean' : 'string', uniqueItems: true } }));
+
+function operations(t: ResourceType): Record<string, unknown> {
+  const gvk = { group: t.group, version: t.version, kind: t.kind };
+  const base = `/${gvPath(t.group, t.version)}${t.namespaced ? '/namespaces/{namespace}' : ''}/${t.resource}/{name}`;
+  const paths: Record<string, unknown> = {};
+  if (t.readOnly) return paths;
+  paths[base] = { patch: { 'x-kubernetes-action': 'patch', 'x-kubernetes-group-version-kind': gvk, parameters: PARAMS, responses: { '200': { description: 'OK' } } } };
+  for (const sub of t.subresources) {
+    if (sub === 'eviction') continue;
+    const kind = sub === 'scale' ? { group: 'autoscaling', version: 'v1', kind: 'Scale' } : gvk;
+    paths[`${base}/${sub}`] = { patch: { 'x-kubernetes-action': 'patch', 'x-kubernetes-group-version-kind': kind, parameters: PARAMS, responses: { '200': { description: 'OK' } } } };
+  }
+  return paths;
+}
+
+/** The document of one group/version, or undefined when it is not served. */
+export function openApiV3Doc(reg: Registry, group: string, version: string): object | undefined {
+  const types = reg.typesOf(group, version);
+  if (types.length === 0) return undefined;
+  const paths: Record<string, unknown> = {};
+  for (const t of types) Object.assign(paths, operations(t));
+  return { openapi: '3.0.0', info: { title: 'Kubernetes', version: 'v1.28.7' }, paths, components: { schemas: {} } };
+}
+
+/** The `/openapi/v3` root (paths → serverRelativeURL with a content hash). */
+export function openApiV3Root(reg: Registry): object {
+  const paths: Record<string, { serverRelativeURL: string }> = {};
+  for (const { group, version } of groupVersions(reg)) {
+    const doc = openApiV3Doc(reg, group, version);
+    if (!doc) continue;
+    const hash = createHash('sha512').update(JSON.stringify(doc)).digest('hex').slice(0, 128).toUpperCase();
+    paths[gvPath(group, version)] = { serverRelativeURL: `/openapi/v3/${gvPath(group, version)}?hash=${hash}` };
+  }
+  return { paths };
+}
