@@ -16,9 +16,6 @@ export const V1ALPHA1_DEFAULTS: Readonly<Omit<CmcSpecV1Alpha1, 'deploymentName'>
 /** Smallest timeout accepted by both versions' validation rules, in nanoseconds (1s). */
 export const MIN_TIMEOUT_NS = 1_000_000_000n;
 
-/** Interval the seed falls back to when a timeout cannot be parsed (seed-spec.md 2.2); we reject instead. */
-export const SEED_FALLBACK_TIMEOUT = '10m';
-
 /**
  * Returns a copy of a v1alpha1 spec with the schema defaults filled in where a field is absent
  * (`undefined`), as the API server does on create. Present values, even of a wrong type, are kept.

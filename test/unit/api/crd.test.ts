@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { load } from 'js-yaml';
-import { V1ALPHA1_DEFAULTS } from '../../../api/defaults.ts';
+import { V1ALPHA1_DEFAULTS, withV1Alpha1Defaults } from '../../../api/defaults.ts';
 import { parseGoDuration } from '../../../api/duration.ts';
 import { CRD_NAME, GROUP, KIND, PLURAL, SHORT_NAME, SINGULAR } from '../../../api/names.ts';
 import { SCALING_MODES } from '../../../api/v1.ts';
@@ -63,5 +63,10 @@ describe('crds/chaosmonkeyconfigurations.yaml', () => {
     for (const s of ['0', '30s', '1m30s', '1.5s', '.5s', '1.s', '+5s', '-1m', '1µs', '1μs', '2h45m10.5s', '', '5', 's', '.s', '1x', '1s2', '--1s', ' 1s', '1e3s', '1h 2m']) {
       expect([s, re.test(s)]).toEqual([s, parseGoDuration(s).ok]);
     }
+  });
+
+  test('withV1Alpha1Defaults fills only absent fields and does not mutate its input', () => {
+    const input = Object.freeze({ deploymentName: 'web', podMode: false, maxReplicas: 'x' as unknown as number });
+    expect(withV1Alpha1Defaults(input)).toEqual({ deploymentName: 'web', podMode: false, maxReplicas: 'x', enabled: true, minReplicas: 0, timeout: '30s' });
   });
 });
