@@ -5,7 +5,7 @@
  */
 import type { KObject } from '../store/types.ts';
 import type { ResourceType } from './types.ts';
-import { validateCustomResource, applyDefaults, prune } from '../crd/schema.ts';
+import { validateCustomResource, applyDefaults, prune, unknownFieldPaths } from '../crd/schema.ts';
 import type { JSONSchemaProps } from '../crd/schema.ts';
 import { convertObjects } from '../crd/conversion.ts';
 import type { ConversionCrd } from '../crd/conversion.ts';
@@ -136,6 +136,7 @@ export function crdTypes(crd: CrdObject, deps: CrdTypeDeps): ResourceType[] {
     if (schema) {
       t.defaults = (o) => replaceContents(o, applyDefaults(schema, o));
       t.prune = (o) => replaceContents(o, prune(schema, o));
+      t.unknownFields = (o) => unknownFieldPaths(schema, o);
       t.validate = (o, old) => (deps.validation() ? (validateCustomResource(schema, o, names.kind, old) as StatusCause[]) : []);
     }
     return t;

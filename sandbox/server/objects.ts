@@ -10,6 +10,7 @@ import { apiVersionOf } from './types.ts';
 import { ApiError, alreadyExists, badRequest, conflict, genericInvalid, invalid, notFound, successStatus, unsupportedMediaType } from './status.ts';
 import type { StatusBody, StatusCause } from './status.ts';
 import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch } from '../lib/patch.ts';
+import { strictDecodingMessage } from '../crd/schema.ts';
 
 type Json = Record<string, unknown>;
 
@@ -169,7 +170,11 @@ export class ObjectService {
     obj.metadata.namespace = ns;
   }
 
-  private runValidation(t: ResourceType, obj: KObject, old: KObject | undefined): void {
+  private runValidation(t: ResourceType, obj: KObject, old: KObject | undefined, fieldValidation?: string): void {
+    if (fieldValidation === 'Strict' && t.unknownFields) {
+      const unknown = t.unknownFields(obj);
+      if (unknown.length > 0) throw badRequest(strictDecodingMessage(unknown));
+    }
     t.defaults?.(obj, old);
     t.prune?.(obj);
     if (!t.validate) return;
@@ -189,7 +194,7 @@ export class ObjectService {
   }
 
   /** POST: creates an object (`body` already parsed). Returns the stored object in the type's version. */
-  async create(t: ResourceType, ns: string, body: unknown): Promise<KObject> {
+  async create(t: ResourceType, ns: string, body: unknown, fieldValidation?: string): Promise<KObject> {
     const obj = this.checkKind(t, body);
     this.checkNamespace(t, ns, obj);
     const m = obj.metadata;
@@ -199,7 +204,7 @@ export class ObjectService {
     }
     const name = m.name;
     this.namespaceGate(t, ns, name);
-    this.runValidation(t, obj, undefined);
+    this.runValidation(t, obj, undefined, fieldValidation);
     if (this.d.store.get(t.storeKey, t.namespaced ? ns : '', name)) throw alreadyExists(this.ref(t), name);
     obj.metadata = m;
     m.uid = randomUUID();
@@ -220,7 +225,7 @@ export class ObjectService {
    * PUT (main resource or `status` subresource). `old` rv precondition: a body rv that differs gives 409.
    * Returns the stored object in the type's version.
    */
-  async update(t: ResourceType, ns: string, name: string, body: unknown, sub?: 'status'): Promise<KObject> {
+  async update(t: ResourceType, ns: string, name: string, body: unknown, sub?: 'status', fieldValidation?: string): Promise<KObject> {
     const obj = this.checkKind(t, body);
     if (obj.metadata.name && obj.metadata.name !== name) throw badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`);
     obj.metadata.name = name;
@@ -235,11 +240,11 @@ export class ObjectService {
       throw conflict(this.ref(t), name);
     }
     const old = await this.decode(t, entry);
-    return this.writeUpdate(t, old, obj, sub);
+    return this.writeUpdate(t, old, obj, sub, fieldValidation);
   }
 
   /** Shared tail of update/patch: merges with the old object per subresource rules, validates, stores. */
-  private async writeUpdate(t: ResourceType, old: KObject, obj: KObject, sub: 'status' | undefined): Promise<KObject> {
+  private async writeUpdate(t: ResourceType, old: KObject, obj: KObject, sub: 'status' | undefined, fieldValidation?: string): Promise<KObject> {
     let next: KObject;
     if (sub === 'status') {
       next = clone(old);
@@ -265,7 +270,7 @@ export class ObjectService {
     }
     next.apiVersion = apiVersionOf(t);
     next.kind = t.kind;
-    this.runValidation(t, next, old);
+    this.runValidation(t, next, old, fieldValidation);
     if (t.hasGeneration && sub !== 'status') {
       if (specOf(old, t) !== specOf(next, t)) next.metadata.generation = (old.metadata.generation ?? 0) + 1;
     }
@@ -283,7 +288,7 @@ export class ObjectService {
   }
 
   /** PATCH with one of {@link PATCH_TYPES}. */
-  async patch(t: ResourceType, ns: string, name: string, contentType: string, raw: string, sub?: 'status'): Promise<KObject> {
+  async patch(t: ResourceType, ns: string, name: string, contentType: string, raw: string, sub?: 'status', fieldValidation?: string): Promise<KObject> {
     const patch = parsePatchBody(contentType, raw);
     const entry = this.mustGet(t, ns, name);
     const current = await this.decode(t, entry);
@@ -296,7 +301,7 @@ export class ObjectService {
     if (rv !== undefined && rv !== '' && rv !== String(entry.rv)) throw conflict(this.ref(t), name);
     const checked = this.checkKind(t, obj);
     this.checkNamespace(t, ns, checked);
-    return this.writeUpdate(t, current, checked, sub);
+    return this.writeUpdate(t, current, checked, sub, fieldValidation);
   }
 
   /** DELETE one object. */

@@ -52,6 +52,8 @@ export interface ResourceType {
   defaults?: (obj: KObject, old: KObject | undefined) => void;
   /** Validates (request version); returns causes (empty = valid). */
   validate?: (obj: KObject, old: KObject | undefined) => StatusCause[];
+  /** Paths of fields the schema does not declare (custom resources; for `fieldValidation=Strict`). */
+  unknownFields?: (obj: KObject) => string[];
   /** Drops unknown fields in place (custom resources). */
   prune?: (obj: KObject) => void;
   /** Printer columns for Table output: name, type, JSONPath. */

@@ -241,6 +241,9 @@ describe('CRDs', () => {
     const bad = await call(s, 'POST', T, { apiVersion: 'example.org/v1', kind: 'Thing', metadata: { name: 't2' }, spec: {} });
     expect(bad.status).toBe(422);
     expect(bad.body.details.causes[0]).toMatchObject({ reason: 'FieldValueRequired', field: 'spec.size' });
+    const strict = await call(s, 'POST', `${T}?fieldValidation=Strict`, { apiVersion: 'example.org/v1', kind: 'Thing', metadata: { name: 'strict' }, spec: { size: 1, junk: true } });
+    expect(strict.status).toBe(400);
+    expect(strict.body.message).toBe('strict decoding error: unknown field "spec.junk"');
     s.setValidation(false);
     expect((await call(s, 'POST', T, { apiVersion: 'example.org/v1', kind: 'Thing', metadata: { name: 't2' }, spec: {} })).status).toBe(201);
     s.setValidation(true);
