@@ -1,7 +1,8 @@
 /**
  * Conversion webhook benchmark: pure conversion throughput (objects/s), then ConversionReviews of 1, 10 and
  * 100 objects over HTTPS (keep-alive, TLS 1.3, EC P-256) to the webhook server running in a child process:
- * p50/p99 latency unloaded (one request at a time) and under load (16 in flight), reviews/s under load,
+ * p50/p99 latency unloaded (one request at a time), at a steady 1,000 reviews/s, and under load (16 in
+ * flight), reviews/s under load,
  * and the server's own CPU time per review (so the one-core capacity does not depend on how fast this
  * client is or on what else runs on the machine). Figures only, never pass/fail.
  * Run through `npm run bench` (bench/run.ts) or `npx node bench/webhook.ts`.
@@ -17,6 +18,8 @@ import { createWebhookMetrics } from '../webhook/src/metrics.ts';
 import { startWebhookServer } from '../webhook/src/server.ts';
 
 const SIZES = [1, 10, 100] as const;
+/** Open-loop rate of the steady-load phase, reviews/s. */
+const PACED_RATE = 1000;
 /** Requests in flight during the load phase. */
 const CONCURRENCY = 16;
 /** Duration of each measured phase, ms (overridable: WEBHOOK_BENCH_MS=500 for a quick run). */
@@ -68,6 +71,19 @@ async function drive(agent: https.Agent, port: number, body: string, concurrency
   return { latencies: latencies.sort((a, b) => a - b), elapsedMs: performance.now() - t0 };
 }
 
+/** Sends `rate` reviews/s (open loop, paced every millisecond) for `durationMs`; returns the sorted latencies. */
+async function paced(agent: https.Agent, port: number, body: string, rate: number, durationMs: number): Promise<number[]> {
+  const latencies: Promise<number>[] = [];
+  const t0 = performance.now();
+  let sent = 0;
+  while (performance.now() - t0 < durationMs) {
+    const due = Math.floor(((performance.now() - t0) / 1000) * rate);
+    for (; sent < due; sent++) latencies.push(post(agent, port, body));
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  return (await Promise.all(latencies)).sort((a, b) => a - b);
+}
+
 /** Runs the benchmark and prints its figures (one line per measure). */
 export async function benchWebhook(): Promise<void> {
   // 1. Pure conversion, no I/O.
@@ -96,6 +112,7 @@ export async function benchWebhook(): Promise<void> {
       const body = reviewBody(size, `bench-${size}`);
       await drive(agent, port, body, CONCURRENCY, Math.min(300, PHASE_MS)); // warm-up: connections, JIT
       const single = await drive(agent, port, body, 1, PHASE_MS / 2);
+      const steady = await paced(agent, port, body, PACED_RATE, PHASE_MS / 2);
       const cpuBefore = await ask(child, 'cpu');
       const loaded = await drive(agent, port, body, CONCURRENCY, PHASE_MS);
       const cpuUs = (await ask(child, 'cpu')) - cpuBefore;
@@ -104,6 +121,7 @@ export async function benchWebhook(): Promise<void> {
       console.log(
         `webhook: HTTPS review of ${String(size).padStart(3)} object(s) (${fmt(Buffer.byteLength(body))} B): ` +
           `unloaded p50 ${ms(percentile(single.latencies, 50))} p99 ${ms(percentile(single.latencies, 99))}; ` +
+          `at ${fmt(PACED_RATE)}/s p50 ${ms(percentile(steady, 50))} p99 ${ms(percentile(steady, 99))}; ` +
           `${CONCURRENCY} in flight: ${fmt(perSec)} reviews/s (${fmt(perSec * size)} conversions/s), p50 ${ms(percentile(loaded.latencies, 50))} p99 ${ms(percentile(loaded.latencies, 99))}; ` +
           `server CPU ${usPerReview.toFixed(0)} us/review = ${fmt(1e6 / usPerReview)} reviews/s per core`,
       );
