@@ -158,7 +158,7 @@ export class ApiHandler {
       return json(201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
     }
     const table = wantsTable(req.headers.accept);
-    const fv = url.searchParams.get('fieldValidation') ?? undefined;
+    const wo = { fieldValidation: url.searchParams.get('fieldValidation') ?? undefined, dryRun: url.searchParams.getAll('dryRun').includes('All') };
     switch (r.verb) {
       case 'get': {
         const o = await obj.read(t, ns, r.name as string);
@@ -169,20 +169,20 @@ export class ApiHandler {
         return this.list(r, url, table);
       case 'create': {
         const body = parseBody(raw, req.headers['content-type'], t.kind);
-        const created = await obj.create(t, ns, body, fv);
+        const created = await obj.create(t, ns, body, wo);
         return json(201, created);
       }
       case 'update': {
         const body = parseBody(raw, req.headers['content-type'], t.kind);
-        const updated = await obj.update(t, ns, r.name as string, body, r.subresource === 'status' ? 'status' : undefined, fv);
+        const updated = await obj.update(t, ns, r.name as string, body, r.subresource === 'status' ? 'status' : undefined, wo);
         return json(200, updated);
       }
       case 'patch': {
-        const patched = await obj.patch(t, ns, r.name as string, req.headers['content-type'] ?? '', raw, r.subresource === 'status' ? 'status' : undefined, fv);
+        const patched = await obj.patch(t, ns, r.name as string, req.headers['content-type'] ?? '', raw, r.subresource === 'status' ? 'status' : undefined, wo);
         return json(200, patched);
       }
       case 'delete': {
-        const opts = deleteOptions(url.searchParams, raw);
+        const opts = { ...deleteOptions(url.searchParams, raw), dryRun: wo.dryRun };
         const result = await obj.remove(t, ns, r.name as string, opts);
         return json(200, result.body);
       }

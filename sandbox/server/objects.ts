@@ -60,8 +60,15 @@ export interface ObjectHooks {
   crdDeleted?: (name: string) => void;
 }
 
+/** Options of create/update/patch: `fieldValidation` query value, `dryRun` (nothing is stored). */
+export interface WriteOptions {
+  fieldValidation?: string | undefined;
+  dryRun?: boolean | undefined;
+}
+
 /** Options for delete. */
 export interface DeleteOptions {
+  dryRun?: boolean;
   gracePeriodSeconds?: number;
   preconditionRv?: string;
   preconditionUid?: string;
@@ -194,7 +201,7 @@ export class ObjectService {
   }
 
   /** POST: creates an object (`body` already parsed). Returns the stored object in the type's version. */
-  async create(t: ResourceType, ns: string, body: unknown, fieldValidation?: string): Promise<KObject> {
+  async create(t: ResourceType, ns: string, body: unknown, opts: WriteOptions = {}): Promise<KObject> {
     const obj = this.checkKind(t, body);
     this.checkNamespace(t, ns, obj);
     const m = obj.metadata;
@@ -204,7 +211,7 @@ export class ObjectService {
     }
     const name = m.name;
     this.namespaceGate(t, ns, name);
-    this.runValidation(t, obj, undefined, fieldValidation);
+    this.runValidation(t, obj, undefined, opts.fieldValidation);
     if (this.d.store.get(t.storeKey, t.namespaced ? ns : '', name)) throw alreadyExists(this.ref(t), name);
     obj.metadata = m;
     m.uid = randomUUID();
@@ -215,6 +222,10 @@ export class ObjectService {
     if (t.hasGeneration) m.generation = 1;
     else delete m.generation;
     orderMeta(obj);
+    if (opts.dryRun) {
+      delete obj.metadata.resourceVersion;
+      return obj;
+    }
     const stored = t.toStorage ? await t.toStorage(obj) : { ...obj, apiVersion: t.storageApiVersion };
     if (this.d.store.get(t.storeKey, t.namespaced ? ns : '', name)) throw alreadyExists(this.ref(t), name);
     const entry = this.d.store.put(t.storeKey, stored);
@@ -225,7 +236,7 @@ export class ObjectService {
    * PUT (main resource or `status` subresource). `old` rv precondition: a body rv that differs gives 409.
    * Returns the stored object in the type's version.
    */
-  async update(t: ResourceType, ns: string, name: string, body: unknown, sub?: 'status', fieldValidation?: string): Promise<KObject> {
+  async update(t: ResourceType, ns: string, name: string, body: unknown, sub?: 'status', opts: WriteOptions = {}): Promise<KObject> {
     const obj = this.checkKind(t, body);
     if (obj.metadata.name && obj.metadata.name !== name) throw badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`);
     obj.metadata.name = name;
@@ -240,11 +251,11 @@ export class ObjectService {
       throw conflict(this.ref(t), name);
     }
     const old = await this.decode(t, entry);
-    return this.writeUpdate(t, old, obj, sub, fieldValidation);
+    return this.writeUpdate(t, old, obj, sub, opts);
   }
 
   /** Shared tail of update/patch: merges with the old object per subresource rules, validates, stores. */
-  private async writeUpdate(t: ResourceType, old: KObject, obj: KObject, sub: 'status' | undefined, fieldValidation?: string): Promise<KObject> {
+  private async writeUpdate(t: ResourceType, old: KObject, obj: KObject, sub: 'status' | undefined, opts: WriteOptions): Promise<KObject> {
     let next: KObject;
     if (sub === 'status') {
       next = clone(old);
@@ -270,13 +281,14 @@ export class ObjectService {
     }
     next.apiVersion = apiVersionOf(t);
     next.kind = t.kind;
-    this.runValidation(t, next, old, fieldValidation);
+    this.runValidation(t, next, old, opts.fieldValidation);
     if (t.hasGeneration && sub !== 'status') {
       if (specOf(old, t) !== specOf(next, t)) next.metadata.generation = (old.metadata.generation ?? 0) + 1;
     }
     orderMeta(next);
     next.metadata.resourceVersion = old.metadata.resourceVersion;
     if (JSON.stringify(next) === JSON.stringify(old)) return old; // no-op: rv unchanged
+    if (opts.dryRun) return next;
     if (next.metadata.deletionTimestamp && (next.metadata.finalizers ?? []).length === 0 && t.resource !== 'namespaces') {
       const stored = t.toStorage ? await t.toStorage(next) : { ...next, apiVersion: t.storageApiVersion };
       const final = this.d.store.remove(t.storeKey, stored);
@@ -288,7 +300,7 @@ export class ObjectService {
   }
 
   /** PATCH with one of {@link PATCH_TYPES}. */
-  async patch(t: ResourceType, ns: string, name: string, contentType: string, raw: string, sub?: 'status', fieldValidation?: string): Promise<KObject> {
+  async patch(t: ResourceType, ns: string, name: string, contentType: string, raw: string, sub?: 'status', opts: WriteOptions = {}): Promise<KObject> {
     const patch = parsePatchBody(contentType, raw);
     const entry = this.mustGet(t, ns, name);
     const current = await this.decode(t, entry);
@@ -301,7 +313,7 @@ export class ObjectService {
     if (rv !== undefined && rv !== '' && rv !== String(entry.rv)) throw conflict(this.ref(t), name);
     const checked = this.checkKind(t, obj);
     this.checkNamespace(t, ns, checked);
-    return this.writeUpdate(t, current, checked, sub, fieldValidation);
+    return this.writeUpdate(t, current, checked, sub, opts);
   }
 
   /** DELETE one object. */
@@ -312,6 +324,10 @@ export class ObjectService {
     if (opts.preconditionUid && opts.preconditionUid !== obj.metadata.uid) throw conflict(this.ref(t), name);
     const m = obj.metadata;
     const now = kubeTime(this.d.now());
+    if (opts.dryRun) {
+      if (t.deleteReturnsStatus && (m.finalizers ?? []).length === 0) return { body: successStatus(this.ref(t), name, m.uid) };
+      return { body: await this.decode(t, entry) };
+    }
     const out = async (o: KObject | Entry): Promise<DeleteResult> => {
       if (t.deleteReturnsStatus && !('metadata' in o && (o as KObject).metadata.deletionTimestamp && ((o as KObject).metadata.finalizers ?? []).length > 0)) {
         return { body: successStatus(this.ref(t), name, m.uid) };

@@ -5,6 +5,15 @@
 import { PlainNotFound, methodNotAllowed, resourceNotFound } from './status.ts';
 import type { Registry, ResourceType } from './types.ts';
 
+/** Splits a path into decoded segments; a malformed %-escape makes the path unknown (404 text). */
+function segments(path: string): string[] {
+  try {
+    return path.split('/').filter(Boolean).map(decodeURIComponent);
+  } catch {
+    throw new PlainNotFound();
+  }
+}
+
 /** A resource request. */
 export interface ResourceRequest {
   kind: 'resource';
@@ -39,7 +48,12 @@ export interface RequestIdent {
 
 /** Best-effort request identification (for recording and fault matching), never throws. */
 export function identify(method: string, path: string, query: URLSearchParams): RequestIdent {
-  const segs = path.split('/').filter(Boolean).map(decodeURIComponent);
+  let segs: string[];
+  try {
+    segs = segments(path);
+  } catch {
+    return { verb: method.toLowerCase(), group: '', version: '', resource: '' };
+  }
   let group = '';
   let rest: string[];
   if (segs[0] === 'api') rest = segs.slice(1);
@@ -87,7 +101,7 @@ function verbOf(method: string, named: boolean, q: URLSearchParams): string {
 
 /** Routes a Kubernetes API path. Throws PlainNotFound (text 404) or ApiError (JSON 404/405). */
 export function route(method: string, path: string, query: URLSearchParams, reg: Registry): Routed {
-  const segs = path.split('/').filter(Boolean).map(decodeURIComponent);
+  const segs = segments(path);
   if (segs.length === 1 && segs[0] === 'version') return { kind: 'discovery', doc: 'version', group: '', version: '' };
   let group: string;
   let rest: string[];

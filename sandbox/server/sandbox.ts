@@ -164,7 +164,11 @@ export class SandboxServer implements Sandbox {
   /** Listens on 127.0.0.1 (the configured port, or the one first obtained). */
   async listen(): Promise<void> {
     if (this.tls && !this.cert) this.cert = await generateServingCert();
-    const handler = (req: IncomingMessage, res: ServerResponse): void => void this.onRequest(req, res);
+    const handler = (req: IncomingMessage, res: ServerResponse): void =>
+      void this.onRequest(req, res).catch(() => {
+        // Last resort: never let a request take the process down.
+        res.destroy();
+      });
     const server = this.tls && this.cert ? https.createServer({ cert: this.cert.certPem, key: this.cert.keyPem }, handler) : http.createServer(handler);
     server.keepAliveTimeout = 65_000;
     await new Promise<void>((resolve, reject) => {

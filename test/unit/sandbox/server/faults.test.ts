@@ -94,11 +94,18 @@ describe('bad input never crashes the server', () => {
     ['POST to a named object', 'POST', `${PODS}/f1`, '{}', 'application/json', 405],
     ['PUT to a collection', 'PUT', PODS, '{}', 'application/json', 405],
     ['bad gracePeriodSeconds', 'DELETE', `${PODS}/f1?gracePeriodSeconds=abc`, undefined, 'application/json', 400],
+    ['unknown field selector', 'GET', `${PODS}?fieldSelector=nope%3D1`, undefined, 'application/json', 400],
   ])('%s', async (_name, method, path, body, ct, status) => {
     const r = await call(s, method as string, path as string, body as string | undefined, ct as string);
     expect(r.status).toBe(status);
     expect(r.body.kind).toBe('Status');
     expect((await call(s, 'GET', '/version')).status).toBe(200);
+  });
+
+  test('a malformed %-escape in the path is 404 text', async () => {
+    const r = await call(s, 'GET', '/api/v1/namespaces/%E0%A4%A/pods');
+    expect(r.status).toBe(404);
+    expect(r.text).toBe('404 page not found\n');
   });
 
   test('a YAML body is accepted', async () => {

@@ -66,6 +66,22 @@ describe('metadata', () => {
   });
 });
 
+describe('dryRun=All', () => {
+  test('create, patch and delete are validated and answered but nothing is stored', async () => {
+    const c = await call(s, 'POST', `${PODS}?dryRun=All`, pod('dry'));
+    expect(c.status).toBe(201);
+    expect(c.body.metadata.name).toBe('dry');
+    expect((await call(s, 'GET', `${PODS}/dry`)).status).toBe(404);
+    expect((await call(s, 'POST', `${PODS}?dryRun=All`, { ...pod('dry'), spec: { containers: [{ name: 'c' }] } })).status).toBe(422);
+    const before = (await call(s, 'GET', `${PODS}/meta-a`)).body;
+    const p = await call(s, 'PATCH', `${PODS}/meta-a?dryRun=All`, { metadata: { labels: { dry: 'run' } } }, 'application/merge-patch+json');
+    expect(p.body.metadata.labels.dry).toBe('run');
+    expect((await call(s, 'GET', `${PODS}/meta-a`)).body.metadata.resourceVersion).toBe(before.metadata.resourceVersion);
+    expect((await call(s, 'DELETE', `${PODS}/meta-a?dryRun=All`)).status).toBe(200);
+    expect((await call(s, 'GET', `${PODS}/meta-a`)).status).toBe(200);
+  });
+});
+
 describe('update and conflicts', () => {
   test('stale resourceVersion is 409 Conflict; without rv it is an unconditional update', async () => {
     await call(s, 'POST', PODS, pod('upd', { v: '1' }));
