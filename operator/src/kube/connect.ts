@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
+import type { RequestContext } from '@kubernetes/client-node';
 
 /** Service-account directory mounted in every pod. */
 export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -43,6 +44,45 @@ export function detectClusterSource(inputs: DetectInputs): ClusterSource {
   return { kind: 'none' };
 }
 
+type Dispatcher = NonNullable<ReturnType<RequestContext['getDispatcher']>>;
+
+/**
+ * KubeConfig whose requests share one connection pool. client-node 2.0.1 builds a new undici
+ * Agent for every request (a TLS handshake per request, and idle keep-alive sockets piling up:
+ * measured 70 reconciles/s and +250 MiB RSS for 1,000 CMCs). The first Agent built is kept and
+ * reused; later ones are closed unused. Bearer tokens are still applied per request (headers), so
+ * rotating service-account tokens keep working; a rotated client certificate needs a restart.
+ */
+class PooledKubeConfig extends KubeConfig {
+  #dispatcher: Dispatcher | undefined;
+
+  override async applySecurityAuthentication(context: RequestContext): Promise<void> {
+    await super.applySecurityAuthentication(context);
+    const created = context.getDispatcher();
+    if (created === undefined) return;
+    if (this.#dispatcher === undefined) {
+      this.#dispatcher = created;
+      return;
+    }
+    if (created !== this.#dispatcher) {
+      context.setDispatcher(this.#dispatcher);
+      void created.close().catch(() => undefined);
+    }
+  }
+
+  /** Closes the shared pool (its keep-alive sockets). Later requests open a new one. */
+  async closePool(): Promise<void> {
+    const d = this.#dispatcher;
+    this.#dispatcher = undefined;
+    await d?.close().catch(() => undefined);
+  }
+}
+
+/** Closes the connection pool of a connection made here (idempotent); in-flight requests finish first. */
+export async function closeConnection(connection: KubeConnection): Promise<void> {
+  if (connection.kubeConfig instanceof PooledKubeConfig) await connection.kubeConfig.closePool();
+}
+
 /** An authenticated handle on one API server. Opaque outside kube/. */
 export interface KubeConnection {
   /** client-node configuration (only kube/ modules read it). */
@@ -62,7 +102,7 @@ function fromKubeConfig(kc: KubeConfig, namespace?: string): KubeConnection {
 
 /** Connection from kubeconfig YAML text (tests, the demo). Throws when the text has no current cluster. */
 export function connectFromKubeconfigText(text: string): KubeConnection {
-  const kc = new KubeConfig();
+  const kc = new PooledKubeConfig();
   kc.loadFromString(text);
   return fromKubeConfig(kc);
 }
@@ -72,7 +112,7 @@ export function connectFromKubeconfigText(text: string): KubeConnection {
  * service account. Throws when the file cannot be read or parsed.
  */
 export function connectTo(source: Exclude<ClusterSource, { kind: 'none' }>): KubeConnection {
-  const kc = new KubeConfig();
+  const kc = new PooledKubeConfig();
   if (source.kind === 'in-cluster') {
     kc.loadFromCluster();
     const nsFile = join(SERVICE_ACCOUNT_DIR, 'namespace');

@@ -1,0 +1,262 @@
+/**
+ * Operator benchmark (issue 4 "Done when"): for 1,000 CMCs in 100 namespaces and 10,000 CMCs in
+ * 1,000 namespaces, the operator runs as a child process (`node operator/src/main.ts`, so its RSS
+ * is its own) against the sandbox, and we print: watch connections, RSS, time to ready (caches
+ * synced, and every CMC scheduled with its status written), action lateness p50/p99, CMC edit ->
+ * new schedule p50/p99 (PATCH of spec.timeout until the status carrying the new generation and
+ * nextActionAt is seen on a watch), and API requests per action. Figures only, never pass/fail.
+ *
+ * Most CMCs have a 1h timeout (scheduled, never due during the run); a sample of ACTIVE CMCs (one
+ * per namespace in the first namespaces, half killPod, half randomScale 1..1) fire every 2 s so
+ * lateness and requests per action are measured under the full schedule. Quick run:
+ * OPERATOR_BENCH_SCALE=0.1 npx node bench/operator.ts
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import * as k8s from '@kubernetes/client-node';
+import { startSandbox } from '../sandbox/index.ts';
+import type { Sandbox } from '../sandbox/index.ts';
+import { API_VERSION_V1, GROUP, KIND, PLURAL, V1 } from '../api/names.ts';
+
+const ROOT = join(fileURLToPath(import.meta.url), '..', '..');
+const CRD_FILE = join(ROOT, 'crds', 'chaosmonkeyconfigurations.yaml');
+const SCALE = Number(process.env.OPERATOR_BENCH_SCALE ?? '1');
+const ACTIVE = 40;
+const ACTION_WINDOW_MS = 10_000;
+const EDITS = 100;
+
+interface Row {
+  scenario: string;
+  watches: number;
+  rssMiB: number;
+  syncedMs: number;
+  scheduledMs: number;
+  actions: number;
+  latenessP50: number;
+  latenessP99: number;
+  editP50: number;
+  editP99: number;
+  readsPerAction: number;
+  requestsPerAction: number;
+}
+
+function quantile(values: number[], q: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
+}
+
+async function pool<T>(items: T[], concurrency: number, fn: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) await fn(items[next++] as T);
+    }),
+  );
+}
+
+async function until(what: string, probe: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!probe()) {
+    if (performance.now() > deadline) throw new Error(`operator bench: timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+function rssMiB(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m === null ? NaN : Number(m[1]) / 1024;
+}
+
+async function scenario(cmcCount: number, nsCount: number): Promise<Row> {
+  const sandbox: Sandbox = await startSandbox({ crdFiles: [CRD_FILE] });
+  const tmp = await mkdtemp(join(tmpdir(), 'cm-bench-'));
+  let child: ChildProcess | undefined;
+  let watchAbort: AbortController | undefined;
+  try {
+    const kc = new k8s.KubeConfig();
+    kc.loadFromString(sandbox.kubeconfig);
+    const core = kc.makeApiClient(k8s.CoreV1Api);
+    const apps = kc.makeApiClient(k8s.AppsV1Api);
+    const custom = kc.makeApiClient(k8s.CustomObjectsApi);
+    const namespaces = Array.from({ length: nsCount }, (_, i) => `bench-${i}`);
+    await core.createNamespace({ body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'chaosmonkey' } } });
+    await pool(namespaces, 32, (name) => core.createNamespace({ body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name } } }));
+    const active = namespaces.slice(0, Math.min(ACTIVE, nsCount));
+    await pool(active, 16, (namespace) =>
+      apps.createNamespacedDeployment({
+        namespace,
+        body: {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          metadata: { name: 'web', namespace },
+          spec: { replicas: 1, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } },
+        },
+      }),
+    );
+    const cmcs = Array.from({ length: cmcCount }, (_, i) => {
+      const namespace = namespaces[i % nsCount] as string;
+      const isActive = i < active.length;
+      return {
+        namespace,
+        name: `cmc-${i}`,
+        spec: { enabled: true, minReplicas: 1, maxReplicas: 1, scalingMode: isActive && i % 2 === 1 ? 'randomScale' : 'killPod', deployment: { name: 'web' }, timeout: isActive ? '2s' : '1h' },
+      };
+    });
+    await pool(cmcs, 48, (c) =>
+      custom.createNamespacedCustomObject({ group: GROUP, version: V1, namespace: c.namespace, plural: PLURAL, body: { apiVersion: API_VERSION_V1, kind: KIND, metadata: { name: c.name, namespace: c.namespace }, spec: c.spec } }),
+    );
+
+    // Our own watch on CMCs: when each gets its first status, and when an edited one gets its new generation.
+    const observed = new Map<string, number>(); // key -> observedGeneration seen
+    const editWaiters = new Map<string, { generation: number; resolve: (t: number) => void }>();
+    const list = (await custom.listClusterCustomObject({ group: GROUP, version: V1, plural: PLURAL })) as { metadata: { resourceVersion: string } };
+    watchAbort = await new k8s.Watch(kc).watch(
+      `/apis/${GROUP}/${V1}/${PLURAL}`,
+      { resourceVersion: list.metadata.resourceVersion, allowWatchBookmarks: true },
+      (_type, obj: { metadata?: { namespace?: string; name?: string }; status?: { observedGeneration?: number; nextActionAt?: string } }) => {
+        const key = `${obj.metadata?.namespace}/${obj.metadata?.name}`;
+        const gen = obj.status?.observedGeneration;
+        if (gen === undefined || obj.status?.nextActionAt === undefined) return;
+        observed.set(key, gen);
+        const waiter = editWaiters.get(key);
+        if (waiter !== undefined && gen >= waiter.generation) {
+          editWaiters.delete(key);
+          waiter.resolve(performance.now());
+        }
+      },
+      () => undefined,
+    );
+    await sandbox.writeKubeconfig(join(tmp, 'kubeconfig'));
+    sandbox.clearRequests();
+
+    const lines: Record<string, unknown>[] = [];
+    const started = performance.now();
+    let syncedAt = NaN;
+    child = spawn(process.execPath, [join(ROOT, 'operator', 'src', 'main.ts')], {
+      env: { PATH: process.env.PATH, HOME: tmp, KUBECONFIG: join(tmp, 'kubeconfig'), CHAOSMONKEY_METRICS_PORT: '0', CHAOSMONKEY_LOGLEVEL: 'info', CHAOSMONKEY_POD_NAME: 'bench' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
+      let entry: Record<string, unknown>;
+      try {
+        entry = JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        return;
+      }
+      if (entry.message === 'caches synced') syncedAt = performance.now();
+      if (entry.message === 'chaos action' || entry.message === 'chaos action skipped') lines.push(entry);
+    });
+    await until('caches synced', () => !Number.isNaN(syncedAt), 120_000);
+    await until(`status on all ${cmcCount} CMCs`, () => observed.size >= cmcCount, 300_000);
+    const scheduledAt = performance.now();
+    const pid = child.pid as number;
+    let rss = rssMiB(pid);
+    const watches = sandbox.openWatchCount() - 1; // minus our own
+
+    // Actions under the full schedule.
+    lines.length = 0;
+    sandbox.clearRequests();
+    const windowStart = performance.now();
+    while (performance.now() - windowStart < ACTION_WINDOW_MS) {
+      await new Promise((r) => setTimeout(r, 500));
+      rss = Math.max(rss, rssMiB(pid));
+    }
+    const actions = lines.filter((l) => l.result === 'succeeded');
+    const lateness = lines.map((l) => Number(l.latenessMs));
+    const activeSet = new Set(active);
+    const reqs = sandbox.requests().filter((r) => r.namespace !== undefined && activeSet.has(r.namespace) && r.verb !== 'watch');
+    const reads = reqs.filter((r) => (r.resource === 'deployments' && r.subresource === undefined && r.verb === 'get') || (r.resource === 'pods' && r.verb === 'list') || r.group === 'metrics.k8s.io').length;
+
+    // Edits of scheduled (inactive) CMCs, one at a time.
+    const editTimes: number[] = [];
+    const targets = cmcs.slice(active.length).filter((_, i) => i % Math.max(1, Math.floor((cmcCount - active.length) / EDITS)) === 0).slice(0, EDITS);
+    for (const c of targets) {
+      const key = `${c.namespace}/${c.name}`;
+      const generation = (observed.get(key) ?? 1) + 1;
+      const seen = new Promise<number>((resolve) => editWaiters.set(key, { generation, resolve }));
+      const t0 = performance.now();
+      await custom.patchNamespacedCustomObject(
+        { group: GROUP, version: V1, namespace: c.namespace, plural: PLURAL, name: c.name, body: { spec: { timeout: '59m' } } },
+        k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+      );
+      editTimes.push((await Promise.race([seen, new Promise<number>((r) => setTimeout(() => r(NaN), 10_000))])) - t0);
+    }
+    rss = Math.max(rss, rssMiB(pid));
+
+    child.kill('SIGTERM');
+    await new Promise((r) => child?.once('exit', r));
+    child = undefined;
+    return {
+      scenario: `${cmcCount.toLocaleString('en-US')} CMCs / ${nsCount.toLocaleString('en-US')} ns`,
+      watches,
+      rssMiB: rss,
+      syncedMs: syncedAt - started,
+      scheduledMs: scheduledAt - started,
+      actions: actions.length,
+      latenessP50: quantile(lateness, 0.5),
+      latenessP99: quantile(lateness, 0.99),
+      editP50: quantile(editTimes.filter(Number.isFinite), 0.5),
+      editP99: quantile(editTimes.filter(Number.isFinite), 0.99),
+      readsPerAction: actions.length === 0 ? NaN : reads / actions.length,
+      requestsPerAction: lines.length === 0 ? NaN : reqs.length / lines.length,
+    };
+  } finally {
+    child?.kill('SIGKILL');
+    watchAbort?.abort();
+    await sandbox.stop();
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+function printTable(rows: Row[]): void {
+  const f = (n: number, d = 0): string => (Number.isFinite(n) ? n.toFixed(d) : '-');
+  const header = ['scenario', 'watches', 'RSS MiB', 'synced ms', 'all scheduled ms', 'actions', 'lateness p50/p99 ms', 'edit p50/p99 ms', 'reads/action', 'requests/action'];
+  const body = rows.map((r) => [
+    r.scenario,
+    String(r.watches),
+    f(r.rssMiB),
+    f(r.syncedMs),
+    f(r.scheduledMs),
+    String(r.actions),
+    `${f(r.latenessP50, 1)} / ${f(r.latenessP99, 1)}`,
+    `${f(r.editP50, 1)} / ${f(r.editP99, 1)}`,
+    f(r.readsPerAction, 2),
+    f(r.requestsPerAction, 2),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => (b[i] as string).length)));
+  const line = (cells: string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i] as number)).join(' | ')} |`;
+  console.log(line(header));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const b of body) console.log(line(b));
+  console.log(
+    'goals: <= 5 watches, <= 200 MiB, lateness p99 <= 50 ms, edit p99 <= 200 ms, <= 2 reads per action. ' +
+      'requests/action counts everything in the active namespaces (reads, the DELETE or PATCH, the Event, the status patch) per decision.',
+  );
+}
+
+/** Runs both scenarios and prints the table (npm run bench). */
+export async function benchOperator(): Promise<void> {
+  console.log(`\n== operator (scale ${SCALE}) ==`);
+  const rows: Row[] = [];
+  for (const [cmcs, ns] of [
+    [1_000, 100],
+    [10_000, 1_000],
+  ] as const) {
+    rows.push(await scenario(Math.max(ACTIVE, Math.round(cmcs * SCALE)), Math.max(4, Math.round(ns * SCALE))));
+  }
+  printTable(rows);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  benchOperator().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
