@@ -28,6 +28,8 @@ export const DEFAULT_SERVING_VALIDITY_MS = 365 * DAY_MS;
 export const DEFAULT_CA_VALIDITY_MS = 10 * 365 * DAY_MS;
 export const DEFAULT_RENEW_BEFORE_MS = 30 * DAY_MS;
 export const DEFAULT_CHECK_INTERVAL_MS = 3600 * 1000;
+/** Retry period while the caBundle could not be injected. */
+const INJECT_RETRY_MS = 30 * 1000;
 /** Clock skew tolerated on notBefore. */
 const SKEW_MS = 5 * 60 * 1000;
 
@@ -304,7 +306,7 @@ export interface SelfManagedCertificates {
  * of the renewal window), calling `onRotate` whenever the Secret holds a different serving certificate
  * (renewed here or by another replica). A failed check is logged and retried at the next tick.
  * @throws when the first ensure fails (the webhook cannot serve without a certificate). A missing CRD is
- *   only logged: the caBundle is injected at the next check.
+ *   only logged: the injection is retried every 30 s until it succeeds.
  */
 export async function startSelfManagedCertificates(
   o: SelfManagedOptions & { checkIntervalMs?: number; onRotate(bundle: CertificateBundle): void },
@@ -343,8 +345,11 @@ export async function startSelfManagedCertificates(
   const schedule = (): void => {
     if (stopped) return;
     const untilRenewal = current.notAfter.getTime() - policy.renewBeforeMs - now().getTime();
+    const interval = o.checkIntervalMs ?? DEFAULT_CHECK_INTERVAL_MS;
+    // Until the caBundle is in the CRD (e.g. the CRD was not installed yet), retry sooner.
+    const wanted = injected ? interval : Math.min(interval, INJECT_RETRY_MS);
     // setTimeout holds at most 2^31-1 ms.
-    const delay = Math.max(1000, Math.min(o.checkIntervalMs ?? DEFAULT_CHECK_INTERVAL_MS, untilRenewal, 2_147_483_647));
+    const delay = Math.max(1000, Math.min(wanted, untilRenewal, 2_147_483_647));
     timer = setTimeout(() => {
       check().catch((err: unknown) => o.logger.warn('certificate check failed; will retry', { error: (err as Error).message })).finally(schedule);
     }, delay);

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { load } from 'js-yaml';
 import { startSandbox } from '../../../sandbox/index.ts';
 import type { Sandbox } from '../../../sandbox/index.ts';
@@ -94,5 +95,27 @@ describe('self-managed certificates', () => {
     const r = await ensureCertificate({ client, namespace: 'race', logger });
     expect(r.action).toBe('renewed');
     expect(bundleFromSecret(await get(secretPath('race')))?.certPem).toBe(r.bundle.certPem);
+  });
+
+  test('without the CRD the webhook still starts; the caBundle is injected once the CRD exists', async () => {
+    const bare = await startSandbox({});
+    const config = load(bare.kubeconfig) as { users: { user: { token: string } }[] };
+    const bareClient = new KubeClient({ server: bare.url, caPem: bare.caPem, token: config.users[0]!.user.token });
+    try {
+      await bareClient.request('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'chaosmonkey' } });
+      const managed = await startSelfManagedCertificates({ client: bareClient, namespace: 'chaosmonkey', logger, onRotate: () => undefined });
+      try {
+        const crd = load(readFileSync(new URL('../../../crds/chaosmonkeyconfigurations.yaml', import.meta.url), 'utf8'));
+        await bareClient.request('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crd);
+        await managed.check();
+        const stored = await bareClient.request('GET', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/chaosmonkeyconfigurations.cm.massix.github.io') as { spec: { conversion: { webhook: { clientConfig: { caBundle: string } } } } };
+        expect(Buffer.from(stored.spec.conversion.webhook.clientConfig.caBundle, 'base64').toString('utf8')).toBe(managed.current().caBundlePem);
+      } finally {
+        managed.stop();
+      }
+    } finally {
+      bareClient.close();
+      await bare.stop();
+    }
   });
 });
