@@ -1,34 +1,30 @@
 /**
  * The sandbox's API request handling: routes a parsed request to discovery, the object service, watch,
- * scale, metrics or table output, and writes the response. HTTP plumbing lives in http.ts.
+ * scale, metrics or table output, and writes the response. HTTP plumbing lives in sandbox.ts.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { load } from 'js-yaml';
-import type { Store} from '../store/store.ts';
+import type { Store } from '../store/store.ts';
 import { ContinueExpiredError, ContinueTokenError } from '../store/store.ts';
 import type { KObject } from '../store/types.ts';
 import type { WatchHub } from '../store/watch-hub.ts';
-import { ApiError, PlainNotFound, badRequest, methodNotAllowed, notFound, conflict } from './status.ts';
+import { ApiError, PlainNotFound, badRequest, methodNotAllowed } from './status.ts';
 import { openApiV3Doc, openApiV3Root } from './openapi.ts';
-import type { ObjectService} from './objects.ts';
-import { applyPatch, parsePatchBody, kubeTime } from './objects.ts';
+import type { ObjectService } from './objects.ts';
 import { parseListQuery, entryFilter } from './query.ts';
 import { route } from './route.ts';
 import type { ResourceRequest } from './route.ts';
-import type { Registry, ResourceType } from './types.ts';
+import type { Registry } from './types.ts';
 import { apiVersionOf } from './types.ts';
 import { VERSION_INFO, apiGroup, apiGroupList, apiResourceList, apiVersions } from './discovery.ts';
 import { WatchStream } from './watch.ts';
 import { toTable, wantsTable } from './table.ts';
-import { parseLabelSelector, matchesLabels } from '../lib/label-selector.ts';
-import { SelectorError } from '../lib/selector-error.ts';
+import { handleScale } from './scale.ts';
+import type { ScaleRequest } from './scale.ts';
+import { handlePodMetrics } from './metrics.ts';
+import type { ContainerMetrics } from './metrics.ts';
 
-/** Per-container usage set by setPodMetrics. */
-export interface ContainerMetrics {
-  name: string;
-  cpu: string;
-  memory?: string;
-}
+export type { ContainerMetrics };
 
 /** State the handler reads. */
 export interface CoreDeps {
@@ -147,8 +143,13 @@ export class ApiHandler {
     const t = r.type;
     const ns = r.namespace ?? '';
     const obj = this.d.objects;
-    if (t.readOnly) return this.metrics(r, url, req);
-    if (r.subresource === 'scale') return this.scale(r, req, raw);
+    if (t.readOnly) return json(200, handlePodMetrics(this.d.store, this.d.podMetrics, this.d.now(), r.verb, r.namespace, r.name, url.searchParams));
+    if (r.subresource === 'scale') {
+      const contentType = req.headers['content-type'] ?? '';
+      const sr: ScaleRequest = { verb: r.verb, namespace: ns, name: r.name as string, contentType, raw };
+      if (r.verb === 'update') sr.body = parseBody(raw, contentType, 'Scale');
+      return json(200, await handleScale(obj, t, sr));
+    }
     if (r.subresource === 'eviction') {
       const body = parseBody(raw, req.headers['content-type'], 'Eviction') as { kind?: string; deleteOptions?: { gracePeriodSeconds?: number } } | null;
       if (!body || body.kind !== 'Eviction') throw badRequest('the object provided is unrecognized (must be of type Eviction)');
@@ -242,90 +243,10 @@ export class ApiHandler {
     return { status: 200, body: parts };
   }
 
-  private async scale(r: ResourceRequest, req: IncomingMessage, raw: string): Promise<Reply> {
-    const t = r.type;
-    const ns = r.namespace ?? '';
-    const name = r.name as string;
-    const dep = await this.d.objects.read(t, ns, name);
-    const current = scaleOf(dep);
-    if (r.verb === 'get') return json(200, current);
-    let desired: KObject;
-    if (r.verb === 'update') {
-      const body = parseBody(raw, req.headers['content-type'], 'Scale');
-      if (typeof body !== 'object' || body === null || (body as KObject).kind !== 'Scale') throw badRequest(`the object provided is unrecognized (must be of type Scale)`);
-      desired = body as KObject;
-    } else {
-      const patch = parsePatchBody(req.headers['content-type'] ?? '', raw);
-      desired = applyPatch(req.headers['content-type'] ?? '', current, patch) as KObject;
-    }
-    const rv = desired.metadata?.resourceVersion;
-    if (rv && rv !== dep.metadata.resourceVersion) throw conflict({ group: t.group, resource: t.resource }, name);
-    const replicas = (desired.spec as { replicas?: unknown } | undefined)?.replicas ?? 0;
-    if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) {
-      throw new ApiError(422, 'Invalid', `Scale.autoscaling "${name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`, { name, group: 'autoscaling', kind: 'Scale', causes: [{ reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`, field: 'spec.replicas' }] });
-    }
-    const next = structuredClone(dep);
-    (next.spec as Record<string, unknown>).replicas = replicas;
-    const updated = await this.d.objects.update(t, ns, name, next);
-    return json(200, scaleOf(updated));
-  }
 
-  private metrics(r: ResourceRequest, url: URL, req: IncomingMessage): Reply {
-    const now = kubeTime(this.d.now());
-    const build = (podText: string): KObject | undefined => {
-      const pod = JSON.parse(podText) as KObject;
-      const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
-      const m = this.d.podMetrics.get(key);
-      if (!m) return undefined;
-      const metadata: Record<string, unknown> = { name: pod.metadata.name, namespace: pod.metadata.namespace, creationTimestamp: now };
-      if (pod.metadata.labels) metadata.labels = pod.metadata.labels;
-      return { kind: 'PodMetrics', apiVersion: 'metrics.k8s.io/v1beta1', metadata, timestamp: now, window: '10.000s', containers: m.map((c) => ({ name: c.name, usage: { cpu: c.cpu, memory: c.memory ?? '0' } })) } as KObject;
-    };
-    if (r.verb === 'get') {
-      const e = this.d.store.get('/pods', r.namespace ?? '', r.name as string);
-      const o = e ? build(e.body) : undefined;
-      if (!o) throw notFound({ group: 'metrics.k8s.io', resource: 'pods' }, r.name as string);
-      return json(200, o);
-    }
-    if (r.verb !== 'list') throw methodNotAllowed();
-    let reqs;
-    try {
-      reqs = parseLabelSelector(url.searchParams.get('labelSelector') ?? '');
-    } catch (err) {
-      if (err instanceof SelectorError) throw badRequest(err.message);
-      throw err;
-    }
-    const items: KObject[] = [];
-    for (const e of this.d.store.iterate('/pods', r.namespace)) {
-      if (reqs.length > 0 && !matchesLabels(reqs, e.labels)) continue;
-      const o = build(e.body);
-      if (o) items.push(o);
-    }
-    void req;
-    return json(200, { kind: 'PodMetricsList', apiVersion: 'metrics.k8s.io/v1beta1', metadata: {}, items });
-  }
+
 }
 
-/** The autoscaling/v1 Scale view of a Deployment. */
-export function scaleOf(dep: KObject): KObject {
-  const spec = (dep.spec ?? {}) as { replicas?: number; selector?: { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values?: string[] }[] } };
-  const status = (dep.status ?? {}) as { replicas?: number };
-  const sel = Object.entries(spec.selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
-  for (const e of spec.selector?.matchExpressions ?? []) {
-    if (e.operator === 'In') sel.push(`${e.key} in (${(e.values ?? []).join(',')})`);
-    else if (e.operator === 'NotIn') sel.push(`${e.key} notin (${(e.values ?? []).join(',')})`);
-    else if (e.operator === 'Exists') sel.push(e.key);
-    else if (e.operator === 'DoesNotExist') sel.push(`!${e.key}`);
-  }
-  const m = dep.metadata;
-  return {
-    kind: 'Scale',
-    apiVersion: 'autoscaling/v1',
-    metadata: { name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion, creationTimestamp: m.creationTimestamp },
-    spec: spec.replicas ? { replicas: spec.replicas } : {},
-    status: { replicas: status.replicas ?? 0, selector: sel.sort().join(',') },
-  };
-}
 
 function deleteOptions(q: URLSearchParams, raw: string): { gracePeriodSeconds?: number; preconditionRv?: string; preconditionUid?: string } {
   const out: { gracePeriodSeconds?: number; preconditionRv?: string; preconditionUid?: string } = {};
@@ -349,6 +270,3 @@ function deleteOptions(q: URLSearchParams, raw: string): { gracePeriodSeconds?: 
   }
   return out;
 }
-
-/** Re-exported for the sandbox: types are looked up by the registry. */
-export type { ResourceType };

@@ -16,7 +16,9 @@ import type { ResourceType } from './types.ts';
 import { builtinTypes } from './builtins.ts';
 import { ObjectService } from './objects.ts';
 import { ApiHandler } from './core.ts';
-import type { ContainerMetrics } from './core.ts';
+import type { ContainerMetrics } from './metrics.ts';
+import { adminRoute } from './admin.ts';
+import type { AdminTarget } from './admin.ts';
 import { ApiError, PlainNotFound } from './status.ts';
 import { Faults } from './faults.ts';
 import { identify } from './route.ts';
@@ -65,8 +67,8 @@ current-context: sandbox
 `;
 }
 
-/** See module doc. Use {@link startSandbox}. */
-export class SandboxServer implements Sandbox {
+/** See module doc. Use {@link startSandboxServer}. */
+export class SandboxServer implements Sandbox, AdminTarget {
   url = '';
   kubeconfig = '';
   caPem = '';
@@ -233,6 +235,11 @@ export class SandboxServer implements Sandbox {
     this.faults.add(rule);
   }
 
+  /** Removes every failRequests() rule. */
+  clearFaults(): void {
+    this.faults.clear();
+  }
+
   setLatency(ms: number): void {
     this.latencyMs = Math.max(0, ms);
   }
@@ -287,10 +294,13 @@ export class SandboxServer implements Sandbox {
     }
     const method = req.method ?? 'GET';
     if (url.pathname.startsWith('/sandbox/')) {
-      await this.admin(req, res, url).catch((err: unknown) => {
+      try {
+        const answer = await adminRoute(this, method, url.pathname, (await this.readBody(req)) ?? '');
+        res.writeHead(answer.status, { 'Content-Type': 'application/json' }).end(JSON.stringify(answer.value));
+      } catch (err) {
         if (!res.headersSent) res.writeHead(400, { 'Content-Type': 'application/json' });
         res.end(JSON.stringify({ error: (err as Error).message }));
-      });
+      }
       return;
     }
     const ident = (() => {
@@ -342,58 +352,6 @@ export class SandboxServer implements Sandbox {
     }
     const e = err instanceof ApiError ? err : new ApiError(500, 'InternalError', `Internal error occurred: ${(err as Error)?.message ?? String(err)}`, {});
     res.writeHead(e.code, { 'Content-Type': 'application/json', ...e.headers }).end(JSON.stringify(e.body));
-  }
-
-  private async admin(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    const raw = (await this.readBody(req)) ?? '';
-    const body = raw.trim() === '' ? {} : (JSON.parse(raw) as Record<string, unknown>);
-    const parts = url.pathname.split('/').filter(Boolean).slice(1).map(decodeURIComponent);
-    const method = req.method ?? 'GET';
-    const ok = (value: unknown = { ok: true }): void => {
-      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(value));
-    };
-    const route = `${method} ${parts[0] ?? ''}`;
-    switch (route) {
-      case 'POST drop-watches':
-        this.dropWatches();
-        return ok();
-      case 'POST compact':
-        this.compact();
-        return ok();
-      case 'POST fail':
-        this.failRequests(body as unknown as FailRule);
-        return ok();
-      case 'DELETE fail':
-        this.faults.clear();
-        return ok();
-      case 'POST latency':
-        this.setLatency(Number(body.ms ?? 0));
-        return ok();
-      case 'POST validation':
-        this.setValidation(body.enabled !== false);
-        return ok();
-      case 'PUT podmetrics': {
-        const containers = Array.isArray(body) ? body : (body.containers as { name: string; cpu: string; memory?: string }[] | undefined) ?? [];
-        this.setPodMetrics(parts[1] ?? '', parts[2] ?? '', containers);
-        return ok();
-      }
-      case 'PUT podphase':
-        await this.setPodPhaseAsync(parts[1] ?? '', parts[2] ?? '', String(body.phase ?? 'Running'));
-        return ok();
-      case 'GET requests':
-        return ok(this.requests());
-      case 'DELETE requests':
-        this.clearRequests();
-        return ok();
-      case 'GET watches':
-        return ok({ open: this.openWatchCount() });
-      case 'POST restart':
-        ok();
-        setImmediate(() => void this.restart());
-        return;
-      default:
-        res.writeHead(404, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error: `unknown sandbox route ${route}` }));
-    }
   }
 }
 
