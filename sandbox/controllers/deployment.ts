@@ -47,7 +47,7 @@ export class DeploymentController {
     this.unsubscribe = this.store.subscribe((ev) => {
       if (ev.key === 'apps/deployments') this.enqueue(ev.entry.namespace, ev.entry.name);
       else if (ev.key === '/pods') {
-        const f = ev.type === 'DELETED' ? ev.entry.fields : ev.entry.fields;
+        const f = ev.entry.fields;
         if (f.$ownerKind === 'Deployment' && typeof f.$ownerName === 'string') this.enqueue(ev.entry.namespace, f.$ownerName);
       }
     });
@@ -57,12 +57,6 @@ export class DeploymentController {
   /** Stops following. */
   stop(): void {
     this.unsubscribe?.();
-  }
-
-  /** Resolves when queued work is done (tests, bench). */
-  async idle(): Promise<void> {
-    while (this.scheduled || this.queue.size > 0) await this.running;
-    await this.running;
   }
 
   private enqueue(ns: string, name: string): void {

@@ -29,8 +29,8 @@ export function compareKubeVersions(a: string, b: string): number {
   if (sa === 0 && sb === 0) return va < vb ? -1 : va > vb ? 1 : 0;
   if (sa === 0) return 1;
   if (sb === 0) return -1;
-  if (ma !== mb) return mb - ma;
   if (sa !== sb) return sb - sa;
+  if (ma !== mb) return mb - ma;
   return nb - na;
 }
 

@@ -87,7 +87,6 @@ export interface ObjectServiceDeps {
   store: Store;
   now: () => Date;
   validation: () => boolean;
-  findType: (group: string, version: string, resource: string) => ResourceType | undefined;
   hooks: ObjectHooks;
   /** Timer for graceful pod deletion (unref'd). */
   later: (ms: number, fn: () => void) => void;

@@ -112,7 +112,6 @@ export class SandboxServer implements Sandbox, AdminTarget {
       store: this.store,
       now,
       validation: () => this.validation,
-      findType: (g, v, r) => this.registry.find(g, v, r),
       hooks: { namespaceDeleted: (n) => this.namespaces.schedule(n), crdDeleted: (n) => this.crds.scheduleCleanup(n) },
       later: (ms, fn) => {
         const t = setTimeout(() => {

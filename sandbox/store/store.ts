@@ -226,12 +226,6 @@ export class Store {
     }
   }
 
-  /** Namespaces that hold at least one object of the collection. */
-  namespacesOf(key: string): string[] {
-    const c = this.collections.get(key);
-    return c ? [...c.byNs.keys()] : [];
-  }
-
   /** Keys of all collections. */
   collectionKeys(): string[] {
     return [...this.collections.keys()];
