@@ -16,6 +16,9 @@ import { apiVersionOf } from './types.ts';
 
 const lineCache = new WeakMap<StoreEvent, Map<string, string>>();
 
+/** A watcher whose client lets this much output pile up is ended (like kube-apiserver drops slow watchers). */
+export const MAX_PENDING_BYTES = 64 * 1024 * 1024;
+
 /** Dependencies of a watch stream. */
 export interface WatchDeps {
   store: Store;
@@ -175,6 +178,7 @@ export class WatchStream implements WatchSubscriber {
       });
     }
     this.res.write(text);
+    if (this.res.writableLength > MAX_PENDING_BYTES) this.end();
   }
 
   /** Ends the stream gracefully (the client sees the response end). */
