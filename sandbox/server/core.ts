@@ -107,7 +107,7 @@ export class ApiHandler {
       reply = json(200, doc);
     } else {
       if (r.verb === 'watch') {
-        this.watch(r, url, res);
+        this.watch(r, url, req, res);
         return;
       }
       reply = await this.resource(r, req, url, raw);
@@ -129,13 +129,20 @@ export class ApiHandler {
     res.end(chunk);
   }
 
-  private watch(r: ResourceRequest, url: URL, res: ServerResponse): void {
+  private watch(r: ResourceRequest, url: URL, req: IncomingMessage, res: ServerResponse): void {
     const q = parseListQuery(r.type, url.searchParams, r.name);
     if (r.type.readOnly) throw methodNotAllowed();
     const headers: Record<string, string> = {};
     if (r.type.deprecationWarning) headers.Warning = `299 - ${JSON.stringify(r.type.deprecationWarning)}`;
     for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
-    const w = new WatchStream(r.type, r.namespace, q, res, { store: this.d.store, hub: this.d.hub, objects: this.d.objects, bookmarkIntervalMs: this.d.bookmarkIntervalMs, open: this.d.openWatches });
+    const asTable = wantsTable(req.headers.accept)
+      ? (objs: KObject[], first: boolean): object => {
+          const table = toTable(r.type, objs, this.d.store.currentRv().toString(), this.d.now(), undefined, url.searchParams.get('includeObject') ?? undefined) as { columnDefinitions: unknown[] };
+          if (!first) table.columnDefinitions = [];
+          return table;
+        }
+      : undefined;
+    const w = new WatchStream(r.type, r.namespace, q, res, { store: this.d.store, hub: this.d.hub, objects: this.d.objects, bookmarkIntervalMs: this.d.bookmarkIntervalMs, open: this.d.openWatches, asTable });
     w.start();
   }
 

@@ -7,7 +7,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Store } from '../store/store.ts';
 import type { WatchHub, WatchSubscriber } from '../store/watch-hub.ts';
-import type { Entry, EventType, StoreEvent } from '../store/types.ts';
+import type { Entry, EventType, KObject, StoreEvent } from '../store/types.ts';
 import type { ObjectService } from './objects.ts';
 import type { ListQuery } from './query.ts';
 import { entryFilter } from './query.ts';
@@ -28,6 +28,8 @@ export interface WatchDeps {
   bookmarkIntervalMs: number;
   /** Registry of open streams (for dropWatches / openWatchCount / stop). */
   open: Set<WatchStream>;
+  /** Set when the client asked for Table output (`kubectl get -w`): turns objects into a one-row Table. */
+  asTable?: ((objects: KObject[], first: boolean) => object) | undefined;
 }
 
 /** Bare object of the watched kind used as BOOKMARK payload. */
@@ -53,6 +55,9 @@ export class WatchStream implements WatchSubscriber {
   private closed = false;
   private timers: NodeJS.Timeout[] = [];
   private corked = false;
+  /** Whether events must be parsed (conversion or Table output) instead of spliced as text. */
+  private readonly slow: boolean;
+  private tableSent = false;
 
   constructor(t: ResourceType, namespace: string | undefined, q: ListQuery, res: ServerResponse, deps: WatchDeps) {
     this.t = t;
@@ -62,6 +67,7 @@ export class WatchStream implements WatchSubscriber {
     this.res = res;
     this.d = deps;
     this.filter = entryFilter(q);
+    this.slow = !!t.fromStorage || !!deps.asTable;
   }
 
   /** Writes headers and the initial events, then follows the store. */
@@ -116,7 +122,7 @@ export class WatchStream implements WatchSubscriber {
       else if (prev) type = 'DELETED';
     }
     if (!type) return;
-    if (!this.t.fromStorage) {
+    if (!this.slow) {
       const ck = `${this.t.group}/${this.t.version}/${this.t.resource}/${type}`;
       let m = lineCache.get(ev);
       if (!m) {
@@ -138,7 +144,7 @@ export class WatchStream implements WatchSubscriber {
 
   private sendEntries(type: EventType, entries: Entry[]): void {
     if (entries.length === 0) return;
-    if (!this.t.fromStorage) {
+    if (!this.slow) {
       const head = `{"type":"${type}","object":{"kind":${JSON.stringify(this.t.kind)},"apiVersion":${JSON.stringify(apiVersionOf(this.t))},`;
       const text = entries.map((e) => head + e.body.slice(1) + '}\n').join('');
       this.enqueue(() => this.writeLine(text));
@@ -148,6 +154,16 @@ export class WatchStream implements WatchSubscriber {
     this.chain = this.chain.then(async () => {
       try {
         const texts = await pending;
+        const asTable = this.d.asTable;
+        if (asTable) {
+          const lines = texts.map((x) => {
+            const table = asTable([JSON.parse(x) as KObject], !this.tableSent);
+            this.tableSent = true;
+            return `{"type":"${type}","object":${JSON.stringify(table)}}\n`;
+          });
+          this.writeLine(lines.join(''));
+          return;
+        }
         this.writeLine(texts.map((x) => `{"type":"${type}","object":${x}}\n`).join(''));
       } catch (err) {
         this.writeLine(JSON.stringify({ type: 'ERROR', object: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: (err as Error).message, reason: 'InternalError', code: 500 } }) + '\n');
@@ -157,7 +173,7 @@ export class WatchStream implements WatchSubscriber {
   }
 
   private enqueue(fn: () => void): void {
-    if (!this.t.fromStorage) fn();
+    if (!this.slow) fn();
     else this.chain = this.chain.then(fn);
   }
 

@@ -94,6 +94,24 @@ describe('watch', () => {
     expect(s.openWatchCount()).toBe(0);
   });
 
+  test('a watch asking for Table output (kubectl get -w) gets one-row Tables, column definitions first only', async () => {
+    const ac = new AbortController();
+    const res = await fetch(`${s.url}${NS}/pods?watch=true`, { headers: { accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' }, signal: ac.signal });
+    const reader = res.body?.getReader();
+    let text = '';
+    while ((text.match(/\n/g) ?? []).length < 2) {
+      const chunk = await reader?.read();
+      if (!chunk || chunk.done) break;
+      text += new TextDecoder().decode(chunk.value);
+    }
+    ac.abort();
+    const [e1, e2] = text.trim().split('\n').map((l) => JSON.parse(l) as { type: string; object: { kind: string; columnDefinitions: unknown[]; rows: { cells: unknown[] }[] } });
+    expect(e1?.object.kind).toBe('Table');
+    expect(e1?.object.columnDefinitions.length).toBeGreaterThan(0);
+    expect(e1?.object.rows).toHaveLength(1);
+    expect(e2?.object.columnDefinitions).toEqual([]);
+  });
+
   test('watch of a cluster-scoped resource and of all namespaces', async () => {
     const all = await WatchReader.open(s, `/api/v1/pods?watch=true&resourceVersion=${(await call(s, 'GET', '/api/v1/pods')).body.metadata.resourceVersion}`);
     await call(s, 'POST', '/api/v1/namespaces/default/pods', pod('elsewhere'));
