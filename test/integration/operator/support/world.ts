@@ -10,7 +10,7 @@ import { API_VERSION_V1, GROUP, KIND, NAMESPACE_LABEL, PLURAL, V1 } from '../../
 import type { ChaosMonkeyConfigurationV1, CmcSpecV1 } from '../../../../api/v1.ts';
 import { parseEnv } from '../../../../operator/src/config/env.ts';
 import type { OperatorConfig } from '../../../../operator/src/config/env.ts';
-import { connectFromKubeconfigText } from '../../../../operator/src/kube/connect.ts';
+import { closeConnection, connectFromKubeconfigText } from '../../../../operator/src/kube/connect.ts';
 import { createLogger, createMemorySink } from '../../../../operator/src/log/logger.ts';
 import { createOperator } from '../../../../operator/src/operator.ts';
 import type { Operator, OperatorOptions } from '../../../../operator/src/operator.ts';
@@ -105,12 +105,14 @@ export function testConfig(env: Record<string, string> = {}): OperatorConfig {
 /** Starts a sandbox with the shipped CRD and the operator's namespace. */
 export async function startWorld(options: SandboxOptions = {}): Promise<World> {
   const sandbox = await startSandbox({ crdFiles: [CRD_FILE], ...options });
-  const kc = new k8s.KubeConfig();
-  kc.loadFromString(sandbox.kubeconfig);
+  // The operator's pooled KubeConfig (plain client-node 2.0.1 opens a connection per request).
+  const connection = connectFromKubeconfigText(sandbox.kubeconfig);
+  const kc = connection.kubeConfig;
   const core = kc.makeApiClient(k8s.CoreV1Api);
   const apps = kc.makeApiClient(k8s.AppsV1Api);
   const custom = kc.makeApiClient(k8s.CustomObjectsApi);
   const replicas: Replica[] = [];
+  const connections = [connection];
   let seq = 0;
 
   const world: World = {
@@ -125,8 +127,10 @@ export async function startWorld(options: SandboxOptions = {}): Promise<World> {
       const identity = o.identity ?? `replica-${++seq}`;
       const config = testConfig({ CHAOSMONKEY_POD_NAME: identity, ...o.env });
       const log = createLogger({ level: config.logLevel, stream: sink.stream, defaultMeta: { identity } });
+      const replicaConnection = connectFromKubeconfigText(sandbox.kubeconfig);
+      connections.push(replicaConnection);
       const operator = createOperator({
-        connection: connectFromKubeconfigText(sandbox.kubeconfig),
+        connection: replicaConnection,
         config,
         log,
         random: createRandom(`test-${identity}`),
@@ -186,6 +190,7 @@ export async function startWorld(options: SandboxOptions = {}): Promise<World> {
     },
     async stop() {
       await Promise.all(replicas.map((r) => r.operator.stop()));
+      await Promise.all(connections.map((c) => closeConnection(c)));
       await sandbox.stop();
     },
   };
