@@ -5,19 +5,24 @@
  */
 import type { PolicyRule } from '../../../api/rbac.ts';
 
-/** Cluster-wide rules (ClusterRole). */
+/**
+ * Cluster-wide rules (ClusterRole): exactly the (group, resource, verb) triples kube/ sends.
+ * informers.ts: list+watch namespaces and CMCs; status-writer.ts: patch CMC status;
+ * cluster-actions.ts: get deployments, list+delete pods, patch deployments/scale, list PodMetrics;
+ * events.ts: create core/v1 Events and patch them when a repeat is aggregated.
+ */
 export const OPERATOR_CLUSTER_RULES: readonly PolicyRule[] = [
-  { apiGroups: [''], resources: ['namespaces'], verbs: ['get', 'list', 'watch'] },
-  { apiGroups: ['cm.massix.github.io'], resources: ['chaosmonkeyconfigurations'], verbs: ['get', 'list', 'watch'] },
-  { apiGroups: ['cm.massix.github.io'], resources: ['chaosmonkeyconfigurations/status'], verbs: ['get', 'patch', 'update'] },
+  { apiGroups: [''], resources: ['namespaces'], verbs: ['list', 'watch'] },
+  { apiGroups: ['cm.massix.github.io'], resources: ['chaosmonkeyconfigurations'], verbs: ['list', 'watch'] },
+  { apiGroups: ['cm.massix.github.io'], resources: ['chaosmonkeyconfigurations/status'], verbs: ['patch'] },
   { apiGroups: [''], resources: ['pods'], verbs: ['list', 'delete'] },
   { apiGroups: ['apps'], resources: ['deployments'], verbs: ['get'] },
-  { apiGroups: ['apps'], resources: ['deployments/scale'], verbs: ['get', 'patch', 'update'] },
+  { apiGroups: ['apps'], resources: ['deployments/scale'], verbs: ['patch'] },
   { apiGroups: ['metrics.k8s.io'], resources: ['pods'], verbs: ['list'] },
-  { apiGroups: ['', 'events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
+  { apiGroups: [''], resources: ['events'], verbs: ['create', 'patch'] },
 ];
 
-/** Rules in the operator's own namespace (Role): the leader-election Lease. */
+/** Rules in the operator's own namespace (Role): leader.ts reads, creates and updates its Lease. */
 export const OPERATOR_NAMESPACE_RULES: readonly PolicyRule[] = [
   { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] },
 ];
