@@ -66,4 +66,16 @@ describe('informer resilience', () => {
     await world.setNamespaceLabel('res', 'false');
     await waitFor('the namespace change seen', () => replica.operator.stats().scheduled === 18, 3_000);
   });
+
+  test('CHAOSMONKEY_NS_TIMEOUT and CHAOSMONKEY_CRD_TIMEOUT bound each watch request (timeoutSeconds)', async () => {
+    const follower = await world.startOperator({ identity: 'short-watches', env: { CHAOSMONKEY_NS_TIMEOUT: '1s', CHAOSMONKEY_CRD_TIMEOUT: '1s' }, waitForLeader: false });
+    world.sandbox.clearRequests();
+    await waitFor('three watch requests per resource from the 1s-timeout replica', () => {
+      const watches = world.sandbox.requests().filter((r) => r.verb === 'watch');
+      return watches.filter((r) => r.resource === 'namespaces').length >= 3 && watches.filter((r) => r.resource === 'chaosmonkeyconfigurations').length >= 3;
+    }, 8_000);
+    expect(follower.operator.stats().informerRestarts).toBe(0); // server-side timeouts are normal ends, not errors
+    expect(world.sandbox.openWatchCount()).toBeLessThanOrEqual(4);
+    await follower.operator.stop();
+  });
 });
