@@ -1,0 +1,109 @@
+/**
+ * End-to-end checks against a real cluster where chaos-monkey is installed (helm chart, default
+ * AllowAll): `E2E_KUBECONFIG=~/.kube/config npm run e2e`. Not part of `npm test` (it needs a
+ * cluster); the same behaviours run in-process against the sandbox in test/integration/operator.
+ * Everything happens in a fresh namespace that is deleted at the end.
+ */
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import * as k8s from '@kubernetes/client-node';
+import { API_VERSION_V1, GROUP, KIND, NAMESPACE_LABEL, PLURAL, V1 } from '../../api/names.ts';
+import type { ChaosMonkeyConfigurationV1 } from '../../api/v1.ts';
+import { closeConnection, connectFromKubeconfigText } from '../../operator/src/kube/connect.ts';
+import { holdsFor, waitFor } from '../integration/operator/support/world.ts';
+import { readFileSync } from 'node:fs';
+
+const KUBECONFIG = process.env.E2E_KUBECONFIG;
+if (KUBECONFIG === undefined || KUBECONFIG === '') {
+  throw new Error('E2E_KUBECONFIG is not set: point it at a kubeconfig for a cluster where the chaos-monkey chart is installed (see docs/operator.md, "End-to-end tests").');
+}
+const connection = connectFromKubeconfigText(readFileSync(KUBECONFIG, 'utf8'));
+const kc = connection.kubeConfig;
+const core = kc.makeApiClient(k8s.CoreV1Api);
+const apps = kc.makeApiClient(k8s.AppsV1Api);
+const custom = kc.makeApiClient(k8s.CustomObjectsApi);
+const merge = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
+const NS = `cm-e2e-${process.pid}`;
+const TIMEOUT = '5s';
+const SLOW = 60_000;
+
+async function podNames(app: string): Promise<string[]> {
+  const list = await core.listNamespacedPod({ namespace: NS, labelSelector: `app=${app}` });
+  return list.items.filter((p) => p.metadata?.deletionTimestamp == null).map((p) => p.metadata?.name ?? '').sort();
+}
+async function replicas(name: string): Promise<number> {
+  return (await apps.readNamespacedDeployment({ namespace: NS, name })).spec?.replicas ?? 1;
+}
+async function cmc(name: string): Promise<ChaosMonkeyConfigurationV1> {
+  return (await custom.getNamespacedCustomObject({ group: GROUP, version: V1, namespace: NS, plural: PLURAL, name })) as ChaosMonkeyConfigurationV1;
+}
+async function createDeployment(name: string, count: number): Promise<void> {
+  const labels = { app: name };
+  await apps.createNamespacedDeployment({
+    namespace: NS,
+    body: {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name, labels },
+      spec: { replicas: count, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'pause', image: 'registry.k8s.io/pause:3.9' }] } } },
+    },
+  });
+}
+async function createCmc(name: string, spec: Record<string, unknown>): Promise<void> {
+  await custom.createNamespacedCustomObject({
+    group: GROUP,
+    version: V1,
+    namespace: NS,
+    plural: PLURAL,
+    body: { apiVersion: API_VERSION_V1, kind: KIND, metadata: { name }, spec: { enabled: true, minReplicas: 1, maxReplicas: 4, timeout: TIMEOUT, ...spec } },
+  });
+}
+
+beforeAll(async () => {
+  await core.createNamespace({ body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } } });
+  await createDeployment('scale', 2);
+  await createDeployment('pods', 2);
+  await waitFor('4 pods', async () => (await podNames('scale')).length + (await podNames('pods')).length === 4, SLOW);
+  await createCmc('scale', { scalingMode: 'randomScale', minReplicas: 2, maxReplicas: 5, deployment: { name: 'scale' } });
+  await createCmc('pods', { scalingMode: 'killPod', deployment: { name: 'pods' } });
+}, 120_000);
+
+afterAll(async () => {
+  await core.deleteNamespace({ name: NS }).catch(() => undefined);
+  await closeConnection(connection);
+});
+
+describe(`chaos-monkey in the cluster (namespace ${NS})`, () => {
+  test('status is written: Ready=True with the next action time', async () => {
+    const c = await waitFor('Ready=True', async () => {
+      const x = await cmc('pods');
+      return x.status?.conditions?.find((k) => k.type === 'Ready')?.status === 'True' ? x : undefined;
+    }, SLOW);
+    expect(Date.parse(c.status?.nextActionAt ?? '')).toBeGreaterThan(Date.now() - 10_000);
+  }, SLOW);
+
+  test('randomScale changes the replicas', async () => {
+    await waitFor('a rescale', async () => (await replicas('scale')) !== 2, SLOW);
+  }, SLOW);
+
+  test('killPod changes pod names and keeps the count', async () => {
+    const before = await podNames('pods');
+    await waitFor('a killed pod', async () => !(await podNames('pods')).every((n) => before.includes(n)), SLOW);
+    await waitFor('count back at 2', async () => (await podNames('pods')).length === 2, SLOW);
+    const events = (await core.listNamespacedEvent({ namespace: NS })).items;
+    expect(events.some((e) => e.reason === 'ChaosMonkeyTarget' && e.message === 'Pod got killed by Chaos Monkey')).toBe(true);
+  }, SLOW);
+
+  test('disabling stops the chaos', async () => {
+    await custom.patchNamespacedCustomObject({ group: GROUP, version: V1, namespace: NS, plural: PLURAL, name: 'scale', body: { spec: { enabled: false } } }, merge);
+    await waitFor('Paused=True', async () => (await cmc('scale')).status?.conditions?.find((k) => k.type === 'Paused')?.status === 'True', SLOW);
+    const r = await replicas('scale');
+    await holdsFor('replicas unchanged', async () => (await replicas('scale')) === r, 12_000, 1_000);
+  }, SLOW);
+
+  test('the opt-out label stops chaos in the namespace', async () => {
+    await core.patchNamespace({ name: NS, body: { metadata: { labels: { [NAMESPACE_LABEL]: 'false' } } } }, merge);
+    await waitFor('Blocked=True', async () => (await cmc('pods')).status?.conditions?.find((k) => k.type === 'Blocked')?.status === 'True', SLOW);
+    const names = (await podNames('pods')).join();
+    await holdsFor('pod names unchanged', async () => (await podNames('pods')).join() === names, 12_000, 1_000);
+  }, SLOW);
+});
