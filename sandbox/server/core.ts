@@ -10,6 +10,7 @@ import type { KObject } from '../store/types.ts';
 import type { WatchHub } from '../store/watch-hub.ts';
 import { ApiError, PlainNotFound, badRequest, methodNotAllowed } from './status.ts';
 import { openApiV3Doc, openApiV3Root } from './openapi.ts';
+import { OPENAPI_V2_PROTOBUF, encodeOpenApiV2, openApiV2Doc, wantsProtobuf } from './openapi-v2.ts';
 import type { ObjectService } from './objects.ts';
 import { parseListQuery, entryFilter } from './query.ts';
 import { route } from './route.ts';
@@ -89,6 +90,13 @@ export class ApiHandler {
    */
   async handle(req: IncomingMessage, res: ServerResponse, url: URL, raw: string): Promise<void> {
     const method = req.method ?? 'GET';
+    if (url.pathname === '/openapi/v2') {
+      if (method !== 'GET' && method !== 'HEAD') throw methodNotAllowed();
+      const doc = openApiV2Doc(this.d.registry);
+      if (wantsProtobuf(req.headers.accept)) res.writeHead(200, { 'Content-Type': OPENAPI_V2_PROTOBUF }).end(encodeOpenApiV2(doc));
+      else res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(doc));
+      return;
+    }
     if (url.pathname === '/openapi/v3' || url.pathname.startsWith('/openapi/v3/')) {
       const rest = url.pathname.slice('/openapi/v3'.length).replace(/^\//, '');
       const parts = rest.split('/');

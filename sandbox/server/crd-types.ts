@@ -134,6 +134,7 @@ export function crdTypes(crd: CrdObject, deps: CrdTypeDeps): ResourceType[] {
       if (webhook) t.fromStorage = (objs) => convert(objs, apiVersion);
     }
     if (schema) {
+      t.openApiSchema = schema;
       t.defaults = (o) => replaceContents(o, applyDefaults(schema, o));
       t.prune = (o) => replaceContents(o, prune(schema, o));
       t.unknownFields = (o) => unknownFieldPaths(schema, o);

@@ -2,13 +2,14 @@
  * Minimal OpenAPI v3 documents: the `/openapi/v3` root listing every served group/version, and per
  * group/version a document whose PATCH operations carry `x-kubernetes-group-version-kind` and the
  * `fieldValidation`/`dryRun`/`fieldManager`/`force` query parameters. That is what kubectl's query-parameter
- * verifier reads to decide on server-side field validation (so `kubectl apply` needs no schema download).
- * No schemas (components) are served.
+ * verifier reads to decide on server-side field validation (so kubectl 1.27+ validates on the server instead of
+ * with a downloaded schema). No schemas (components) are served; the Swagger 2.0 document is in openapi-v2.ts.
  */
 import { createHash } from 'node:crypto';
 import type { Registry, ResourceType } from './types.ts';
 
-function gvPath(group: string, version: string): string {
+/** `api/v1` or `apis/<group>/<version>`. */
+export function gvPath(group: string, version: string): string {
   return group ? `apis/${group}/${version}` : `api/${version}`;
 }
 
@@ -19,19 +20,33 @@ function groupVersions(reg: Registry): { group: string; version: string }[] {
   return out;
 }
 
-const PARAMS = ['dryRun', 'fieldManager', 'fieldValidation', 'force'].map((name) => ({ name, in: 'query', schema: { type: name === 'force' ? 'boolean' : 'string', uniqueItems: true } }));
+/** A PATCH operation a type serves: its path template and the kind it patches. */
+export interface PatchOperation {
+  path: string;
+  gvk: { group: string; version: string; kind: string };
+}
 
-function operations(t: ResourceType): Record<string, unknown> {
+/** The PATCH operations of a type (main resource and subresources except eviction); none when read-only. */
+export function patchOperations(t: ResourceType): PatchOperation[] {
+  if (t.readOnly) return [];
   const gvk = { group: t.group, version: t.version, kind: t.kind };
   const base = `/${gvPath(t.group, t.version)}${t.namespaced ? '/namespaces/{namespace}' : ''}/${t.resource}/{name}`;
-  const paths: Record<string, unknown> = {};
-  if (t.readOnly) return paths;
-  paths[base] = { patch: { 'x-kubernetes-action': 'patch', 'x-kubernetes-group-version-kind': gvk, parameters: PARAMS, responses: { '200': { description: 'OK' } } } };
+  const out: PatchOperation[] = [{ path: base, gvk }];
   for (const sub of t.subresources) {
     if (sub === 'eviction') continue;
-    const kind = sub === 'scale' ? { group: 'autoscaling', version: 'v1', kind: 'Scale' } : gvk;
-    paths[`${base}/${sub}`] = { patch: { 'x-kubernetes-action': 'patch', 'x-kubernetes-group-version-kind': kind, parameters: PARAMS, responses: { '200': { description: 'OK' } } } };
+    out.push({ path: `${base}/${sub}`, gvk: sub === 'scale' ? { group: 'autoscaling', version: 'v1', kind: 'Scale' } : gvk });
   }
+  return out;
+}
+
+/** Query parameters every PATCH operation declares (kubectl looks for `fieldValidation`). */
+export const PATCH_QUERY_PARAMS = ['dryRun', 'fieldManager', 'fieldValidation', 'force'];
+
+const PARAMS = PATCH_QUERY_PARAMS.map((name) => ({ name, in: 'query', schema: { type: name === 'force' ? 'boolean' : 'string', uniqueItems: true } }));
+
+function operations(t: ResourceType): Record<string, unknown> {
+  const paths: Record<string, unknown> = {};
+  for (const op of patchOperations(t)) paths[op.path] = { patch: { 'x-kubernetes-action': 'patch', 'x-kubernetes-group-version-kind': op.gvk, parameters: PARAMS, responses: { '200': { description: 'OK' } } } };
   return paths;
 }
 

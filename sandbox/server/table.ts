@@ -1,6 +1,6 @@
 /**
  * meta.k8s.io/v1 Table output (what `kubectl get` asks for): Name, the CRD's additionalPrinterColumns or a
- * small built-in set, and Age; each row carries PartialObjectMetadata.
+ * small built-in set, and Age (Events: kube's own Event columns); each row carries PartialObjectMetadata.
  */
 import type { KObject } from '../store/types.ts';
 import type { ResourceType } from './types.ts';
@@ -36,6 +36,54 @@ export function age(created: string | null | undefined, now: Date): string {
 
 interface Column { name: string; type: string; format: string; description: string; priority: number; path?: string; compute?: (o: KObject) => unknown }
 
+type Json = Record<string, unknown>;
+
+function str(v: unknown): string {
+  return typeof v === 'string' ? v : '';
+}
+
+/** An Event in core/v1 field names, whichever of the two served shapes (core/v1, events.k8s.io/v1) it has. */
+function coreEventView(o: KObject): Json {
+  if (o.involvedObject !== undefined || o.regarding === undefined) return o;
+  return { ...o, involvedObject: o.regarding, message: o.note, firstTimestamp: o.deprecatedFirstTimestamp, lastTimestamp: o.deprecatedLastTimestamp, count: o.deprecatedCount, source: o.deprecatedSource };
+}
+
+/** kube's Event columns (they replace Name/Age; the wide ones have priority 1, cells are always wide). */
+function eventColumns(now: Date): Column[] {
+  const first = (e: Json): string => (e.firstTimestamp ? age(str(e.firstTimestamp), now) : age(str(e.eventTime) || undefined, now));
+  const last = (e: Json): string => {
+    const series = e.series as Json | undefined;
+    if (series?.lastObservedTime) return age(str(series.lastObservedTime), now);
+    return e.lastTimestamp ? age(str(e.lastTimestamp), now) : first(e);
+  };
+  const col = (name: string, description: string, compute: (e: Json) => unknown, priority = 0, format = ''): Column => ({ name, type: 'string', format, description, priority, compute: (o) => compute(coreEventView(o)) });
+  return [
+    col('Last Seen', 'The time at which the most recent occurrence of this event was recorded.', last),
+    col('Type', 'Type of this event (Normal, Warning), new types could be added in the future', (e) => str(e.type)),
+    col('Reason', 'This should be a short, machine understandable string that gives the reason for the transition into the object\'s current status.', (e) => str(e.reason)),
+    col('Object', 'The object that this event is about.', (e) => {
+      const io = (e.involvedObject ?? {}) as Json;
+      const kind = str(io.kind).toLowerCase();
+      return io.name ? `${kind}/${str(io.name)}` : kind;
+    }),
+    col('Subobject', 'If referring to a piece of an object instead of an entire object, this string should contain a valid JSON/Go field access statement.', (e) => str((e.involvedObject as Json | undefined)?.fieldPath), 1),
+    col('Source', 'The component reporting this event. Should be a short machine understandable string.', (e) => {
+      const src = (e.source ?? {}) as Json;
+      const component = str(src.component) || str(e.reportingComponent);
+      const instance = str(src.host) || str(e.reportingInstance);
+      return instance ? `${component}, ${instance}` : component;
+    }, 1),
+    col('Message', 'A human-readable description of the status of this operation.', (e) => str(e.message).trim()),
+    col('First Seen', 'The time at which the event was first recorded. (Time of server receipt is in TypeMeta.)', first, 1),
+    col('Count', 'The number of times this event has occurred.', (e) => {
+      const series = e.series as Json | undefined;
+      const n = typeof series?.count === 'number' ? series.count : typeof e.count === 'number' && e.count > 0 ? e.count : 1;
+      return n;
+    }, 1),
+    col('Name', NAME_DESCRIPTION, (e) => str((e.metadata as Json | undefined)?.name), 1, 'name'),
+  ];
+}
+
 function builtinColumns(t: ResourceType): Column[] {
   if (t.storeKey === '/pods') {
     return [
@@ -61,6 +109,8 @@ function builtinColumns(t: ResourceType): Column[] {
 
 /** Builds a Table from objects of the type's version; `includeObject` is the query parameter (None, Metadata, Object). */
 export function toTable(t: ResourceType, objects: KObject[], listRv: string, now: Date, continueToken?: string, includeObject = 'Metadata'): object {
+  // Events: kube's Event printer, its own columns (no Name first, no Age).
+  if (t.builtin && t.storeKey === '/events') return table(eventColumns(now), objects, listRv, now, continueToken, includeObject);
   const cols: Column[] = [{ name: 'Name', type: 'string', format: 'name', description: NAME_DESCRIPTION, priority: 0, path: '.metadata.name' }];
   let hasAge = false;
   if (t.printerColumns) {
@@ -70,6 +120,10 @@ export function toTable(t: ResourceType, objects: KObject[], listRv: string, now
     }
   } else cols.push(...builtinColumns(t));
   if (!hasAge) cols.push({ name: 'Age', type: 'date', format: '', description: 'CreationTimestamp is a timestamp representing the server time when this object was created.', priority: 0, path: '.metadata.creationTimestamp' });
+  return table(cols, objects, listRv, now, continueToken, includeObject);
+}
+
+function table(cols: Column[], objects: KObject[], listRv: string, now: Date, continueToken: string | undefined, includeObject: string): object {
   const rows = objects.map((o) => ({
     cells: cols.map((c) => {
       if (c.compute) return c.compute(o);

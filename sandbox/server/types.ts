@@ -58,6 +58,8 @@ export interface ResourceType {
   prune?: (obj: KObject) => void;
   /** Printer columns for Table output: name, type, JSONPath. */
   printerColumns?: { name: string; type: string; jsonPath: string; description?: string; priority?: number; format?: string }[];
+  /** The version's `openAPIV3Schema` (custom resources), published as a Swagger 2.0 definition on `/openapi/v2`. */
+  openApiSchema?: unknown;
   /** Whether the type is read-only (PodMetrics). */
   readOnly?: boolean;
 }
