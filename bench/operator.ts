@@ -9,7 +9,8 @@
  * Most CMCs have a 1h timeout (scheduled, never due during the run); a sample of ACTIVE CMCs (one
  * per namespace in the first namespaces, half killPod, half randomScale 1..1) fire every 2 s so
  * lateness and requests per action are measured under the full schedule. Quick run:
- * OPERATOR_BENCH_SCALE=0.1 npx node bench/operator.ts
+ * OPERATOR_BENCH_SCALE=0.1 npx node bench/operator.ts; Node flags for the operator process:
+ * OPERATOR_BENCH_NODE_ARGS="--max-semi-space-size=2".
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -144,7 +145,8 @@ async function scenario(cmcCount: number, nsCount: number): Promise<Row> {
     const started = performance.now();
     let syncedAt = NaN;
     let metricsPort = NaN;
-    child = spawn(process.execPath, [join(ROOT, 'operator', 'src', 'main.ts')], {
+    const nodeArgs = (process.env.OPERATOR_BENCH_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
+    child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'operator', 'src', 'main.ts')], {
       env: { PATH: process.env.PATH, HOME: tmp, KUBECONFIG: join(tmp, 'kubeconfig'), CHAOSMONKEY_METRICS_PORT: '0', CHAOSMONKEY_LOGLEVEL: 'info', CHAOSMONKEY_POD_NAME: 'bench' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
