@@ -16,7 +16,7 @@
  *   merge patches from its compiled-in types, which are exact (a partial schema would make both worse).
  */
 import { dump } from 'js-yaml';
-import { PATCH_QUERY_PARAMS, patchOperations } from './openapi.ts';
+import { PATCH_QUERY_PARAMS, definitionName, patchOperations } from './openapi.ts';
 import { ProtoWriter } from './protobuf.ts';
 import type { Registry } from './types.ts';
 import { VERSION_INFO } from './discovery.ts';
@@ -91,11 +91,6 @@ export function toSwaggerSchema(v3: unknown): SwaggerSchema {
   } else if (isObj(v3.additionalProperties)) out.additionalProperties = toSwaggerSchema(v3.additionalProperties);
   else if (typeof v3.additionalProperties === 'boolean') out.additionalProperties = v3.additionalProperties;
   return out;
-}
-
-/** Definition name kube uses for a custom resource: reversed group, version, kind (`io.github.x.cm.v1.Kind`). */
-export function definitionName(group: string, version: string, kind: string): string {
-  return `${group.split('.').reverse().join('.')}.${version}.${kind}`;
 }
 
 /** Builds the Swagger 2.0 document for everything currently served. */

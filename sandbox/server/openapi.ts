@@ -3,7 +3,8 @@
  * group/version a document whose PATCH operations carry `x-kubernetes-group-version-kind` and the
  * `fieldValidation`/`dryRun`/`fieldManager`/`force` query parameters. That is what kubectl's query-parameter
  * verifier reads to decide on server-side field validation (so kubectl 1.27+ validates on the server instead of
- * with a downloaded schema). No schemas (components) are served; the Swagger 2.0 document is in openapi-v2.ts.
+ * with a downloaded schema). Components: the `openAPIV3Schema` of each custom resource version (what
+ * `kubectl explain` reads); no schemas for built-in kinds. The Swagger 2.0 document is in openapi-v2.ts.
  */
 import { createHash } from 'node:crypto';
 import type { Registry, ResourceType } from './types.ts';
@@ -11,6 +12,11 @@ import type { Registry, ResourceType } from './types.ts';
 /** `api/v1` or `apis/<group>/<version>`. */
 export function gvPath(group: string, version: string): string {
   return group ? `apis/${group}/${version}` : `api/${version}`;
+}
+
+/** Definition name kube uses for a custom resource: reversed group, version, kind (`io.github.x.cm.v1.Kind`). */
+export function definitionName(group: string, version: string, kind: string): string {
+  return `${group.split('.').reverse().join('.')}.${version}.${kind}`;
 }
 
 /** All served group/versions, core first. */
@@ -55,8 +61,13 @@ export function openApiV3Doc(reg: Registry, group: string, version: string): obj
   const types = reg.typesOf(group, version);
   if (types.length === 0) return undefined;
   const paths: Record<string, unknown> = {};
-  for (const t of types) Object.assign(paths, operations(t));
-  return { openapi: '3.0.0', info: { title: 'Kubernetes', version: 'v1.28.7' }, paths, components: { schemas: {} } };
+  const schemas: Record<string, unknown> = {};
+  for (const t of types) {
+    Object.assign(paths, operations(t));
+    if (t.builtin || !t.openApiSchema || typeof t.openApiSchema !== 'object') continue;
+    schemas[definitionName(t.group, t.version, t.kind)] = { ...t.openApiSchema, 'x-kubernetes-group-version-kind': [{ group: t.group, version: t.version, kind: t.kind }] };
+  }
+  return { openapi: '3.0.0', info: { title: 'Kubernetes', version: 'v1.28.7' }, paths, components: { schemas } };
 }
 
 /** The `/openapi/v3` root (paths → serverRelativeURL with a content hash). */

@@ -2,7 +2,7 @@
  * The real kubectl binary, run as a child process against startSandbox() over HTTPS (the kubeconfig written to a
  * temp file, a fresh discovery cache): get (tables, -A, -o json/yaml/name, -l, --field-selector, CRD printer
  * columns, events), apply (create, then a changed replica count through the last-applied annotation), create,
- * delete, patch (strategic, merge, json), scale, label, describe, and ChaosMonkeyConfigurations in v1 and in
+ * delete, patch (strategic, merge, json), scale, label, describe, explain, and ChaosMonkeyConfigurations in v1 and in
  * v1alpha1 (converted by the project's own ConversionReview handler behind a test HTTPS server).
  * Cluster state is checked over HTTP; kubectl's output and exit code are checked too.
  *
@@ -279,7 +279,7 @@ describe('kubectl against the sandbox', () => {
     expect((await api('GET', '/api/v1/namespaces/default/pods/solo')).status).toBe(404);
   });
 
-  test('apply -f of a v1 ChaosMonkeyConfiguration; get cmc shows the printer columns; describe; unknown fields are rejected', async () => {
+  test('apply -f of a v1 ChaosMonkeyConfiguration; get cmc shows the printer columns; describe; explain; unknown fields are rejected', async () => {
     const file = manifest('cmc-v1.yaml', cmcV1('web-chaos', 3));
     expect(await ok('apply', '-f', file)).toBe('chaosmonkeyconfiguration.cm.massix.github.io/web-chaos created\n');
     expect((await api('GET', `${CMC_V1}/web-chaos`)).body.spec).toMatchObject({ maxReplicas: 3, scalingMode: 'randomScale', deployment: { name: 'web' } });
@@ -296,6 +296,11 @@ describe('kubectl against the sandbox', () => {
     expect(described).toMatch(/^Name:\s+web-chaos$/m);
     expect(described).toMatch(/^Kind:\s+ChaosMonkeyConfiguration$/m);
     expect(described).toMatch(/Max Replicas:\s+5/);
+
+    // kubectl < 1.27 reads /openapi/v2 definitions, later ones /openapi/v3 components.
+    const explained = await ok('explain', 'cmc.spec');
+    expect(explained).toContain('ChaosMonkeyConfiguration');
+    expect(explained).toMatch(/scalingMode\s+<string>\s+-required-/);
 
     // kubectl validates client-side (old kubectl, from /openapi/v2) or asks the server (fieldValidation=Strict).
     const bad = await kubectl('apply', '-f', manifest('cmc-bad.yaml', cmcV1('bad-chaos', 3, '  bogus: 1\n')));

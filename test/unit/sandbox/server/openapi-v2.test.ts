@@ -1,12 +1,13 @@
 /**
  * `/openapi/v2`: the Swagger 2.0 document as JSON and as the gnostic protobuf kubectl downloads (decoded here with
  * a tiny wire-format reader), PATCH operations with the fieldValidation parameter, custom-resource definitions
- * converted from the CRD schema, and the v3 → v2 schema conversion rules.
+ * converted from the CRD schema, the v3 → v2 schema conversion rules, and the CRD schemas in /openapi/v3 components.
  */
 import { describe, expect, test, beforeAll, afterAll } from '@jest/globals';
 import { load } from 'js-yaml';
 import type { SandboxServer } from '../../../../sandbox/server/sandbox.ts';
-import { definitionName, toSwaggerSchema } from '../../../../sandbox/server/openapi-v2.ts';
+import { toSwaggerSchema } from '../../../../sandbox/server/openapi-v2.ts';
+import { definitionName } from '../../../../sandbox/server/openapi.ts';
 import { call, start } from './helpers.ts';
 
 /** Decodes one protobuf message into field number → raw values (Buffers for length-delimited, numbers otherwise). */
@@ -109,6 +110,18 @@ describe('/openapi/v2', () => {
     expect([...props.keys()]).toEqual(['apiVersion', 'kind', 'metadata', 'spec', 'status']);
     const specType = msgs(props.get('spec') ?? new Map(), 22)[0];
     expect(specType && str(specType, 1)).toBe('object');
+  });
+});
+
+describe('/openapi/v3 components', () => {
+  test('carry each custom resource version\'s schema with its group/version/kind (kubectl explain), none for built-ins', async () => {
+    const root = await call(s, 'GET', '/openapi/v3');
+    const cm = await call(s, 'GET', root.body.paths['apis/cm.massix.github.io/v1alpha1'].serverRelativeURL);
+    const schema = cm.body.components.schemas['io.github.massix.cm.v1alpha1.ChaosMonkeyConfiguration'];
+    expect(schema['x-kubernetes-group-version-kind']).toEqual([{ group: 'cm.massix.github.io', version: 'v1alpha1', kind: 'ChaosMonkeyConfiguration' }]);
+    expect(schema.properties.spec.required).toEqual(['deploymentName']);
+    const apps = await call(s, 'GET', root.body.paths['apis/apps/v1'].serverRelativeURL);
+    expect(apps.body.components.schemas).toEqual({});
   });
 });
 
