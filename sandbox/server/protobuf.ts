@@ -1,7 +1,7 @@
 /**
  * A minimal protocol-buffers (proto3) writer: just enough wire format to encode the gnostic OpenAPI v2
- * document kubectl downloads (strings, bools, doubles, varints and nested messages). No decoding, no schema:
- * callers name the field numbers.
+ * document kubectl downloads (strings, bools and nested messages). No decoding, no schema: callers name the field
+ * numbers.
  */
 
 /** Varint bytes of a non-negative integer below 2^53. */
@@ -47,25 +47,6 @@ export class ProtoWriter {
     if (!value) return this;
     this.tag(field, 0);
     this.parts.push(Buffer.from([1]));
-    return this;
-  }
-
-  /** A non-negative int64 field (skipped when 0 or absent). */
-  int(field: number, value: number | undefined): this {
-    if (value === undefined || value === 0) return this;
-    if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`protobuf int field ${field}: ${value}`);
-    this.tag(field, 0);
-    this.parts.push(Buffer.from(varint(value)));
-    return this;
-  }
-
-  /** A double field (skipped when 0 or absent). */
-  double(field: number, value: number | undefined): this {
-    if (value === undefined || value === 0) return this;
-    this.tag(field, 1);
-    const b = Buffer.alloc(8);
-    b.writeDoubleLE(value);
-    this.parts.push(b);
     return this;
   }
 

@@ -87,9 +87,9 @@ function api(method: string, path: string, body?: unknown, contentType = 'applic
   });
 }
 
-/** Polls until the predicate holds (5 s deadline). */
+/** Polls until the predicate holds (10 s deadline). */
 async function waitFor(what: string, predicate: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 5_000;
+  const deadline = Date.now() + 10_000;
   while (!(await predicate())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
