@@ -14,6 +14,7 @@
  * skipped or failed last action, e.g. a missing target Deployment, makes Ready False with its
  * message until an action of the current mode succeeds).
  */
+import { createHash } from 'node:crypto';
 import { API_VERSION_V1, KIND } from '../../../api/names.ts';
 import type { ChaosMonkeyConfigurationV1, CmcStatusV1, LastAction, ScalingMode } from '../../../api/v1.ts';
 import type { NamespaceBehavior } from '../chaos/eligibility.ts';
@@ -70,8 +71,8 @@ interface KeyMemory {
   deployment: string;
   generation: number | undefined;
   lastAction?: LastAction;
-  /** The last status we patched, to skip a repeat while the cache catches up. */
-  lastSent?: CmcStatusV1;
+  /** Fingerprint of the last status we patched, to skip a repeat while the cache catches up. */
+  lastSent?: string;
   /** Generation whose invalid spec was already reported (log + Event once per generation). */
   reportedInvalid?: number;
 }
@@ -83,6 +84,14 @@ function keyOf(namespace: string, name: string): string {
 function splitKey(key: string): { namespace: string; name: string } {
   const i = key.indexOf('/');
   return { namespace: key.slice(0, i), name: key.slice(i + 1) };
+}
+
+/**
+ * Short digest of a status built by nextStatus (its key order is fixed), kept instead of the whole
+ * object: about 1 KB less per CMC at 10,000 CMCs.
+ */
+function fingerprintOf(status: CmcStatusV1): string {
+  return createHash('sha1').update(JSON.stringify(status)).digest('base64');
 }
 
 /**
@@ -181,9 +190,11 @@ export class Reconciler {
 
     const effective: Desired = verdict.kind === 'schedule' && nextActionAt !== undefined ? { ...verdict, dueAt: nextActionAt } : verdict;
     const next = nextStatus(cmc.status, { desired: effective, generation, now: this.#o.clock.now(), ...(mem.lastAction !== undefined ? { lastAction: mem.lastAction } : {}) });
-    if (statusEquals(cmc.status, next) || statusEquals(mem.lastSent, next)) return {};
+    if (statusEquals(cmc.status, next)) return {};
+    const fingerprint = fingerprintOf(next);
+    if (fingerprint === mem.lastSent) return {};
     const sent = await this.#o.status.patchStatus(cmc, cmc.status, next);
-    if (sent) mem.lastSent = next;
+    if (sent) mem.lastSent = fingerprint;
     return {};
   }
 
