@@ -2,7 +2,7 @@
  * The real kubectl binary, run as a child process against startSandbox() over HTTPS (the kubeconfig written to a
  * temp file, a fresh discovery cache): get (tables, -A, -o json/yaml/name, -l, --field-selector, CRD printer
  * columns, events), apply (create, then a changed replica count through the last-applied annotation), create,
- * delete, patch (strategic, merge, json), scale, label, describe, explain, and ChaosMonkeyConfigurations in v1 and in
+ * delete, patch (strategic, merge, json), scale, label, annotate, set image, rollout restart, edit, describe, explain, and ChaosMonkeyConfigurations in v1 and in
  * v1alpha1 (converted by the project's own ConversionReview handler behind a test HTTPS server).
  * Cluster state is checked over HTTP; kubectl's output and exit code are checked too.
  *
@@ -10,7 +10,7 @@
  */
 import { describe, expect, test, beforeAll, afterAll } from '@jest/globals';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -44,8 +44,13 @@ let webhook: https.Server;
 
 /** Runs kubectl against the sandbox; never rejects (the exit code is in the result). */
 function kubectl(...args: string[]): Promise<Run> {
+  return kubectlWithEnv({}, ...args);
+}
+
+/** {@link kubectl} with extra environment variables. */
+function kubectlWithEnv(env: Record<string, string>, ...args: string[]): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(KUBECTL, ['--kubeconfig', kubeconfigFile, '--cache-dir', join(dir, 'cache'), ...args], { timeout: 30_000, env: { ...process.env, KUBECONFIG: kubeconfigFile } }, (err, stdout, stderr) => {
+    execFile(KUBECTL, ['--kubeconfig', kubeconfigFile, '--cache-dir', join(dir, 'cache'), ...args], { timeout: 30_000, env: { ...process.env, KUBECONFIG: kubeconfigFile, ...env } }, (err, stdout, stderr) => {
       const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
       resolve({ code, stdout, stderr: err && code === -1 ? `${stderr}${err.message}` : stderr });
     });
@@ -265,6 +270,23 @@ describe('kubectl against the sandbox', () => {
     expect(await ok('scale', 'deploy', 'web', '--replicas=4')).toBe('deployment.apps/web scaled\n');
     expect((await api('GET', '/apis/apps/v1/namespaces/default/deployments/web')).body.spec.replicas).toBe(4);
     await waitFor('4 web pods', async () => (await podNames('app=web')).length === 4);
+  });
+
+  test('set image, annotate, rollout restart, edit (strategic merge patches kubectl computes)', async () => {
+    const path = '/apis/apps/v1/namespaces/default/deployments/web';
+    expect(await ok('set', 'image', 'deploy/web', 'main=nginx:1.27')).toBe('deployment.apps/web image updated\n');
+    expect(await ok('annotate', 'deploy', 'web', 'chaos/owner=team-a')).toMatch(/^deployment\.apps\/web annotated?\n$/); // kubectl 1.27 prints "annotate"
+    expect(await ok('rollout', 'restart', 'deploy/web')).toBe('deployment.apps/web restarted\n');
+    const editor = manifest('editor.sh', "#!/bin/sh\nsed -i 's/^  replicas: .*/  replicas: 3/' \"$1\"\n");
+    chmodSync(editor, 0o755);
+    const edited = await kubectlWithEnv({ EDITOR: editor, KUBE_EDITOR: editor }, 'edit', 'deploy', 'web');
+    expect(edited).toMatchObject({ code: 0, stdout: 'deployment.apps/web edited\n' });
+    const d = (await api('GET', path)).body;
+    expect(d.spec.replicas).toBe(3);
+    expect(d.spec.template.spec.containers.map((c: { name: string; image: string }) => `${c.name}=${c.image}`)).toEqual(['main=nginx:1.27']);
+    expect(d.metadata.annotations['chaos/owner']).toBe('team-a');
+    expect(d.spec.template.metadata.annotations['kubectl.kubernetes.io/restartedAt']).toMatch(/^\d{4}-\d\d-\d\dT/);
+    await waitFor('3 web pods', async () => (await podNames('app=web')).length === 3);
   });
 
   test('create -f, then create again is AlreadyExists; delete pod', async () => {
