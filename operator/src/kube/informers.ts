@@ -80,6 +80,7 @@ class Supervised<T extends KubernetesObject> {
   #delayMs: number;
   #cancelRestart: (() => void) | undefined;
   #resolveSynced: () => void = () => undefined;
+  #connects = 0;
   /** Resolves at the first successful list, or at stop(). */
   readonly firstSync: Promise<void>;
   readonly #kind: Kind;
@@ -104,6 +105,11 @@ class Supervised<T extends KubernetesObject> {
     const delayFn = (ms: number): Promise<void> => new Promise((resolve) => opts.clock.setTimer(Math.min(ms, maxReconnectMs), resolve));
     this.informer = new ListWatch<T>(path, new TimedWatch(opts.connection, timeoutSeconds), listFn, false, undefined, undefined, { delayFn });
     this.informer.on('error', (err?: unknown) => this.#onError(err));
+    // Every (re)connection after the first is a watch restart for the metrics: stream closed by a
+    // server timeout or a drop, relist after 410 Gone, or our restart after an error.
+    this.informer.on('connect', () => {
+      if (this.#connects++ > 0) opts.metrics?.watchRestart(kind);
+    });
   }
 
   async start(): Promise<void> {
@@ -121,7 +127,6 @@ class Supervised<T extends KubernetesObject> {
   #onError(err: unknown): void {
     if (this.#stopped) return; // stop() aborts the request, which reports an AbortError
     this.restarts += 1;
-    this.#opts.metrics?.watchRestart(this.#kind);
     const delay = this.#delayMs;
     this.#delayMs = Math.min(delay * 2, this.#opts.maxRestartDelayMs ?? 30_000);
     this.#opts.log.warn('informer stopped on error, restarting', {
@@ -219,7 +224,7 @@ export class InformerStore implements Store {
     await Promise.all([this.#namespaces.stop(), this.#cmcs.stop()]);
   }
 
-  /** Informer restarts after errors so far (both informers). */
+  /** Informer restarts after errors so far (both informers); metrics count every reconnection. */
   get restarts(): number {
     return this.#namespaces.restarts + this.#cmcs.restarts;
   }

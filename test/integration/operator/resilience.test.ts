@@ -29,11 +29,16 @@ describe('informer resilience', () => {
     expect(world.sandbox.openWatchCount()).toBe(2);
   });
 
-  test('dropped watches are re-opened and changes made meanwhile are seen', async () => {
+  test('dropped watches are re-opened, counted, and changes made meanwhile are seen', async () => {
+    const restartsMetric = async (): Promise<number> =>
+      ((await replica.operator.metrics.registry.getSingleMetric('chaos_monkey_watch_restarts_total')?.get())?.values ?? []).reduce((n, v) => n + v.value, 0);
+    const before = await restartsMetric();
     world.sandbox.dropWatches();
     await world.createCmc('res', 'after-drop', { deployment: { name: 'web' } });
     await waitFor('the CMC created across the drop to act', () => actionLines(replica, { cmc: 'after-drop' }).length > 0, 6_000);
     await waitFor('two watches again', () => world.sandbox.openWatchCount() === 2, 3_000);
+    expect(await restartsMetric()).toBeGreaterThanOrEqual(before + 2);
+    expect(replica.operator.stats().informerRestarts).toBe(0); // a dropped stream is not an error
   });
 
   test('410 Gone after compaction: the informers relist and keep an exact cache', async () => {
