@@ -24,11 +24,8 @@ import type { TimerWheel } from '../scheduler/timer-wheel.ts';
 import { lastActionOf, nextStatus, statusEquals } from './conditions.ts';
 import { desiredSchedule } from './desired.ts';
 import type { Desired } from './desired.ts';
-
-/** Result of one reconcile: `requeueAfterMs` asks the queue to come back later. */
-export interface ReconcileResult {
-  requeueAfterMs?: number;
-}
+import { keyOf, splitKey } from './queue.ts';
+import type { ReconcileResult } from './queue.ts';
 
 /** Construction options of {@link Reconciler}. */
 export interface ReconcilerOptions {
@@ -77,15 +74,6 @@ interface KeyMemory {
   reportedInvalid?: number;
 }
 
-function keyOf(namespace: string, name: string): string {
-  return `${namespace}/${name}`;
-}
-
-function splitKey(key: string): { namespace: string; name: string } {
-  const i = key.indexOf('/');
-  return { namespace: key.slice(0, i), name: key.slice(i + 1) };
-}
-
 /**
  * Short digest of a status built by nextStatus (its key order is fixed), kept instead of the whole
  * object: about 1 KB less per CMC at 10,000 CMCs.
@@ -125,7 +113,9 @@ export class Reconciler {
 
   /** Reconciles `namespace/name`. Throws typed errors from the status writer (retryable ones requeue). */
   async reconcile(key: string): Promise<ReconcileResult> {
-    const { namespace, name } = splitKey(key);
+    const parts = splitKey(key);
+    if (parts === undefined) return {}; // not a namespace/name key: nothing can match it
+    const { namespace, name } = parts;
     const cmc = this.#o.store.getCmc(namespace, name);
     const memory = this.#memory.get(key);
     if (cmc === undefined) {
@@ -296,5 +286,3 @@ export class Reconciler {
     this.#perNamespace.clear();
   }
 }
-
-export { keyOf as cmcKey };
