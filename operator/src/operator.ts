@@ -277,6 +277,7 @@ export function createOperator(options: OperatorOptions): Operator {
         log.info('serving /metrics, /health, /readyz and /livez', { port });
       }
       await store.start();
+      if (stopped !== undefined) return; // stopped while the caches were syncing
       resolveReady();
       log.info('caches synced', { server: connection.server, namespaces: store.listNamespaces().length, cmcs: store.listCmcs().length });
       if (elector === undefined) becomeLeader();
