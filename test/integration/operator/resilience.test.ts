@@ -29,6 +29,20 @@ describe('informer resilience', () => {
     expect(world.sandbox.openWatchCount()).toBe(2);
   });
 
+  test('reconciling an unchanged CMC sends nothing (status only on change, no Event)', async () => {
+    await waitFor('status on many-5/c', async () => (await world.getCmc('many-5', 'c')).status?.nextActionAt !== undefined);
+    const reconciles = async (): Promise<number> =>
+      ((await replica.operator.metrics.registry.getSingleMetric('chaos_monkey_reconcile_duration_seconds')?.get())?.values ?? [])
+        .filter((v) => v.metricName === 'chaos_monkey_reconcile_duration_seconds_count')
+        .reduce((n, v) => n + v.value, 0);
+    const before = await reconciles();
+    world.sandbox.clearRequests();
+    await world.setNamespaceLabel('many-5', 'true'); // still eligible under AllowAll: same desired state
+    await waitFor('the CMC reconciled again', async () => (await reconciles()) > before, 3_000);
+    const sent = world.sandbox.requests().filter((r) => r.namespace === 'many-5' && r.verb !== 'get' && r.verb !== 'list' && r.verb !== 'watch');
+    expect(sent).toEqual([]);
+  });
+
   test('dropped watches are re-opened, counted, and changes made meanwhile are seen', async () => {
     const restartsMetric = async (): Promise<number> =>
       ((await replica.operator.metrics.registry.getSingleMetric('chaos_monkey_watch_restarts_total')?.get())?.values ?? []).reduce((n, v) => n + v.value, 0);
