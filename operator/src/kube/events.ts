@@ -105,7 +105,9 @@ export class KubeEventSink implements EventSink {
         if (oldest !== undefined) this.#recent.delete(oldest);
       }
     } catch (error) {
-      this.#log.warn('could not write Event', {
+      // 404: the namespace is gone (Events about objects deleted with their namespace); not worth a warning.
+      const level = statusCodeOf(error) === 404 ? 'debug' : 'warn';
+      this.#log[level]('could not write Event', {
         reason,
         object: `${ref.kind}/${ref.namespace ?? ''}/${ref.name}`,
         error: error instanceof Error ? error.message : String(error),
