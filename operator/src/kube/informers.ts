@@ -102,7 +102,14 @@ class Supervised<T extends KubernetesObject> {
     // client-node doubles its reconnect delay after each quiet reconnect up to 30 s: a rarely
     // changing resource (Namespaces) would stay unwatched that long after a few drops. Cap it.
     const maxReconnectMs = opts.maxReconnectDelayMs ?? 1_000;
-    const delayFn = (ms: number): Promise<void> => new Promise((resolve) => opts.clock.setTimer(Math.min(ms, maxReconnectMs), resolve));
+    // ListWatch does not look at its stopped flag after this delay: never resolve once stopped, so
+    // a reconnection pending at stop() does not open a watch afterwards.
+    const delayFn = (ms: number): Promise<void> =>
+      new Promise((resolve) =>
+        opts.clock.setTimer(Math.min(ms, maxReconnectMs), () => {
+          if (!this.#stopped) resolve();
+        }),
+      );
     this.informer = new ListWatch<T>(path, new TimedWatch(opts.connection, timeoutSeconds), listFn, false, undefined, undefined, { delayFn });
     this.informer.on('error', (err?: unknown) => this.#onError(err));
     // Every (re)connection after the first is a watch restart for the metrics: stream closed by a
