@@ -37,12 +37,18 @@ export interface InformerStoreOptions {
   maxReconnectDelayMs?: number;
 }
 
-/** Watch that adds `timeoutSeconds` and `allowWatchBookmarks` to every request ListWatch makes. */
+/**
+ * Watch that adds `timeoutSeconds` and `allowWatchBookmarks` to every request ListWatch makes, and
+ * opens nothing once its informer is stopped (ListWatch may still call it when a list or a delay
+ * that was in flight at stop() completes).
+ */
 class TimedWatch extends Watch {
   readonly #timeoutSeconds: number;
-  constructor(connection: KubeConnection, timeoutSeconds: number) {
+  readonly #isStopped: () => boolean;
+  constructor(connection: KubeConnection, timeoutSeconds: number, isStopped: () => boolean) {
     super(connection.kubeConfig);
     this.#timeoutSeconds = Math.trunc(timeoutSeconds);
+    this.#isStopped = isStopped;
   }
   override watch(
     path: string,
@@ -53,6 +59,7 @@ class TimedWatch extends Watch {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     done: (err: any) => void,
   ): Promise<AbortController> {
+    if (this.#isStopped()) return Promise.resolve(new AbortController());
     const params = { ...queryParams, allowWatchBookmarks: true };
     return super.watch(path, this.#timeoutSeconds > 0 ? { ...params, timeoutSeconds: this.#timeoutSeconds } : params, callback, done);
   }
@@ -110,7 +117,7 @@ class Supervised<T extends KubernetesObject> {
           if (!this.#stopped) resolve();
         }),
       );
-    this.informer = new ListWatch<T>(path, new TimedWatch(opts.connection, timeoutSeconds), listFn, false, undefined, undefined, { delayFn });
+    this.informer = new ListWatch<T>(path, new TimedWatch(opts.connection, timeoutSeconds, () => this.#stopped), listFn, false, undefined, undefined, { delayFn });
     this.informer.on('error', (err?: unknown) => this.#onError(err));
     // Every (re)connection after the first is a watch restart for the metrics: stream closed by a
     // server timeout or a drop, relist after 410 Gone, or our restart after an error.
