@@ -1,0 +1,178 @@
+/**
+ * ChaosRunner against in-memory port doubles (no client-node involved): every branch turns into
+ * an outcome, a log line, metrics and the right Event; nothing throws.
+ */
+import { describe, expect, test } from '@jest/globals';
+import { ChaosRunner } from '../../../../operator/src/chaos/runner.ts';
+import type { DueEntry, Recheck } from '../../../../operator/src/chaos/runner.ts';
+import { ForbiddenError, MetricsUnavailableError, NotFoundError } from '../../../../operator/src/errors.ts';
+import type { ActionOutcome, ClusterActions, DeploymentInfo, EventSink, Logger, ObjectRef, PodCpu, PodInfo } from '../../../../operator/src/ports.ts';
+import { FakeClock } from '../../../support/fake-clock.ts';
+import { FixedRandom } from '../../../support/fixed-random.ts';
+import { aCmc, aDeployment, somePods } from '../../../support/builders.ts';
+
+interface World {
+  runner: ChaosRunner;
+  events: { ref: ObjectRef; type: string; reason: string; message: string }[];
+  outcomes: ActionOutcome[];
+  lines: { level: string; message: string; meta: Record<string, unknown> }[];
+  calls: string[];
+  clock: FakeClock;
+}
+
+interface Cluster {
+  deployment?: DeploymentInfo | undefined;
+  pods?: PodInfo[];
+  cpu?: PodCpu[] | Error;
+  deleteError?: Error;
+  scaleError?: Error;
+  /** getDeployment waits for it (to hold an action in flight). */
+  gate?: Promise<void>;
+}
+
+function world(cluster: Cluster, recheck?: Recheck): World {
+  const clock = new FakeClock(Date.UTC(2026, 0, 1));
+  const events: World['events'] = [];
+  const outcomes: ActionOutcome[] = [];
+  const lines: World['lines'] = [];
+  const calls: string[] = [];
+  const actions: ClusterActions = {
+    getDeployment: async (ns, name) => {
+      calls.push(`get ${ns}/${name}`);
+      await cluster.gate;
+      return cluster.deployment;
+    },
+    listPods: async (ns) => (calls.push(`list ${ns}`), cluster.pods ?? []),
+    deletePod: async (ns, name, grace) => {
+      calls.push(`delete ${ns}/${name} grace=${grace}`);
+      if (cluster.deleteError !== undefined) throw cluster.deleteError;
+      return true;
+    },
+    scaleDeployment: async (ns, name, replicas) => {
+      calls.push(`scale ${ns}/${name} ${replicas}`);
+      if (cluster.scaleError !== undefined) throw cluster.scaleError;
+      return replicas;
+    },
+    podCpu: async (ns) => {
+      calls.push(`metrics ${ns}`);
+      if (cluster.cpu instanceof Error) throw cluster.cpu;
+      return cluster.cpu ?? [];
+    },
+  };
+  const sink: EventSink = { emit: async (ref, type, reason, message) => void events.push({ ref, type, reason, message }) };
+  const log = (level: string) => (message: string, meta: Record<string, unknown> = {}) => void lines.push({ level, message, meta });
+  const logger: Logger = { error: log('error'), warn: log('warn'), info: log('info'), debug: log('debug'), child: () => logger };
+  const cmc = aCmc();
+  const runner = new ChaosRunner({
+    actions,
+    events: sink,
+    random: new FixedRandom([0]),
+    clock,
+    log: logger,
+    metrics: { actionDone: (o) => void outcomes.push(o) },
+    killGraceSeconds: 7,
+    recheck: () => recheck ?? { kind: 'act', cmc, spec: cmc.spec },
+  });
+  return { runner, events, outcomes, lines, calls, clock };
+}
+
+const entry = (clock: FakeClock, lateMs = 0): DueEntry => ({ uid: 'uid-cmc-1', namespace: 'demo', name: 'cmc-1', dueAt: clock.now() - lateMs, firedAt: clock.now() });
+const specOf = (overrides: Record<string, unknown>): Recheck => {
+  const cmc = aCmc({ spec: overrides });
+  return { kind: 'act', cmc, spec: cmc.spec };
+};
+
+describe('ChaosRunner', () => {
+  test('killPod: GET + LIST + DELETE with the configured grace, the seed Event on the pod, one info line', async () => {
+    const w = world({ deployment: aDeployment(), pods: somePods(3) });
+    const { outcome, problem } = await w.runner.run(entry(w.clock, 12));
+    expect(w.calls).toEqual(['get demo/web', 'list demo', 'delete demo/web-0 grace=7']);
+    expect(outcome).toMatchObject({ result: 'succeeded', mode: 'killPod', target: 'web-0', latenessMs: 12 });
+    expect(problem).toBeUndefined();
+    expect(w.events).toEqual([{ ref: expect.objectContaining({ kind: 'Pod', name: 'web-0' }), type: 'Normal', reason: 'ChaosMonkeyTarget', message: 'Pod got killed by Chaos Monkey' }]);
+    expect(w.lines).toEqual([{ level: 'info', message: 'chaos action', meta: expect.objectContaining({ namespace: 'demo', cmc: 'cmc-1', mode: 'killPod', target: 'web-0', result: 'succeeded' }) }]);
+    expect(w.outcomes).toHaveLength(1);
+  });
+
+  test('killPod with the target missing: Warning TargetMissing, skipped, no DELETE', async () => {
+    const w = world({ deployment: undefined });
+    const { outcome, problem } = await w.runner.run(entry(w.clock));
+    expect(outcome.result).toBe('skipped');
+    expect(problem).toBe('TargetMissing');
+    expect(w.calls).toEqual(['get demo/web']);
+    expect(w.events[0]).toMatchObject({ type: 'Warning', reason: 'TargetMissing', ref: { kind: 'ChaosMonkeyConfiguration', name: 'cmc-1' } });
+  });
+
+  test('a refused DELETE: Warning ActionFailed, failed outcome, warn line', async () => {
+    const w = world({ deployment: aDeployment(), pods: somePods(2), deleteError: new ForbiddenError('delete pod demo/web-0: HTTP 403: forbidden') });
+    const { outcome, problem } = await w.runner.run(entry(w.clock));
+    expect(outcome.result).toBe('failed');
+    expect(problem).toBe('ActionFailed');
+    expect(outcome.reason).toMatch(/CM_ERR_FORBIDDEN/);
+    expect(w.events[0]).toMatchObject({ type: 'Warning', reason: 'ActionFailed' });
+    expect(w.lines[0]?.level).toBe('warn');
+  });
+
+  test('randomScale: one PATCH, no read, the seed Event on the Deployment', async () => {
+    const w = world({}, specOf({ scalingMode: 'randomScale', minReplicas: 2, maxReplicas: 5 }));
+    const { outcome } = await w.runner.run(entry(w.clock));
+    expect(w.calls).toEqual(['scale demo/web 2']);
+    expect(outcome).toMatchObject({ result: 'succeeded', replicas: 2, target: 'web' });
+    expect(w.events).toEqual([{ ref: expect.objectContaining({ kind: 'Deployment', name: 'web' }), type: 'Normal', reason: 'ChaosMonkey', message: 'Converted to 2 replicas' }]);
+  });
+
+  test('randomScale on a missing Deployment (404 on the scale PATCH): TargetMissing', async () => {
+    const w = world({ scaleError: new NotFoundError('scale: HTTP 404') }, specOf({ scalingMode: 'randomScale' }));
+    const { outcome, problem } = await w.runner.run(entry(w.clock));
+    expect(outcome.result).toBe('skipped');
+    expect(problem).toBe('TargetMissing');
+  });
+
+  test('antiPressure: kills the busiest running pod and reports its CPU in cores', async () => {
+    const pods = somePods(3);
+    const w = world({ deployment: aDeployment(), pods, cpu: [{ name: 'web-0', cpuNanoCores: 1e8 }, { name: 'web-2', cpuNanoCores: 25e7 }] }, specOf({ scalingMode: 'antiPressure', minReplicas: 1 }));
+    const { outcome } = await w.runner.run(entry(w.clock));
+    expect(w.calls).toEqual(['get demo/web', 'list demo', 'metrics demo', 'delete demo/web-2 grace=7']);
+    expect(outcome).toMatchObject({ result: 'succeeded', target: 'web-2', cpuCores: 0.25 });
+  });
+
+  test('antiPressure at minReplicas: skipped before reading metrics', async () => {
+    const w = world({ deployment: aDeployment(), pods: somePods(2) }, specOf({ scalingMode: 'antiPressure', minReplicas: 2 }));
+    const { outcome } = await w.runner.run(entry(w.clock));
+    expect(outcome.result).toBe('skipped');
+    expect(w.calls).toEqual(['get demo/web', 'list demo']);
+    expect(w.events).toEqual([]);
+  });
+
+  test('antiPressure without a metrics API: Warning NoMetrics, skipped', async () => {
+    const w = world({ deployment: aDeployment(), pods: somePods(3), cpu: new MetricsUnavailableError('no metrics.k8s.io') }, specOf({ scalingMode: 'antiPressure', minReplicas: 0 }));
+    const { outcome, problem } = await w.runner.run(entry(w.clock));
+    expect(outcome.result).toBe('skipped');
+    expect(problem).toBe('NoMetrics');
+    expect(w.events[0]).toMatchObject({ type: 'Warning', reason: 'NoMetrics' });
+  });
+
+  test('a recheck that fails skips without any request', async () => {
+    const w = world({ deployment: aDeployment(), pods: somePods(3) }, { kind: 'skip', reason: 'spec.enabled is false', mode: 'killPod' });
+    const { outcome } = await w.runner.run(entry(w.clock));
+    expect(outcome).toMatchObject({ result: 'skipped', reason: 'spec.enabled is false' });
+    expect(w.calls).toEqual([]);
+    expect(w.lines[0]?.message).toBe('chaos action skipped');
+  });
+
+  test('a slot firing while the previous action of the same CMC runs is skipped', async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const w = world({ deployment: aDeployment(), pods: somePods(3), gate });
+    const slow = w.runner.run(entry(w.clock));
+    expect(w.runner.inFlight).toBe(1);
+    const overlapping = await w.runner.run(entry(w.clock));
+    expect(overlapping.outcome).toMatchObject({ result: 'skipped', reason: 'the previous action of this CMC is still running' });
+    release();
+    expect((await slow).outcome.result).toBe('succeeded');
+    expect(w.runner.inFlight).toBe(0);
+    expect(w.calls.filter((c) => c.startsWith('delete'))).toHaveLength(1);
+  });
+});
