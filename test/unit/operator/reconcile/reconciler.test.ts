@@ -1,0 +1,166 @@
+/**
+ * Reconciler with an in-memory Store, a FakeClock-driven TimerWheel and recording StatusWriter /
+ * EventSink doubles: scheduling, idempotence, edits, cancel reasons, lifecycle Events, the next
+ * slot booking and the status it writes.
+ */
+import { describe, expect, test } from '@jest/globals';
+import type { ChaosMonkeyConfigurationV1, CmcStatusV1 } from '../../../../api/v1.ts';
+import { Reconciler } from '../../../../operator/src/reconcile/reconciler.ts';
+import { TimerWheel } from '../../../../operator/src/scheduler/timer-wheel.ts';
+import type { EventSink, Logger, NamespaceInfo, StatusWriter, Store } from '../../../../operator/src/ports.ts';
+import { FakeClock } from '../../../support/fake-clock.ts';
+import { aCmc, aNamespace } from '../../../support/builders.ts';
+import type { CmcOverrides } from '../../../support/builders.ts';
+
+const T0 = Date.UTC(2026, 0, 1);
+
+function setup() {
+  const clock = new FakeClock(T0);
+  const cmcs = new Map<string, ChaosMonkeyConfigurationV1>();
+  const namespaces = new Map<string, NamespaceInfo>([['demo', aNamespace()]]);
+  const store: Store = {
+    getCmc: (ns, name) => cmcs.get(`${ns}/${name}`),
+    listCmcs: () => [...cmcs.values()],
+    getNamespace: (name) => namespaces.get(name),
+    hasSynced: () => true,
+  };
+  const patches: CmcStatusV1[] = [];
+  const status: StatusWriter = {
+    patchStatus: async (cmc, _current, next) => {
+      patches.push(next);
+      cmcs.set(`${cmc.metadata.namespace}/${cmc.metadata.name}`, { ...cmc, status: next }); // the cache catches up
+      return true;
+    },
+  };
+  const events: { kind: string; type: string; reason: string; message: string }[] = [];
+  const sink: EventSink = { emit: async (ref, type, reason, message) => void events.push({ kind: ref.kind, type, reason, message }) };
+  const lines: { level: string; message: string }[] = [];
+  const log = (level: string) => (message: string) => void lines.push({ level, message });
+  const logger: Logger = { error: log('error'), warn: log('warn'), info: log('info'), debug: log('debug'), child: () => logger };
+  const wheel = new TimerWheel({ clock });
+  const reconciler = new Reconciler({
+    store,
+    wheel,
+    status,
+    events: sink,
+    clock,
+    log: logger,
+    metrics: { activeEntries: () => undefined, eligibleNamespaces: () => undefined },
+    behavior: 'AllowAll',
+    ownNamespace: 'chaosmonkey',
+    targetSelf: false,
+  });
+  const put = (overrides: CmcOverrides = {}): ChaosMonkeyConfigurationV1 => {
+    const cmc = aCmc(overrides);
+    cmcs.set(`${cmc.metadata.namespace}/${cmc.metadata.name}`, cmc);
+    return cmc;
+  };
+  return { clock, cmcs, namespaces, patches, events, lines, wheel, reconciler, put };
+}
+
+describe('Reconciler', () => {
+  test('a new valid CMC is scheduled one timeout out, with Started/Added Events and one status patch', async () => {
+    const s = setup();
+    s.put();
+    await s.reconciler.reconcile('demo/cmc-1');
+    expect(s.wheel.dueAt('uid-cmc-1')).toBe(T0 + 30_000);
+    expect(s.events.map((e) => `${e.kind} ${e.reason}`)).toEqual(['Namespace Added', 'ChaosMonkeyConfiguration Started']);
+    expect(s.patches).toHaveLength(1);
+    expect(s.patches[0]).toMatchObject({ observedGeneration: 1, nextActionAt: '2026-01-01T00:00:30Z' });
+    expect(s.patches[0]?.conditions?.find((c) => c.type === 'Ready')).toMatchObject({ status: 'True', reason: 'Scheduled' });
+  });
+
+  test('reconciling again changes nothing', async () => {
+    const s = setup();
+    s.put();
+    await s.reconciler.reconcile('demo/cmc-1');
+    s.clock.advance(5_000);
+    await s.reconciler.reconcile('demo/cmc-1');
+    expect(s.wheel.dueAt('uid-cmc-1')).toBe(T0 + 30_000);
+    expect(s.patches).toHaveLength(1);
+    expect(s.events).toHaveLength(2);
+  });
+
+  test('a timeout edit reschedules at now + new timeout; a mode edit keeps the slot', async () => {
+    const s = setup();
+    s.put();
+    await s.reconciler.reconcile('demo/cmc-1');
+    s.clock.advance(10_000);
+    s.put({ metadata: { generation: 2 }, spec: { scalingMode: 'randomScale' } });
+    await s.reconciler.reconcile('demo/cmc-1');
+    expect(s.wheel.dueAt('uid-cmc-1')).toBe(T0 + 30_000);
+    s.put({ metadata: { generation: 3 }, spec: { timeout: '2m' } });
+    await s.reconciler.reconcile('demo/cmc-1');
+    expect(s.wheel.dueAt('uid-cmc-1')).toBe(T0 + 10_000 + 120_000);
+    expect(s.events.filter((e) => e.reason === 'Modified')).toHaveLength(2);
+  });
+
+  test.each([
+    ['disabled', 'Paused', { spec: { enabled: false } }],
+    ['invalid', 'InvalidSpec', { spec: { timeout: 'later' } }],
+    ['opted out', 'NamespaceOptedOut', {}],
+  ] as const)('%s: cancelled, Ready=False %s', async (name, reason, overrides) => {
+    const s = setup();
+    s.put();
+    await s.reconciler.reconcile('demo/cmc-1');
+    if (name === 'opted out') s.namespaces.set('demo', aNamespace({ labels: { 'cm.massix.github.io/namespace': 'false' } }));
+    s.put({ ...overrides, metadata: { generation: name === 'opted out' ? 1 : 2 } });
+    await s.reconciler.reconcile('demo/cmc-1');
+    expect(s.wheel.has('uid-cmc-1')).toBe(false);
+    expect(s.reconciler.scheduled).toBe(0);
+    expect(s.patches.at(-1)?.conditions?.find((c) => c.type === 'Ready')).toMatchObject({ status: 'False', reason });
+    expect(s.patches.at(-1)?.nextActionAt).toBeUndefined();
+    expect(s.events).toContainEqual(expect.objectContaining({ kind: 'Namespace', reason: 'Deleted', message: 'CRD Watcher deleted for demo' }));
+  });
+
+  test('an invalid spec is reported once per generation (error line + Warning Event)', async () => {
+    const s = setup();
+    s.put({ spec: { minReplicas: 9, maxReplicas: 1 } });
+    await s.reconciler.reconcile('demo/cmc-1');
+    await s.reconciler.reconcile('demo/cmc-1');
+    expect(s.events.filter((e) => e.type === 'Warning' && e.reason === 'InvalidSpec')).toHaveLength(1);
+    expect(s.lines.filter((l) => l.level === 'error')).toHaveLength(1);
+  });
+
+  test('deletion cancels and emits Deleted for the CMC and the namespace', async () => {
+    const s = setup();
+    s.put();
+    await s.reconciler.reconcile('demo/cmc-1');
+    s.cmcs.clear();
+    await s.reconciler.reconcile('demo/cmc-1');
+    expect(s.wheel.size).toBe(0);
+    expect(s.events.slice(-2).map((e) => `${e.kind} ${e.reason} ${e.message}`)).toEqual([
+      'Namespace Deleted CRD Watcher deleted for demo',
+      'ChaosMonkeyConfiguration Deleted Watcher deleted for deployment web',
+    ]);
+  });
+
+  test('takeDue books the next slot one period after the due time, or after now when late', async () => {
+    const s = setup();
+    s.put();
+    await s.reconciler.reconcile('demo/cmc-1');
+    expect(s.reconciler.takeDue('uid-cmc-1', T0 + 30_000, T0 + 30_005)).toMatchObject({ namespace: 'demo', name: 'cmc-1' });
+    expect(s.wheel.dueAt('uid-cmc-1')).toBe(T0 + 60_000);
+    s.reconciler.takeDue('uid-cmc-1', T0 + 60_000, T0 + 100_000);
+    expect(s.wheel.dueAt('uid-cmc-1')).toBe(T0 + 130_000);
+    expect(s.reconciler.takeDue('unknown', T0, T0)).toBeUndefined();
+  });
+
+  test('recordOutcome puts lastAction into the next status', async () => {
+    const s = setup();
+    s.put();
+    await s.reconciler.reconcile('demo/cmc-1');
+    const due = s.reconciler.takeDue('uid-cmc-1', T0 + 30_000, T0 + 30_000);
+    s.clock.advanceTo(T0 + 30_000);
+    s.reconciler.recordOutcome(due!, { cmc: undefined, outcome: { namespace: 'demo', cmc: 'cmc-1', mode: 'killPod', result: 'succeeded', target: 'web-abc', reason: 'killed', latenessMs: 0 } });
+    await s.reconciler.reconcile('demo/cmc-1');
+    expect(s.patches.at(-1)).toMatchObject({ lastAction: { mode: 'killPod', target: 'web-abc', result: 'Succeeded' }, nextActionAt: '2026-01-01T00:01:00Z' });
+  });
+
+  test("resumes a previous leader's nextActionAt for the same generation", async () => {
+    const s = setup();
+    s.put({ status: { observedGeneration: 1, nextActionAt: '2026-01-01T00:00:12Z' } });
+    await s.reconciler.reconcile('demo/cmc-1');
+    expect(s.wheel.dueAt('uid-cmc-1')).toBe(T0 + 12_000);
+  });
+});
