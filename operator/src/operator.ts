@@ -143,7 +143,9 @@ export function createOperator(options: OperatorOptions): Operator {
   const queueLog = log.child({ component: 'queue' });
   const queue = new WorkQueue({
     clock,
-    concurrency: 4,
+    // Distinct keys reconciled at once: startup writes one status and one Event per CMC, so this
+    // bounds how fast 10,000 CMCs get scheduled (bench: 4 -> 13-21 s, 16 -> 12 s).
+    concurrency: 16,
     onDepth: (depth) => metrics.queueDepth(depth),
     onProcessed: (info) => {
       metrics.reconcileDone(info.durationMs, info.result);
