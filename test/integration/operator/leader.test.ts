@@ -4,7 +4,7 @@
  * the lease duration when the leader vanishes without releasing it (lease 3s in these tests).
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { actionLines, OPERATOR_NAMESPACE, startWorld, waitFor } from './support/world.ts';
+import { actionLines, holdsFor, OPERATOR_NAMESPACE, startWorld, waitFor } from './support/world.ts';
 import type { Replica, World } from './support/world.ts';
 
 let world: World;
@@ -64,6 +64,20 @@ describe('leader election', () => {
     await waitFor('c to act', () => actionLines(c).length >= 1, 5_000);
     const bActions = b.operator.stats().actionsStarted;
     expect(b.operator.stats().actionsStarted).toBe(bActions);
+  });
+
+  test('a leader that finds the Lease taken stops acting at once', async () => {
+    const leader = world.replicas.find((r) => r.operator.isLeader) as Replica;
+    const coord = world.kc.makeApiClient((await import('@kubernetes/client-node')).CoordinationV1Api);
+    const lease = await coord.readNamespacedLease({ name: 'chaos-monkey-leader', namespace: OPERATOR_NAMESPACE });
+    const now = new Date().toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+    lease.spec = { ...lease.spec, holderIdentity: 'intruder', leaseDurationSeconds: 60, renewTime: now as unknown as Date };
+    await coord.replaceNamespacedLease({ name: 'chaos-monkey-leader', namespace: OPERATOR_NAMESPACE, body: lease });
+    await waitFor('the leader to step down', () => !leader.operator.isLeader, 2_000);
+    const started = leader.operator.stats().actionsStarted;
+    await holdsFor('no action without the Lease', () => leader.operator.stats().actionsStarted === started, 2_000);
+    expect(leader.logs.some((l) => l.message === 'stopped leading' && l.why === 'lease taken by intruder')).toBe(true);
+    expect(world.replicas.every((r) => !r.operator.isLeader)).toBe(true);
   });
 
   test('replicas never acted at the same time', () => {
