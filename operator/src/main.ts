@@ -12,6 +12,8 @@ import type { KubeConnection } from './kube/connect.ts';
 import { createLogger } from './log/logger.ts';
 import { createOperator } from './operator.ts';
 
+const SHUTDOWN_DEADLINE_MS = 20_000;
+
 function readServiceAccountNamespace(): string | undefined {
   const file = join(SERVICE_ACCOUNT_DIR, 'namespace');
   return existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined;
@@ -48,6 +50,11 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info('shutting down', { signal });
+    // Exit 0 within the pod's grace period (30 s by default) even if the API server hangs.
+    setTimeout(() => {
+      log.warn('shutdown took too long, exiting', { afterMs: SHUTDOWN_DEADLINE_MS });
+      process.exit(0);
+    }, SHUTDOWN_DEADLINE_MS).unref();
     void (async () => {
       await operator.stop();
       await stopDemo?.();

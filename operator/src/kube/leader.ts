@@ -35,6 +35,9 @@ export interface LeaderElectorOptions {
   onStoppedLeading: () => void;
 }
 
+/** Longest wait for each step of the shutdown (pending attempt, Lease release). */
+export const RELEASE_TIMEOUT_MS = 3_000;
+
 /** RFC 3339 with microseconds, the MicroTime wire format. */
 export function microTime(ms: number): string {
   return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
@@ -83,16 +86,34 @@ export class LeaderElector {
 
   /**
    * Stops campaigning; when leader, steps down (onStoppedLeading) and, unless `release` is false,
-   * clears the Lease holder so another replica takes over at its next poll. Never throws.
+   * clears the Lease holder so another replica takes over at its next poll (waiting at most
+   * {@link RELEASE_TIMEOUT_MS}). Never throws.
    */
   async stop(options: { release?: boolean } = {}): Promise<void> {
     this.#running = false;
     this.#cancelTimer?.();
     this.#cancelTimer = undefined;
-    await this.#inFlight;
+    // Every wait below is bounded: an unreachable API server must not hold the shutdown.
+    await this.#bounded(this.#inFlight ?? Promise.resolve(), 'pending election attempt');
     if (!this.#leader) return;
     this.#stepDown('shutdown');
     if (options.release === false) return;
+    await this.#bounded(this.#release(), 'lease release');
+  }
+
+  async #bounded(work: Promise<void>, what: string): Promise<void> {
+    let cancel: (() => void) | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      cancel = this.#o.clock.setTimer(RELEASE_TIMEOUT_MS, () => {
+        this.#o.log.warn(`${what} timed out at shutdown`, { timeoutMs: RELEASE_TIMEOUT_MS });
+        resolve();
+      });
+    });
+    await Promise.race([work, timeout]);
+    cancel?.();
+  }
+
+  async #release(): Promise<void> {
     try {
       const lease = await this.#api.readNamespacedLease({ name: this.#o.leaseName, namespace: this.#o.namespace });
       if (lease.spec?.holderIdentity !== this.#o.identity) return;
