@@ -33,7 +33,7 @@ describe('informer resilience', () => {
     await waitFor('status on many-5/c', async () => (await world.getCmc('many-5', 'c')).status?.nextActionAt !== undefined);
     const reconciles = async (): Promise<number> =>
       ((await replica.operator.metrics.registry.getSingleMetric('chaos_monkey_reconcile_duration_seconds')?.get())?.values ?? [])
-        .filter((v) => v.metricName === 'chaos_monkey_reconcile_duration_seconds_count')
+        .filter((v) => (v as { metricName?: string }).metricName === 'chaos_monkey_reconcile_duration_seconds_count') // histogram values carry their series name at runtime
         .reduce((n, v) => n + v.value, 0);
     const before = await reconciles();
     world.sandbox.clearRequests();
