@@ -53,7 +53,7 @@ describe('seed kubetest.sh scenarios', () => {
     const before = await world.podNames(NS, PODS);
     await waitFor('a killed pod', async () => !(await world.podNames(NS, PODS)).every((n) => before.includes(n)));
     await waitFor('the pod count back at 2', async () => (await world.podNames(NS, PODS)).length === 2);
-    const victim = await waitFor('the kill log line', () => actionLines(replica, { cmc: cmcOf(PODS), mode: 'killPod' }).find((l) => before.includes(String(l.target))), 2_000);
+    const victim = await waitFor('the kill log line', () => actionLines(replica, { cmc: cmcOf(PODS), mode: 'killPod' }).find((l) => before.includes(String(l.target))));
     expect(await world.podNames(NS, PODS)).not.toContain(victim.target);
     const events = await world.events(NS);
     expect(events.some((e) => e.reason === 'ChaosMonkeyTarget' && e.message === 'Pod got killed by Chaos Monkey' && before.includes(e.involvedObject.name ?? ''))).toBe(true);
@@ -66,7 +66,8 @@ describe('seed kubetest.sh scenarios', () => {
     pods.forEach((p, i) => world.sandbox.setPodMetrics(NS, p, [{ name: 'c', cpu: p === busiest ? '1500m' : `${100 + i}m` }, { name: 'sidecar', cpu: '20000000n' }]));
     await world.createCmc(NS, cmcOf(HPA), { scalingMode: 'antiPressure', minReplicas: 2, maxReplicas: 6, timeout: '1s', deployment: { name: HPA } });
     await waitFor('the busiest pod to be killed', async () => !(await world.podNames(NS, HPA)).includes(busiest));
-    const first = actionLines(replica, { cmc: cmcOf(HPA) })[0];
+    // The log line is written after the DELETE and its Event: wait for it rather than read it at once.
+    const first = await waitFor('the antiPressure log line', () => actionLines(replica, { cmc: cmcOf(HPA) })[0]);
     expect(first).toMatchObject({ mode: 'antiPressure', target: busiest, result: 'succeeded' });
     await waitFor('the pod count back at 6', async () => (await world.podNames(NS, HPA)).length === 6);
   });
