@@ -63,6 +63,7 @@ describe('conversion (seed script step 25)', () => {
     expect(v1.spec).toMatchObject({ deployment: { name: 'nginx-disrupt-pods' }, scalingMode: 'killPod', enabled: true, timeout: '1s' });
     const before = await world.podNames('target', 'nginx-disrupt-pods');
     await waitFor('a pod killed by the converted CMC', async () => !(await world.podNames('target', 'nginx-disrupt-pods')).every((n) => before.includes(n)), 6_000);
-    expect(actionLines(replica, { cmc: 'chaosmonkey-nginx-disrupt-pods', mode: 'killPod' }).length).toBeGreaterThan(0);
+    // The log line follows the DELETE and the Event: wait for it rather than read it at once.
+    await waitFor('the kill log line', () => actionLines(replica, { cmc: 'chaosmonkey-nginx-disrupt-pods', mode: 'killPod' }).length > 0, 2_000);
   });
 });
