@@ -27,8 +27,14 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean -
 
 # ---- runtime: compiled code + production node_modules, non-root numeric user, read-only friendly
 FROM node:24.21.0-bookworm-slim AS runtime
+# NODE_OPTIONS (memory, issue 4; figures in docs/operator.md "Benchmark", which bench/operator.ts
+# reads from here): a 2 MiB semi-space instead of V8's up to 64 MiB (the startup burst of status
+# patches and Events grew the young generation to 128 MiB that was never given back; no measured
+# cost in lateness or throughput), and an old-space cap so V8 collects before the chart's 256Mi
+# limit rather than the kernel killing the pod. Both programs of the image get them.
 ENV NODE_ENV=production \
-    HOME=/tmp
+    HOME=/tmp \
+    NODE_OPTIONS="--max-semi-space-size=2 --max-old-space-size=160"
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist

@@ -8,13 +8,22 @@
  *
  * Most CMCs have a 1h timeout (scheduled, never due during the run); a sample of ACTIVE CMCs (one
  * per namespace in the first namespaces, half killPod, half randomScale 1..1) fire every 2 s so
- * lateness and requests per action are measured under the full schedule. Quick run:
- * OPERATOR_BENCH_SCALE=0.1 npx node bench/operator.ts; Node flags for the operator process:
- * OPERATOR_BENCH_NODE_ARGS="--max-semi-space-size=2".
+ * lateness and requests per action are measured under the full schedule.
+ *
+ * What runs: by default what ships, `node <NODE_OPTIONS of the Dockerfile> dist/operator/src/main.js`
+ * (the bench runs `tsc -p tsconfig.build.json` first; no type stripping). OPERATOR_BENCH_ENTRY=ts
+ * runs `operator/src/main.ts` instead (Node strips types at load). OPERATOR_BENCH_NODE_ARGS replaces
+ * the Dockerfile's flags (e.g. "" for none). OPERATOR_BENCH_SIZES=1000 runs only the 1,000-CMC
+ * scenario; OPERATOR_BENCH_SCALE=0.1 shrinks both. OPERATOR_BENCH_HEAPSNAPSHOT=1 writes a heap
+ * snapshot of the operator (SIGUSR2) at the end of each scenario, into the current directory.
+ *
+ * Memory figures: peak RSS is the kernel's high-water mark (VmHWM) of the operator process over its
+ * whole life, startup burst included; steady RSS is VmRSS after the action window and the edits
+ * (all CMCs scheduled, 40 of them firing every 2 s); heap used is V8's used heap at that moment.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,11 +41,26 @@ const SCALE = Number(process.env.OPERATOR_BENCH_SCALE ?? '1');
 const ACTIVE = 40;
 const ACTION_WINDOW_MS = 10_000;
 const EDITS = 100;
+const ENTRY = process.env.OPERATOR_BENCH_ENTRY === 'ts' ? 'ts' : 'dist';
+const SIZES = (process.env.OPERATOR_BENCH_SIZES ?? '1000,10000').split(',').map(Number);
+const HEAPSNAPSHOT = process.env.OPERATOR_BENCH_HEAPSNAPSHOT === '1';
+
+/** The V8/Node flags the image gives the operator (ENV NODE_OPTIONS of the Dockerfile), as arguments. */
+export function shippedNodeArgs(dockerfile: string): string[] {
+  const m = /NODE_OPTIONS="([^"]*)"/.exec(dockerfile);
+  return m === null ? [] : (m[1] as string).split(/\s+/).filter((a) => a !== '');
+}
+
+const NODE_ARGS =
+  process.env.OPERATOR_BENCH_NODE_ARGS !== undefined
+    ? process.env.OPERATOR_BENCH_NODE_ARGS.split(' ').filter((a) => a !== '')
+    : shippedNodeArgs(readFileSync(join(ROOT, 'Dockerfile'), 'utf8'));
 
 interface Row {
   scenario: string;
   watches: number;
-  rssMiB: number;
+  peakRssMiB: number;
+  steadyRssMiB: number;
   heapMiB: number;
   syncedMs: number;
   scheduledMs: number;
@@ -72,9 +96,20 @@ async function until(what: string, probe: () => boolean, timeoutMs: number): Pro
   }
 }
 
-function rssMiB(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+/** A `/proc/<pid>/status` figure in MiB: VmRSS (now) or VmHWM (peak since start). */
+function procMiB(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m === null ? NaN : Number(m[1]) / 1024;
+}
+
+/** Builds what ships (dist/) once per bench run. */
+let built = false;
+function buildDist(): void {
+  if (built) return;
+  const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+  const r = spawnSync(process.execPath, [tsc, '-p', join(ROOT, 'tsconfig.build.json')], { cwd: ROOT, stdio: 'inherit' });
+  if (r.status !== 0) console.error(`operator bench: tsc exited ${r.status}; running whatever dist/ holds`);
+  built = true;
 }
 
 async function scenario(cmcCount: number, nsCount: number): Promise<Row> {
@@ -145,8 +180,9 @@ async function scenario(cmcCount: number, nsCount: number): Promise<Row> {
     const started = performance.now();
     let syncedAt = NaN;
     let metricsPort = NaN;
-    const nodeArgs = (process.env.OPERATOR_BENCH_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
-    child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'operator', 'src', 'main.ts')], {
+    const main = ENTRY === 'dist' ? join(ROOT, 'dist', 'operator', 'src', 'main.js') : join(ROOT, 'operator', 'src', 'main.ts');
+    child = spawn(process.execPath, [...NODE_ARGS, ...(HEAPSNAPSHOT ? ['--heapsnapshot-signal=SIGUSR2'] : []), main], {
+      cwd: HEAPSNAPSHOT ? process.cwd() : tmp,
       env: { PATH: process.env.PATH, HOME: tmp, KUBECONFIG: join(tmp, 'kubeconfig'), CHAOSMONKEY_METRICS_PORT: '0', CHAOSMONKEY_LOGLEVEL: 'info', CHAOSMONKEY_POD_NAME: 'bench' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -161,11 +197,19 @@ async function scenario(cmcCount: number, nsCount: number): Promise<Row> {
       if (typeof entry.port === 'number' && String(entry.message).startsWith('serving /metrics')) metricsPort = entry.port;
       if (entry.message === 'chaos action' || entry.message === 'chaos action skipped') lines.push(entry);
     });
+    // Debug: the most file descriptors (sockets mostly) the operator held at once, sampled every 100 ms.
+    let maxFds = 0;
+    const fdSampler = process.env.OPERATOR_BENCH_DEBUG === '1' ? setInterval(() => {
+      try {
+        maxFds = Math.max(maxFds, readdirSync(`/proc/${child?.pid}/fd`).length);
+      } catch {
+        // the process is gone
+      }
+    }, 100) : undefined;
     await until('caches synced', () => !Number.isNaN(syncedAt), 120_000);
     await until(`status on all ${cmcCount} CMCs`, () => observed.size >= cmcCount, 300_000);
     const scheduledAt = performance.now();
     const pid = child.pid as number;
-    let rss = rssMiB(pid);
     const watches = sandbox.openWatchCount() - 1; // minus our own
 
     // Actions under the full schedule.
@@ -174,7 +218,6 @@ async function scenario(cmcCount: number, nsCount: number): Promise<Row> {
     const windowStart = performance.now();
     while (performance.now() - windowStart < ACTION_WINDOW_MS) {
       await new Promise((r) => setTimeout(r, 500));
-      rss = Math.max(rss, rssMiB(pid));
     }
     const actions = lines.filter((l) => l.result === 'succeeded');
     const lateness = lines.map((l) => Number(l.latenessMs));
@@ -196,18 +239,26 @@ async function scenario(cmcCount: number, nsCount: number): Promise<Row> {
       );
       editTimes.push((await Promise.race([seen, new Promise<number>((r) => setTimeout(() => r(NaN), 10_000))])) - t0);
     }
-    rss = Math.max(rss, rssMiB(pid));
+    const steadyRss = procMiB(pid, 'VmRSS');
+    const peakRss = procMiB(pid, 'VmHWM');
     const scrape = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
     const heapMatch = /^nodejs_heap_size_used_bytes (\S+)$/m.exec(scrape);
+    clearInterval(fdSampler);
+    if (process.env.OPERATOR_BENCH_DEBUG === '1') console.error(`max fds ${maxFds}`, scrape.split('\n').filter((l) => /^(nodejs_heap|nodejs_external|process_resident|nodejs_active)/.test(l)).join('\n'));
     const heap = heapMatch === null ? NaN : Number(heapMatch[1]) / 1024 / 1024;
 
+    if (HEAPSNAPSHOT) {
+      child.kill('SIGUSR2');
+      await new Promise((r) => setTimeout(r, 15_000));
+    }
     child.kill('SIGTERM');
     await new Promise((r) => child?.once('exit', r));
     child = undefined;
     return {
       scenario: `${cmcCount.toLocaleString('en-US')} CMCs / ${nsCount.toLocaleString('en-US')} ns`,
       watches,
-      rssMiB: rss,
+      peakRssMiB: peakRss,
+      steadyRssMiB: steadyRss,
       heapMiB: heap,
       syncedMs: syncedAt - started,
       scheduledMs: scheduledAt - started,
@@ -230,11 +281,12 @@ async function scenario(cmcCount: number, nsCount: number): Promise<Row> {
 
 function printTable(rows: Row[]): void {
   const f = (n: number, d = 0): string => (Number.isFinite(n) ? n.toFixed(d) : '-');
-  const header = ['scenario', 'watches', 'RSS MiB (max)', 'heap used MiB', 'synced ms', 'all scheduled ms', 'actions', 'lateness p50/p99 ms', 'edit p50/p99 ms', 'reads/action', 'requests/action'];
+  const header = ['scenario', 'watches', 'peak RSS MiB', 'steady RSS MiB', 'heap used MiB', 'synced ms', 'all scheduled ms', 'actions', 'lateness p50/p99 ms', 'edit p50/p99 ms', 'reads/action', 'requests/action'];
   const body = rows.map((r) => [
     r.scenario,
     String(r.watches),
-    f(r.rssMiB),
+    f(r.peakRssMiB),
+    f(r.steadyRssMiB),
     f(r.heapMiB),
     f(r.syncedMs),
     f(r.scheduledMs),
@@ -250,7 +302,9 @@ function printTable(rows: Row[]): void {
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   for (const b of body) console.log(line(b));
   console.log(
-    'RSS is the child process as the OS sees it (Node 24 + client-node alone: ~125 MiB; type stripping of .ts sources adds ~20 MiB); heap used is V8 live+garbage at the end. ' +
+    `operator process: node ${[...NODE_ARGS, ENTRY === 'dist' ? 'dist/operator/src/main.js (compiled, as shipped)' : 'operator/src/main.ts (type stripping)'].join(' ')}. ` +
+      'peak RSS = VmHWM over the whole run (startup burst included); steady RSS = VmRSS after the action window and the edits; ' +
+      'heap used = V8 used heap (live + not yet collected) at that moment. ' +
       'goals: <= 5 watches, <= 200 MiB, lateness p99 <= 50 ms, edit p99 <= 200 ms, <= 2 reads per action. ' +
       'requests/action counts everything in the active namespaces (reads, the DELETE or PATCH, the Event, the status patch) per decision.',
   );
@@ -258,12 +312,13 @@ function printTable(rows: Row[]): void {
 
 /** Runs both scenarios and prints the table (npm run bench). */
 export async function benchOperator(): Promise<void> {
-  console.log(`\n== operator (scale ${SCALE}) ==`);
+  console.log(`\n== operator (scale ${SCALE}, entry ${ENTRY}, node args: ${NODE_ARGS.join(' ') || 'none'}) ==`);
+  if (ENTRY === 'dist') buildDist();
   const rows: Row[] = [];
   for (const [cmcs, ns] of [
     [1_000, 100],
     [10_000, 1_000],
-  ] as const) {
+  ].filter(([c]) => SIZES.includes(c as number)) as [number, number][]) {
     rows.push(await scenario(Math.max(ACTIVE, Math.round(cmcs * SCALE)), Math.max(4, Math.round(ns * SCALE))));
   }
   printTable(rows);

@@ -6,6 +6,10 @@
  * client-node recovers by itself from a closed stream and from 410 Gone (it relists); any other
  * error stops its informer, so this module restarts it with capped exponential backoff and counts
  * the restart. Each watch request carries `timeoutSeconds` from the CHAOSMONKEY_*_TIMEOUT config.
+ *
+ * Memory: every object is slimmed before client-node caches it (list items and watch events alike):
+ * a CMC loses `metadata.managedFields` and kubectl's last-applied annotation (often larger than
+ * the spec, never read here), a Namespace keeps only what {@link toNamespaceInfo} reads.
  */
 import { CoreV1Api, CustomObjectsApi, ListWatch, Watch } from '@kubernetes/client-node';
 import type { KubernetesListObject, KubernetesObject } from '@kubernetes/client-node';
@@ -37,18 +41,55 @@ export interface InformerStoreOptions {
   maxReconnectDelayMs?: number;
 }
 
+/** kubectl's copy of the last applied manifest, kept in an annotation; the operator never reads it. */
+export const LAST_APPLIED_ANNOTATION = 'kubectl.kubernetes.io/last-applied-configuration';
+
 /**
- * Watch that adds `timeoutSeconds` and `allowWatchBookmarks` to every request ListWatch makes, and
- * opens nothing once its informer is stopped (ListWatch may still call it when a list or a delay
- * that was in flight at stop() completes).
+ * The object as the CMC cache keeps it: the same object when there is nothing to drop, else a copy
+ * whose metadata lacks `managedFields` and the last-applied annotation (`annotations` itself is
+ * left out when nothing else remains in it). Everything else (spec, status, other metadata) is the
+ * same value. Never mutates its argument.
+ */
+export function slimCmc<T extends KubernetesObject>(obj: T): T {
+  const meta = obj.metadata;
+  if (meta === undefined || (meta.managedFields === undefined && meta.annotations?.[LAST_APPLIED_ANNOTATION] === undefined)) return obj;
+  const { managedFields: _fields, annotations, ...rest } = meta;
+  const kept = annotations === undefined ? undefined : Object.fromEntries(Object.entries(annotations).filter(([k]) => k !== LAST_APPLIED_ANNOTATION));
+  const metadata = kept === undefined || Object.keys(kept).length === 0 ? rest : { ...rest, annotations: kept };
+  return { ...obj, metadata };
+}
+
+/**
+ * The fields of a Namespace the cache keeps: name, uid, resourceVersion (client-node compares it),
+ * labels, deletionTimestamp and status.phase, i.e. what {@link toNamespaceInfo} reads.
+ */
+export function slimNamespace(obj: KubernetesObject & { status?: { phase?: string } }): KubernetesObject & { status?: { phase?: string } } {
+  const meta = obj.metadata ?? {};
+  const metadata: NonNullable<KubernetesObject['metadata']> = { name: meta.name ?? '' };
+  if (meta.uid !== undefined) metadata.uid = meta.uid;
+  if (meta.resourceVersion !== undefined) metadata.resourceVersion = meta.resourceVersion;
+  if (meta.labels !== undefined) metadata.labels = meta.labels;
+  if (meta.deletionTimestamp !== undefined && meta.deletionTimestamp !== null) metadata.deletionTimestamp = meta.deletionTimestamp;
+  const phase = obj.status?.phase;
+  return phase === undefined ? { metadata } : { metadata, status: { phase } };
+}
+
+type Slim = (obj: KubernetesObject) => KubernetesObject;
+
+/**
+ * Watch that adds `timeoutSeconds` and `allowWatchBookmarks` to every request ListWatch makes,
+ * slims every object it hands to the cache, and opens nothing once its informer is stopped
+ * (ListWatch may still call it when a list or a delay that was in flight at stop() completes).
  */
 class TimedWatch extends Watch {
   readonly #timeoutSeconds: number;
   readonly #isStopped: () => boolean;
-  constructor(connection: KubeConnection, timeoutSeconds: number, isStopped: () => boolean) {
+  readonly #slim: Slim;
+  constructor(connection: KubeConnection, timeoutSeconds: number, isStopped: () => boolean, slim: Slim) {
     super(connection.kubeConfig);
     this.#timeoutSeconds = Math.trunc(timeoutSeconds);
     this.#isStopped = isStopped;
+    this.#slim = slim;
   }
   override watch(
     path: string,
@@ -61,7 +102,12 @@ class TimedWatch extends Watch {
   ): Promise<AbortController> {
     if (this.#isStopped()) return Promise.resolve(new AbortController());
     const params = { ...queryParams, allowWatchBookmarks: true };
-    return super.watch(path, this.#timeoutSeconds > 0 ? { ...params, timeoutSeconds: this.#timeoutSeconds } : params, callback, done);
+    const slim = this.#slim;
+    // BOOKMARK and ERROR objects only carry a resourceVersion or a Status: passed through as they are.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- same untyped objects as above
+    const slimmed = (phase: string, apiObj: any, watchObj?: any): void =>
+      callback(phase, phase === 'ADDED' || phase === 'MODIFIED' || phase === 'DELETED' ? slim(apiObj as KubernetesObject) : apiObj, watchObj);
+    return super.watch(path, this.#timeoutSeconds > 0 ? { ...params, timeoutSeconds: this.#timeoutSeconds } : params, slimmed, done);
   }
 }
 
@@ -93,7 +139,7 @@ class Supervised<T extends KubernetesObject> {
   readonly #kind: Kind;
   readonly #opts: InformerStoreOptions;
 
-  constructor(kind: Kind, path: string, list: () => Promise<KubernetesListObject<T>>, timeoutSeconds: number, opts: InformerStoreOptions) {
+  constructor(kind: Kind, path: string, list: () => Promise<KubernetesListObject<T>>, slim: Slim, timeoutSeconds: number, opts: InformerStoreOptions) {
     this.#kind = kind;
     this.#opts = opts;
     this.#delayMs = opts.initialRestartDelayMs ?? 250;
@@ -104,7 +150,7 @@ class Supervised<T extends KubernetesObject> {
       const result = await list();
       this.#listOk = true;
       this.#delayMs = opts.initialRestartDelayMs ?? 250;
-      return result;
+      return { ...result, items: result.items.map((item) => slim(item) as T) };
     };
     // client-node doubles its reconnect delay after each quiet reconnect up to 30 s: a rarely
     // changing resource (Namespaces) would stay unwatched that long after a few drops. Cap it.
@@ -117,7 +163,7 @@ class Supervised<T extends KubernetesObject> {
           if (!this.#stopped) resolve();
         }),
       );
-    this.informer = new ListWatch<T>(path, new TimedWatch(opts.connection, timeoutSeconds, () => this.#stopped), listFn, false, undefined, undefined, { delayFn });
+    this.informer = new ListWatch<T>(path, new TimedWatch(opts.connection, timeoutSeconds, () => this.#stopped, slim), listFn, false, undefined, undefined, { delayFn });
     this.informer.on('error', (err?: unknown) => this.#onError(err));
     // Every (re)connection after the first is a watch restart for the metrics: stream closed by a
     // server timeout or a drop, relist after 410 Gone, or our restart after an error.
@@ -186,6 +232,7 @@ export class InformerStore implements Store {
       'namespace',
       '/api/v1/namespaces',
       () => core.listNamespace() as Promise<KubernetesListObject<KubernetesObject>>,
+      slimNamespace,
       options.namespaceWatchTimeoutSeconds,
       options,
     );
@@ -193,6 +240,7 @@ export class InformerStore implements Store {
       'cmc',
       `/apis/${GROUP}/${V1}/${PLURAL}`,
       () => custom.listClusterCustomObject({ group: GROUP, version: V1, plural: PLURAL }) as Promise<KubernetesListObject<KubernetesObject>>,
+      slimCmc,
       options.cmcWatchTimeoutSeconds,
       options,
     );
