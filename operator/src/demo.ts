@@ -112,7 +112,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     const kubeconfigPath = options.kubeconfigPath ?? join(tmpdir(), 'chaos-monkey-demo', 'kubeconfig');
     await mkdir(dirname(kubeconfigPath), { recursive: true });
     await sandbox.writeKubeconfig(kubeconfigPath);
-    const connection = connectFromKubeconfigText(sandbox.kubeconfig);
+    const connection = connectFromKubeconfigText(sandbox.kubeconfig, { userAgent: 'chaos-monkey-demo' });
     await createObjects(connection, [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: options.operatorNamespace } }]);
     webhook = await startWebhook({
       port: webhookPort,

@@ -16,7 +16,7 @@ const KUBECONFIG = process.env.E2E_KUBECONFIG;
 if (KUBECONFIG === undefined || KUBECONFIG === '') {
   throw new Error('E2E_KUBECONFIG is not set: point it at a kubeconfig for a cluster where the chaos-monkey chart is installed (see docs/operator.md, "End-to-end tests").');
 }
-const connection = connectFromKubeconfigText(readFileSync(KUBECONFIG, 'utf8'));
+const connection = connectFromKubeconfigText(readFileSync(KUBECONFIG, 'utf8'), { userAgent: 'chaos-monkey-e2e' });
 const kc = connection.kubeConfig;
 const core = kc.makeApiClient(k8s.CoreV1Api);
 const apps = kc.makeApiClient(k8s.AppsV1Api);

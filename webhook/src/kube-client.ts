@@ -63,15 +63,22 @@ export class KubeApiError extends Error {
 /** Content types of the PATCH flavours we use. */
 export const MERGE_PATCH = 'application/merge-patch+json';
 
+/** User-Agent of every request the webhook sends (audit logs; the RBAC test keys on it). */
+export const WEBHOOK_USER_AGENT = 'chaos-monkey-webhook';
+
 /** The client. Construct one per connection; it keeps connections alive. */
 export class KubeClient {
   readonly #conn: KubeConnection;
   readonly #agent: https.Agent | http.Agent;
   readonly #timeoutMs: number;
 
-  constructor(conn: KubeConnection, options: { timeoutMs?: number } = {}) {
+  readonly #userAgent: string;
+
+  /** `userAgent` defaults to {@link WEBHOOK_USER_AGENT}; test harnesses name themselves. */
+  constructor(conn: KubeConnection, options: { timeoutMs?: number; userAgent?: string } = {}) {
     this.#conn = conn;
     this.#timeoutMs = options.timeoutMs ?? 10_000;
+    this.#userAgent = options.userAgent ?? WEBHOOK_USER_AGENT;
     this.#agent = conn.server.startsWith('https:')
       ? new https.Agent({ keepAlive: true, ca: conn.caPem, maxSockets: 4 })
       : new http.Agent({ keepAlive: true, maxSockets: 4 });
@@ -85,7 +92,7 @@ export class KubeClient {
   async request(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<unknown> {
     const url = new URL(path, this.#conn.server);
     const payload = body === undefined ? undefined : JSON.stringify(body);
-    const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'chaos-monkey-webhook' };
+    const headers: Record<string, string> = { accept: 'application/json', 'user-agent': this.#userAgent };
     const token = this.#conn.tokenFile !== undefined ? readFileSync(this.#conn.tokenFile, 'utf8').trim() : this.#conn.token;
     if (token !== undefined && token !== '') headers.authorization = `Bearer ${token}`;
     if (payload !== undefined) {

@@ -6,8 +6,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
-import type { RequestContext } from '@kubernetes/client-node';
+import { KubeConfig, ServerConfiguration, createConfiguration, setHeaderMiddleware } from '@kubernetes/client-node';
+import type { ApiConstructor, ApiType, RequestContext } from '@kubernetes/client-node';
 
 /** Service-account directory mounted in every pod. */
 export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -44,6 +44,9 @@ export function detectClusterSource(inputs: DetectInputs): ClusterSource {
   return { kind: 'none' };
 }
 
+/** User-Agent of every request the operator sends. */
+export const OPERATOR_USER_AGENT = 'chaos-monkey-operator';
+
 type Dispatcher = NonNullable<ReturnType<RequestContext['getDispatcher']>>;
 
 /**
@@ -55,9 +58,17 @@ type Dispatcher = NonNullable<ReturnType<RequestContext['getDispatcher']>>;
  */
 class PooledKubeConfig extends KubeConfig {
   #dispatcher: Dispatcher | undefined;
+  readonly #userAgent: string;
+
+  constructor(userAgent: string = OPERATOR_USER_AGENT) {
+    super();
+    this.#userAgent = userAgent;
+  }
 
   override async applySecurityAuthentication(context: RequestContext): Promise<void> {
     await super.applySecurityAuthentication(context);
+    // Watches get their User-Agent here; generated API clients get it from makeApiClient's middleware.
+    context.setHeaderParam('User-Agent', this.#userAgent);
     const created = context.getDispatcher();
     if (created === undefined) return;
     if (this.#dispatcher === undefined) {
@@ -68,6 +79,22 @@ class PooledKubeConfig extends KubeConfig {
       context.setDispatcher(this.#dispatcher);
       void created.close().catch(() => undefined);
     }
+  }
+
+  /**
+   * As client-node's, but every request names the operator (audit logs; the RBAC test tells the
+   * operator's requests from the tests' own by it): client-node's own middleware would set
+   * `kubernetes-client-javascript/<version>` after authentication.
+   */
+  override makeApiClient<T extends ApiType>(apiClientType: ApiConstructor<T>): T {
+    const cluster = this.getCurrentCluster();
+    if (cluster === null) throw new Error('No active cluster!');
+    const configuration = createConfiguration({
+      baseServer: new ServerConfiguration(cluster.server, {}),
+      authMethods: { default: this },
+      middleware: [setHeaderMiddleware('User-Agent', this.#userAgent)],
+    });
+    return new apiClientType(configuration);
   }
 
   /** Closes the shared pool (its keep-alive sockets). Later requests open a new one. */
@@ -100,9 +127,12 @@ function fromKubeConfig(kc: KubeConfig, namespace?: string): KubeConnection {
   return { kubeConfig: kc, server: cluster.server, contextNamespace: namespace ?? ctx?.namespace ?? 'default' };
 }
 
-/** Connection from kubeconfig YAML text (tests, the demo). Throws when the text has no current cluster. */
-export function connectFromKubeconfigText(text: string): KubeConnection {
-  const kc = new PooledKubeConfig();
+/**
+ * Connection from kubeconfig YAML text (tests, the demo). Throws when the text has no current cluster.
+ * `userAgent` defaults to {@link OPERATOR_USER_AGENT}; test harnesses and the demo's set-up name themselves.
+ */
+export function connectFromKubeconfigText(text: string, options: { userAgent?: string } = {}): KubeConnection {
+  const kc = new PooledKubeConfig(options.userAgent);
   kc.loadFromString(text);
   return fromKubeConfig(kc);
 }

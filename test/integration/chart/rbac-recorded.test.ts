@@ -9,6 +9,7 @@
  */
 import { describe, expect, test, beforeAll, afterAll } from '@jest/globals';
 import { createServer } from 'node:net';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { startSandbox } from '../../../sandbox/index.ts';
@@ -16,9 +17,10 @@ import type { RecordedRequest, Sandbox } from '../../../sandbox/index.ts';
 import type { PolicyRule } from '../../../api/rbac.ts';
 import { API_VERSION_V1, GROUP, KIND, NAMESPACE_LABEL, V1ALPHA1 } from '../../../api/names.ts';
 import { startWebhook } from '../../../webhook/src/index.ts';
+import { WEBHOOK_USER_AGENT } from '../../../webhook/src/kube-client.ts';
 import type { RunningWebhook } from '../../../webhook/src/index.ts';
 import { parseEnv } from '../../../operator/src/config/env.ts';
-import { connectFromKubeconfigText, credentialsOf } from '../../../operator/src/kube/connect.ts';
+import { OPERATOR_USER_AGENT, connectFromKubeconfigText, credentialsOf } from '../../../operator/src/kube/connect.ts';
 import { createLogger, createMemorySink } from '../../../operator/src/log/logger.ts';
 import { OperatorMetrics } from '../../../operator/src/metrics/registry.ts';
 import { createOperator } from '../../../operator/src/operator.ts';
@@ -29,7 +31,7 @@ import type { K8sObject } from '../../unit/chart/support/render.ts';
 import { isAllowed } from '../../unit/chart/support/rbac.ts';
 
 const OPERATOR_NAMESPACE = 'chaosmonkey';
-const WEBHOOK_AGENT = 'chaos-monkey-webhook';
+const WEBHOOK_AGENT = WEBHOOK_USER_AGENT;
 const TARGET = 'rbac-target';
 const MODES = ['killPod', 'randomScale', 'antiPressure'] as const;
 
@@ -43,11 +45,16 @@ function grantsOf(objects: K8sObject[], name: string): Grants {
   };
 }
 
-/** True when the request is a resource request the grants allow (discovery and /version are open to every user). */
-function allowedBy(r: RecordedRequest, grants: Grants): boolean {
+/**
+ * True when the request is a resource request the grants allow (discovery and /version are open to
+ * every user). Role rules hold in `roleNamespace` only; `'any'` accepts them in whichever namespace
+ * the component ran (test files run the webhook in namespaces of their own).
+ */
+function allowedBy(r: RecordedRequest, grants: Grants, roleNamespace: string = OPERATOR_NAMESPACE): boolean {
   if (r.resource === '') return true;
   const req = { verb: r.verb, group: r.group, resource: r.resource, ...(r.subresource !== undefined ? { subresource: r.subresource } : {}), ...(r.name !== undefined ? { name: r.name } : {}) };
-  return isAllowed(req, grants.cluster) || (r.namespace === OPERATOR_NAMESPACE && isAllowed(req, grants.namespaced));
+  const inRoleNamespace = r.namespace !== undefined && (roleNamespace === 'any' || r.namespace === roleNamespace);
+  return isAllowed(req, grants.cluster) || (inRoleNamespace && isAllowed(req, grants.namespaced));
 }
 
 const describeRequest = (r: RecordedRequest): string =>
@@ -161,6 +168,32 @@ afterAll(async () => {
   await operator?.stop();
   await webhook?.stop();
   await sandbox?.stop();
+});
+
+/**
+ * Requests logged by every sandbox of this jest run (scripts/run-jest.mjs sets SANDBOX_REQUEST_LOG
+ * and scripts/jest-sequencer.mjs runs this file last), or this file's own when run alone. Test
+ * harnesses send with User-Agents of their own, so only the components' requests are checked.
+ */
+function requestsOfTheWholeRun(): { source: string; requests: RecordedRequest[] } {
+  const file = process.env.SANDBOX_REQUEST_LOG;
+  if (file === undefined || file === '' || !existsSync(file)) return { source: 'this file', requests: [...early, ...late] };
+  const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l !== '');
+  return { source: file, requests: lines.map((l) => JSON.parse(l) as RecordedRequest) };
+}
+
+describe('every request the operator and the webhook sent during the whole test run', () => {
+  test('is allowed by the rendered RBAC', () => {
+    const { source, requests } = requestsOfTheWholeRun();
+    const ours = requests.filter((r) => r.userAgent === OPERATOR_USER_AGENT || r.userAgent === WEBHOOK_AGENT);
+    const operatorCount = ours.filter((r) => r.userAgent === OPERATOR_USER_AGENT).length;
+    expect(operatorCount).toBeGreaterThan(5);
+    const operatorGrants = grantsOf(rendered, `${RELEASE}-chaos-monkey-operator`);
+    const webhookGrants = grantsOf(rendered, `${RELEASE}-chaos-monkey-webhook`);
+    const denied = ours.filter((r) => !allowedBy(r, r.userAgent === WEBHOOK_AGENT ? webhookGrants : operatorGrants, 'any')).map((r) => `${r.userAgent}: ${describeRequest(r)}`);
+    expect([...new Set(denied)]).toEqual([]);
+    process.stdout.write(`RBAC over the whole run (${source}): ${operatorCount} operator and ${ours.length - operatorCount} webhook requests, all allowed\n`);
+  });
 });
 
 describe('every recorded request is allowed by the rendered RBAC', () => {

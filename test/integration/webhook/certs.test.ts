@@ -26,7 +26,7 @@ const caBundleOfCrd = async (): Promise<string> => Buffer.from((await get('/apis
 beforeAll(async () => {
   sandbox = await startSandbox({ crdFiles: [new URL('../../../crds/chaosmonkeyconfigurations.yaml', import.meta.url).pathname] });
   const config = load(sandbox.kubeconfig) as { users: { user: { token: string } }[] };
-  client = new KubeClient({ server: sandbox.url, caPem: sandbox.caPem, token: config.users[0]!.user.token });
+  client = new KubeClient({ server: sandbox.url, caPem: sandbox.caPem, token: config.users[0]!.user.token }, { userAgent: 'chaos-monkey-tests' });
   for (const name of ['race', 'renew', 'rotate']) await client.request('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
 });
 afterAll(async () => {
@@ -100,7 +100,7 @@ describe('self-managed certificates', () => {
   test('without the CRD the webhook still starts; the caBundle is injected once the CRD exists', async () => {
     const bare = await startSandbox({});
     const config = load(bare.kubeconfig) as { users: { user: { token: string } }[] };
-    const bareClient = new KubeClient({ server: bare.url, caPem: bare.caPem, token: config.users[0]!.user.token });
+    const bareClient = new KubeClient({ server: bare.url, caPem: bare.caPem, token: config.users[0]!.user.token }, { userAgent: 'chaos-monkey-tests' });
     try {
       await bareClient.request('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'chaosmonkey' } });
       const managed = await startSelfManagedCertificates({ client: bareClient, namespace: 'chaosmonkey', logger, onRotate: () => undefined });

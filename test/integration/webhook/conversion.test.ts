@@ -63,7 +63,7 @@ beforeAll(async () => {
   });
   const config = load(sandbox.kubeconfig) as { users: { user: { token: string } }[] };
   kube = { server: sandbox.url, caPem: sandbox.caPem, token: config.users[0]!.user.token };
-  client = new KubeClient(kube);
+  client = new KubeClient(kube, { userAgent: 'chaos-monkey-tests' });
   for (const name of ['chaosmonkey', NS]) await client.request('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
   webhook = await start();
 });

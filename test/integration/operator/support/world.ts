@@ -106,7 +106,7 @@ export function testConfig(env: Record<string, string> = {}): OperatorConfig {
 export async function startWorld(options: SandboxOptions = {}): Promise<World> {
   const sandbox = await startSandbox({ crdFiles: [CRD_FILE], ...options });
   // The operator's pooled KubeConfig (plain client-node 2.0.1 opens a connection per request).
-  const connection = connectFromKubeconfigText(sandbox.kubeconfig);
+  const connection = connectFromKubeconfigText(sandbox.kubeconfig, { userAgent: 'chaos-monkey-tests' });
   const kc = connection.kubeConfig;
   const core = kc.makeApiClient(k8s.CoreV1Api);
   const apps = kc.makeApiClient(k8s.AppsV1Api);
