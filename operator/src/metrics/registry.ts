@@ -53,6 +53,7 @@
  * private registry, like the seed's Go runtime collectors.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { CompactHistogram } from './compact-histogram.ts';
 import type { ScalingMode } from '../../../api/v1.ts';
 import type { ActionOutcome, ChaosMetrics } from '../ports.ts';
 
@@ -131,7 +132,7 @@ export class OperatorMetrics implements ChaosMetrics {
   #eligible = 0;
 
   readonly #nsEvents: Counter<'event_type' | 'root_namespace' | 'behavior'>;
-  readonly #nsDuration: Histogram<'root_namespace' | 'behavior'>;
+  readonly #nsDuration: CompactHistogram<'root_namespace' | 'behavior'>;
   readonly #nsSpawned: Counter<'root_namespace' | 'behavior'>;
   readonly #nsActive: Gauge<'root_namespace' | 'behavior'>;
   readonly #nsRestarts: Counter<'root_namespace' | 'behavior'>;
@@ -139,7 +140,7 @@ export class OperatorMetrics implements ChaosMetrics {
   readonly #crdRestarts: Counter<'namespace'>;
   readonly #crdSpawned: Record<'pw' | 'dw' | 'ah', Counter<'namespace'>>;
   readonly #crdActive: Record<'pw' | 'dw' | 'ah', Gauge<'namespace'>>;
-  readonly #crdDuration: Histogram<'namespace'>;
+  readonly #crdDuration: CompactHistogram<'namespace'>;
   readonly #podsKilled: Counter<'namespace' | 'label_selector'>;
   readonly #podsActive: Gauge<'namespace' | 'label_selector'>;
   readonly #rescaled: Counter<'namespace' | 'deployment'>;
@@ -168,9 +169,12 @@ export class OperatorMetrics implements ChaosMetrics {
     const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[]) => new Gauge<L>({ name, help, labelNames, registers });
     const histogram = <L extends string>(name: string, help: string, labelNames: readonly L[], buckets: readonly number[]) =>
       new Histogram<L>({ name, help, labelNames, buckets: [...buckets], registers });
+    // The seed's µs buckets reach 2000: prom-client would keep a 2,001-slot array per label set.
+    const microsHistogram = <L extends string>(name: string, help: string, labelNames: readonly L[]) =>
+      new CompactHistogram<L>({ name, help, labelNames, buckets: SEED_EVENT_DURATION_BUCKETS_US, registers });
 
     this.#nsEvents = counter('chaos_monkey_nswatcher_events', 'Namespace events handled', ['event_type', ...nsLabels]);
-    this.#nsDuration = histogram('chaos_monkey_nswatcher_event_duration', 'Time to handle one namespace event, in microseconds', nsLabels, SEED_EVENT_DURATION_BUCKETS_US);
+    this.#nsDuration = microsHistogram('chaos_monkey_nswatcher_event_duration', 'Time to handle one namespace event, in microseconds', nsLabels);
     this.#nsSpawned = counter('chaos_monkey_nswatcher_cmc_spawned', 'Increases of the number of namespaces with scheduled CMCs', nsLabels);
     this.#nsActive = gauge('chaos_monkey_nswatcher_cmc_active', 'Eligible namespaces with scheduled CMCs', nsLabels);
     this.#nsRestarts = counter('chaos_monkey_nswatcher_restarts', 'Namespace watch restarts', nsLabels);
@@ -186,7 +190,7 @@ export class OperatorMetrics implements ChaosMetrics {
       dw: gauge('chaos_monkey_crdwatcher_dw_active', 'randomScale CMCs scheduled', ['namespace']),
       ah: gauge('chaos_monkey_crdwatcher_ah_active', 'antiPressure CMCs scheduled', ['namespace']),
     };
-    this.#crdDuration = histogram('chaos_monkey_crdwatcher_event_duration', 'Time to handle one ChaosMonkeyConfiguration event, in microseconds', ['namespace'], SEED_EVENT_DURATION_BUCKETS_US);
+    this.#crdDuration = microsHistogram('chaos_monkey_crdwatcher_event_duration', 'Time to handle one ChaosMonkeyConfiguration event, in microseconds', ['namespace']);
     const podLabels = ['namespace', 'label_selector'] as const;
     counter('chaos_monkey_podwatcher_pods_added', 'Not incremented: no per-target pod list (pods are listed at action time)', podLabels);
     counter('chaos_monkey_podwatcher_pods_removed', 'Not incremented: no per-target pod list (pods are listed at action time)', podLabels);
