@@ -1,6 +1,7 @@
 /**
  * Public types of the sandbox (see sandbox-contract.md); re-exported by sandbox/index.ts.
  */
+import type { RequestIdent } from './route.ts';
 
 /** Options of startSandbox(). */
 export interface SandboxOptions {
@@ -30,15 +31,8 @@ export interface SandboxOptions {
   requestLogFile?: string;
 }
 
-/** One served request, as recorded. */
-export interface RecordedRequest {
-  verb: string;
-  group: string;
-  version: string;
-  resource: string;
-  subresource?: string;
-  namespace?: string;
-  name?: string;
+/** One served request, as recorded: what it addressed, who sent it, how it was answered. */
+export interface RecordedRequest extends RequestIdent {
   userAgent: string;
   status: number;
 }
