@@ -1,5 +1,5 @@
 /**
- * Public types of the sandbox (see sandbox-contract.md); re-exported by sandbox/index.ts.
+ * Public types of the sandbox (docs/sandbox.md); re-exported by sandbox/index.ts.
  */
 import type { RequestIdent } from './route.ts';
 
