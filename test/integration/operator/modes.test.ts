@@ -2,7 +2,8 @@
  * Mode details the seed got wrong: killPod uses the configured grace period and never picks a pod
  * that is already terminating; pods are selected by the Deployment's full selector (including
  * matchExpressions); the operator's own namespace is never a target unless
- * CHAOSMONKEY_TARGET_SELF says so.
+ * CHAOSMONKEY_TARGET_SELF says so; several CMCs may share a target, and renaming the target moves
+ * the chaos (the seed keyed its watchers by Deployment name).
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { actionLines, OPERATOR_NAMESPACE, startWorld, waitFor } from './support/world.ts';
@@ -54,6 +55,27 @@ describe('killPod details', () => {
     const line = await waitFor('a kill', () => actionLines(replica, { cmc: 'expr' })[0], 5_000);
     expect(String(line.target)).toMatch(/^expr-/);
     await world.deleteCmc('modes', 'expr');
+  });
+});
+
+describe('targets (seed-spec 13, bugs 6 and 7)', () => {
+  test('two CMCs on the same Deployment both act', async () => {
+    await world.createCmc('modes', 'first', { scalingMode: 'killPod', deployment: { name: 'web' } });
+    await world.createCmc('modes', 'second', { scalingMode: 'killPod', deployment: { name: 'web' } });
+    await waitFor('a kill by each CMC', () => actionLines(replica, { cmc: 'first', result: 'succeeded' }).length >= 1 && actionLines(replica, { cmc: 'second', result: 'succeeded' }).length >= 1);
+    await world.deleteCmc('modes', 'first');
+    await world.deleteCmc('modes', 'second');
+  });
+
+  test('renaming the target moves the chaos to the new Deployment', async () => {
+    await world.createDeployment('modes', 'other', 2);
+    await world.createCmc('modes', 'mover', { scalingMode: 'killPod', deployment: { name: 'web' } });
+    await waitFor('a kill in web', () => actionLines(replica, { cmc: 'mover' }).find((l) => String(l.target).startsWith('web-')));
+    await world.patchCmcSpec('modes', 'mover', { deployment: { name: 'other' } });
+    const moved = await waitFor('a kill in other', () => actionLines(replica, { cmc: 'mover' }).find((l) => String(l.target).startsWith('other-')));
+    const after = actionLines(replica, { cmc: 'mover' }).slice(actionLines(replica, { cmc: 'mover' }).indexOf(moved));
+    expect(after.every((l) => String(l.target).startsWith('other-'))).toBe(true);
+    await world.deleteCmc('modes', 'mover');
   });
 });
 
