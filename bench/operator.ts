@@ -16,6 +16,9 @@
  * the Dockerfile's flags (e.g. "" for none). OPERATOR_BENCH_SIZES=1000 runs only the 1,000-CMC
  * scenario; OPERATOR_BENCH_SCALE=0.1 shrinks both. OPERATOR_BENCH_HEAPSNAPSHOT=1 writes a heap
  * snapshot of the operator (SIGUSR2) at the end of each scenario, into the current directory.
+ * OPERATOR_BENCH_DEBUG=1 prints, time-stamped on stderr, every action later than 20 ms, the most file
+ * descriptors held, and whatever non-log output the operator prints (e.g. with `--trace-gc` in
+ * OPERATOR_BENCH_NODE_ARGS).
  *
  * Memory figures: peak RSS is the kernel's high-water mark (VmHWM) of the operator process over its
  * whole life, startup burst included; steady RSS is VmRSS after the action window and the edits
@@ -191,7 +194,12 @@ async function scenario(cmcCount: number, nsCount: number): Promise<Row> {
       try {
         entry = JSON.parse(line) as Record<string, unknown>;
       } catch {
+        // Not a log line (e.g. --trace-gc output): shown with OPERATOR_BENCH_DEBUG=1, time-stamped.
+        if (process.env.OPERATOR_BENCH_DEBUG === '1') process.stderr.write(`[${(performance.now() - started).toFixed(0)} ms] ${line}\n`);
         return;
+      }
+      if (process.env.OPERATOR_BENCH_DEBUG === '1' && Number(entry.latenessMs) > 20) {
+        process.stderr.write(`[${(performance.now() - started).toFixed(0)} ms] late action: ${String(entry.latenessMs)} ms ${String(entry.cmc)}\n`);
       }
       if (entry.message === 'caches synced') syncedAt = performance.now();
       if (typeof entry.port === 'number' && String(entry.message).startsWith('serving /metrics')) metricsPort = entry.port;
