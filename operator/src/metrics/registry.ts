@@ -129,6 +129,8 @@ export class OperatorMetrics implements ChaosMetrics {
   readonly #ns: { root_namespace: string; behavior: string };
   /** Per namespace, per mode: scheduled entries (for active_cmcs sums and *_spawned deltas). */
   readonly #active = new Map<string, Map<ScalingMode, number>>();
+  /** Sum over namespaces of #active, per mode (kept up to date, not recomputed per call). */
+  readonly #activeTotal = new Map<ScalingMode, number>();
   #eligible = 0;
 
   readonly #nsEvents: Counter<'event_type' | 'root_namespace' | 'behavior'>;
@@ -304,8 +306,8 @@ export class OperatorMetrics implements ChaosMetrics {
     }
     perMode.set(mode, count);
     this.#crdActive[ACTIVE_GAUGE_OF[mode]].set({ namespace }, count);
-    let total = 0;
-    for (const m of this.#active.values()) total += m.get(mode) ?? 0;
+    const total = (this.#activeTotal.get(mode) ?? 0) + count - previous;
+    this.#activeTotal.set(mode, total);
     this.#activeCmcs.set({ mode }, total);
     if ([...perMode.values()].every((c) => c === 0)) {
       this.#active.delete(namespace);

@@ -46,6 +46,14 @@ export interface WorkQueueOptions {
   onProcessed?: (info: ProcessedInfo) => void;
   /** Called whenever the ready depth changes. Must not throw. */
   onDepth?: (depth: number) => void;
+  /**
+   * Keys dispatched before the queue yields to the event loop (through `defer`) and resumes.
+   * A reconcile that needs no I/O completes in microtasks, so without this bound a long ready
+   * list would be processed in one go and delay timers (chaos actions) meanwhile. Default 32.
+   */
+  batchSize?: number;
+  /** Runs `resume` after the event loop's pending I/O and timers. Default setImmediate. */
+  defer?: (resume: () => void) => void;
 }
 
 /**
@@ -60,6 +68,11 @@ export class WorkQueue {
   readonly #stopwatch: () => number;
   readonly #onProcessed: ((info: ProcessedInfo) => void) | undefined;
   readonly #onDepth: ((depth: number) => void) | undefined;
+  readonly #batchSize: number;
+  readonly #defer: (resume: () => void) => void;
+  /** Keys dispatched since the queue last yielded. */
+  #sinceYield = 0;
+  #yielding = false;
   readonly #ready: string[] = [];
   #readyHead = 0;
   /** Keys waiting to be processed (in #ready, or re-added while processing). */
@@ -80,6 +93,8 @@ export class WorkQueue {
     this.#stopwatch = options.stopwatch ?? (() => this.#clock.now());
     this.#onProcessed = options.onProcessed;
     this.#onDepth = options.onDepth;
+    this.#batchSize = Math.max(1, options.batchSize ?? 32);
+    this.#defer = options.defer ?? ((resume) => void setImmediate(resume));
     this.#delayed = new TimerWheel({ clock: this.#clock });
     this.#delayed.onDue((key) => this.add(key));
   }
@@ -213,12 +228,22 @@ export class WorkQueue {
 
   #pump(): void {
     const worker = this.#worker;
-    if (worker === undefined || this.#stopped) return;
+    if (worker === undefined || this.#stopped || this.#yielding) return;
     while (this.#processing.size < this.#concurrency) {
+      if (this.#sinceYield >= this.#batchSize && this.depth > 0) {
+        this.#yielding = true;
+        this.#defer(() => {
+          this.#yielding = false;
+          this.#sinceYield = 0;
+          this.#pump();
+        });
+        return;
+      }
       const key = this.#shiftReady();
       if (key === undefined) break;
       this.#dirty.delete(key);
       this.#processing.add(key);
+      this.#sinceYield += 1;
       void this.#run(worker, key);
     }
   }
