@@ -234,9 +234,18 @@ export class OperatorMetrics implements ChaosMetrics {
     return this.registry.contentType;
   }
 
-  /** Prometheus text exposition of every metric. */
-  render(): Promise<string> {
-    return this.registry.metrics();
+  /**
+   * Prometheus text exposition of every metric: the same text as `registry.metrics()`, but rendered
+   * one metric at a time with a `setImmediate` between them, so a scrape of thousands of per-namespace
+   * series (about 100 ms at 1,000 namespaces) does not hold up due chaos actions.
+   */
+  async render(): Promise<string> {
+    const parts: string[] = [];
+    for (const metric of this.registry.getMetricsAsArray()) {
+      parts.push(await this.registry.getSingleMetricAsString(metric.name));
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    return `${parts.join('\n\n')}\n`;
   }
 
   /** @inheritdoc */
