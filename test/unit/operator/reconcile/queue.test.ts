@@ -223,3 +223,25 @@ describe('WorkQueue', () => {
     expect(keyOf('demo', 'cmc-1')).toBe('demo/cmc-1');
   });
 });
+
+describe('WorkQueue yields to the event loop', () => {
+  test('dispatches at most batchSize keys, then waits for defer before the next batch', async () => {
+    const clock = new FakeClock(0);
+    const resumes: (() => void)[] = [];
+    const queue = new WorkQueue({ clock, batchSize: 4, defer: (resume) => resumes.push(resume) });
+    const seen: string[] = [];
+    for (let i = 0; i < 10; i += 1) queue.add(`k${i}`);
+    queue.start(async (key) => {
+      seen.push(key); // no I/O: resolves in a microtask, the case that starved timers
+    });
+    await flushPromises();
+    expect(seen).toEqual(['k0', 'k1', 'k2', 'k3']);
+    expect(resumes).toHaveLength(1);
+    resumes.shift()?.();
+    await flushPromises();
+    expect(seen).toHaveLength(8);
+    resumes.shift()?.();
+    await queue.whenIdle();
+    expect(seen).toEqual(Array.from({ length: 10 }, (_, i) => `k${i}`));
+  });
+});
