@@ -59,16 +59,19 @@ export class FakeClock implements Clock {
   /** Like {@link advance} but to an absolute time (never moves backwards). */
   advanceTo(targetMs: number): number {
     let fired = 0;
-    for (;;) {
-      const next = this.#nextDue(targetMs);
-      if (next === undefined) break;
-      this.#timers = this.#timers.filter((t) => t !== next);
-      this.#now = Math.max(this.#now, next.dueAt);
-      next.fn();
-      fired++;
-    }
+    while (this.#fireNext(targetMs)) fired++;
     this.#now = Math.max(this.#now, targetMs);
     return fired;
+  }
+
+  /** Fires the earliest timer due at or before `targetMs`, moving the clock to it; false when none is. */
+  #fireNext(targetMs: number): boolean {
+    const next = this.#nextDue(targetMs);
+    if (next === undefined) return false;
+    this.#timers = this.#timers.filter((t) => t !== next);
+    this.#now = Math.max(this.#now, next.dueAt);
+    next.fn();
+    return true;
   }
 
   /**
@@ -79,12 +82,7 @@ export class FakeClock implements Clock {
     const targetMs = this.#now + ms;
     let fired = 0;
     await flushPromises();
-    for (;;) {
-      const next = this.#nextDue(targetMs);
-      if (next === undefined) break;
-      this.#timers = this.#timers.filter((t) => t !== next);
-      this.#now = Math.max(this.#now, next.dueAt);
-      next.fn();
+    while (this.#fireNext(targetMs)) {
       fired++;
       await flushPromises();
     }

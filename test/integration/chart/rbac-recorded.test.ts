@@ -8,7 +8,7 @@
  * by clearing the record before the operator starts.
  */
 import { describe, expect, test, beforeAll, afterAll } from '@jest/globals';
-import { createServer } from 'node:net';
+import { freePort } from '../../support/free-port.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
@@ -59,18 +59,6 @@ function allowedBy(r: RecordedRequest, grants: Grants, roleNamespace: string = O
 
 const describeRequest = (r: RecordedRequest): string =>
   `${r.verb} ${r.group === '' ? 'core' : r.group}/${r.resource}${r.subresource !== undefined ? `/${r.subresource}` : ''}${r.namespace !== undefined ? ` in ${r.namespace}` : ''}${r.name !== undefined ? ` name=${r.name}` : ''}`;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** Polls `probe` until it returns a value other than undefined/false; throws after `timeoutMs`. */
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs: number): Promise<T> {

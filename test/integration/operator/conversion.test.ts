@@ -3,7 +3,7 @@
  * the webhook (self-managed certificate, CA injected into the CRD) over HTTPS; a v1alpha1 object
  * applied by a user is read back as v1 and the operator acts on it.
  */
-import { createServer } from 'node:net';
+import { freePort } from '../../support/free-port.ts';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { API_VERSION_V1ALPHA1, GROUP, KIND, PLURAL, V1ALPHA1 } from '../../../api/names.ts';
 import { connectFromKubeconfigText, credentialsOf } from '../../../operator/src/kube/connect.ts';
@@ -15,15 +15,6 @@ import type { Replica, World } from './support/world.ts';
 let world: World;
 let webhook: RunningWebhook | undefined;
 let replica: Replica;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 beforeAll(async () => {
   const port = await freePort();

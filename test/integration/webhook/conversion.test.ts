@@ -4,7 +4,7 @@
  * caBundle into the CRD; the sandbox trusts only that caBundle and verifies the Service DNS name).
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { createServer } from 'node:net';
+import { freePort } from '../../support/free-port.ts';
 import { X509Certificate } from 'node:crypto';
 import { load } from 'js-yaml';
 import { startSandbox } from '../../../sandbox/index.ts';
@@ -29,17 +29,6 @@ let kube: KubeConnection;
 let client: KubeClient;
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- API answers walked by path in assertions
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const p = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(p));
-    });
-  });
-}
 
 const start = (): Promise<RunningWebhook> => startWebhook({
   port, host: '127.0.0.1', selfManaged: { namespace: 'chaosmonkey', kube }, logger: createWebhookLogger({ silent: true }),
