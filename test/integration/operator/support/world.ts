@@ -20,35 +20,9 @@ import { CRD_FILE } from '../../../../operator/src/demo.ts';
 /** The operator's namespace in every test world. */
 export const OPERATOR_NAMESPACE = 'chaosmonkey';
 
-/** Polls `probe` until it returns a value that is not undefined/false; throws with `what` after `timeoutMs`. */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 10_000, intervalMs = 50): Promise<T> {
-  const deadline = performance.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined && value !== false) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    if (performance.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError instanceof Error ? ` (last error: ${lastError.message})` : ''}`);
-    }
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-}
+import { waitFor } from '../../../support/wait-for.ts';
 
-/**
- * Asserts that `probe` stays truthy for `durationMs` (for "nothing happens" checks: there is no
- * event to wait for, so this samples the cluster repeatedly over a bounded window).
- */
-export async function holdsFor(what: string, probe: () => Promise<boolean> | boolean, durationMs: number, intervalMs = 100): Promise<void> {
-  const end = performance.now() + durationMs;
-  while (performance.now() < end) {
-    if (!(await probe())) throw new Error(`expected ${what} to hold for ${durationMs} ms`);
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-}
+export { waitFor, holdsFor } from '../../../support/wait-for.ts';
 
 /** A running replica plus its log lines. */
 export interface Replica {
