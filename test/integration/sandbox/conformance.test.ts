@@ -1,5 +1,5 @@
 /**
- * Conformance: replays every recorded kube-apiserver v1.28.7 exchange (shared/fixtures/kube-apiserver-v1.28) against
+ * Conformance: replays every recorded kube-apiserver v1.28.7 exchange (test/fixtures/kube-apiserver-v1.28) against
  * a fresh sandbox per file and compares status, content type, Status reason/code/details/causes/message and object
  * shapes (wildcards <uid> <rv> <time> <continue> <suffix> <hash> <age>; rvs only checked for monotonic increase).
  */
@@ -8,8 +8,10 @@ import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSandboxServer } from '../../../sandbox/server/sandbox.ts';
 import type { SandboxServer } from '../../../sandbox/server/sandbox.ts';
+import { readUntil, waitFor } from '../../support/wait-for.ts';
 
-const FIXTURES = process.env.SANDBOX_FIXTURES ?? '/work/shared/fixtures/kube-apiserver-v1.28';
+/** The recordings in the repository; SANDBOX_FIXTURES replays another directory of the same format. */
+const FIXTURES = process.env.SANDBOX_FIXTURES ?? join(import.meta.dirname, '..', '..', 'fixtures', 'kube-apiserver-v1.28');
 
 interface Exchange {
   request: { method: string; path: string; headers: Record<string, string>; body: unknown };
@@ -187,14 +189,6 @@ class Replay {
   }
 }
 
-async function waitFor(pred: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await pred())) {
-    if (Date.now() > deadline) throw new Error('waitFor: condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 async function readWatch(res: Response): Promise<unknown[]> {
   const text = await res.text();
   return text.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as unknown);
@@ -249,22 +243,19 @@ for (const file of files) {
 
       if (r.openWatch && ex.request.method === 'DELETE' && /\/pods\/[^/]+$/.test(path.split('?')[0] ?? '')) {
         // The recorded scheduler wrote PodScheduled=False before this delete (it shows up as a MODIFIED event); wait for it.
-        await waitFor(async () => (await (await fetch(r.sandbox.url + path.split('?')[0])).text()).includes('PodScheduled'));
+        await waitFor('PodScheduled written on the pod', async () => (await (await fetch(r.sandbox.url + path.split('?')[0])).text()).includes('PodScheduled'), 5_000, 10);
       }
       const asyncNote = /after (polling|waiting)|after the CRD is gone/.test(ex.note ?? '');
-      const deadline = Date.now() + 5000;
-      let problems: string[];
-      let res: Response;
-      for (;;) {
-        res = await fetch(r.sandbox.url + path, init);
+      const send = async (): Promise<{ res: Response; text: string; problems: string[] }> => {
+        const res = await fetch(r.sandbox.url + path, init);
         const text = await res.text();
-        problems = compareResponse(ex, res, text);
-        if (!asyncNote || problems.length === 0 || Date.now() > deadline) {
-          if (res.status < 300 && (res.headers.get('content-type') ?? '').startsWith('application/json')) r.remember(path, ex.request.method, JSON.parse(text));
-          break;
-        }
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+        return { res, text, problems: compareResponse(ex, res, text) };
+      };
+      // Recorded after the server settled (GETs only): re-read until the answer matches, else report the last one.
+      const { res, text, problems } = asyncNote
+        ? await readUntil(`a settled answer to ${path}`, send, (a) => a.problems.length === 0, 5_000, 20).catch(send)
+        : await send();
+      if (res.status < 300 && (res.headers.get('content-type') ?? '').startsWith('application/json')) r.remember(path, ex.request.method, JSON.parse(text));
       const lastMutation = r.openWatch && !(fixture.exchanges[index + 1]?.note?.includes('while the watch above was open') ?? false);
       if (lastMutation && r.openWatch) {
         const w = r.openWatch;
