@@ -21,6 +21,14 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
   }
 }
 
+/** `waitFor` for a read whose value decides: reads until `done(value)` holds and returns that value. */
+export function readUntil<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000, intervalMs = 50): Promise<T> {
+  return waitFor(what, async () => {
+    const value = await read();
+    return done(value) ? { value } : undefined;
+  }, timeoutMs, intervalMs).then((r) => r.value);
+}
+
 /**
  * Asserts that `probe` stays truthy for `durationMs` (for "nothing happens" checks where no fake
  * clock can stand in: this samples the cluster repeatedly over a bounded window).

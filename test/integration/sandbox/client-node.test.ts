@@ -7,16 +7,7 @@ import { describe, expect, test, beforeAll, afterAll } from '@jest/globals';
 import * as k8s from '@kubernetes/client-node';
 import { startSandboxServer } from '../../../sandbox/server/sandbox.ts';
 import type { SandboxServer } from '../../../sandbox/server/sandbox.ts';
-
-async function waitFor<T>(fn: () => Promise<T>, pred: (v: T) => boolean, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (pred(v)) return v;
-    if (Date.now() > deadline) throw new Error(`waitFor timed out; last value ${JSON.stringify(v).slice(0, 300)}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+import { readUntil, waitFor } from '../../support/wait-for.ts';
 
 const mergePatch = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
 
@@ -40,24 +31,24 @@ describe('client-node APIs against the sandbox', () => {
 
   test('Deployment controller keeps replicas, names pods, follows scale and replaces deleted pods', async () => {
     await apps.createNamespacedDeployment({ namespace: 'cn', body: { metadata: { name: 'web' }, spec: { replicas: 3, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'registry.example/app:1.0' }] } } } } });
-    const pods = await waitFor(() => core.listNamespacedPod({ namespace: 'cn', labelSelector: 'app=web' }), (l) => l.items.length === 3 && l.items.every((p) => p.status?.phase === 'Running'));
+    const pods = await readUntil('3 running web pods', () => core.listNamespacedPod({ namespace: 'cn', labelSelector: 'app=web' }), (l) => l.items.length === 3 && l.items.every((p) => p.status?.phase === 'Running'));
     for (const p of pods.items) {
       expect(p.metadata?.name).toMatch(/^web-[0-9a-f]{10}-[a-z0-9]{5}$/);
       expect(p.metadata?.labels?.['pod-template-hash']).toMatch(/^[0-9a-f]{10}$/);
       expect(p.metadata?.ownerReferences?.[0]).toMatchObject({ kind: 'Deployment', name: 'web', controller: true });
     }
-    const dep = await waitFor(() => apps.readNamespacedDeployment({ name: 'web', namespace: 'cn' }), (d) => d.status?.readyReplicas === 3);
+    const dep = await readUntil('web ready 3/3', () => apps.readNamespacedDeployment({ name: 'web', namespace: 'cn' }), (d) => d.status?.readyReplicas === 3);
     expect(dep.status).toMatchObject({ replicas: 3, readyReplicas: 3, availableReplicas: 3 });
 
     const scale = await apps.patchNamespacedDeploymentScale({ name: 'web', namespace: 'cn', body: { spec: { replicas: 1 } } }, mergePatch);
     expect(scale.spec?.replicas).toBe(1);
-    await waitFor(() => core.listNamespacedPod({ namespace: 'cn', labelSelector: 'app=web' }), (l) => l.items.length === 1);
+    await readUntil('1 web pod', () => core.listNamespacedPod({ namespace: 'cn', labelSelector: 'app=web' }), (l) => l.items.length === 1);
     const read = await apps.readNamespacedDeploymentScale({ name: 'web', namespace: 'cn' });
     expect(read.status?.selector).toBe('app=web');
 
     const [victim] = (await core.listNamespacedPod({ namespace: 'cn', labelSelector: 'app=web' })).items;
     await core.deleteNamespacedPod({ name: victim?.metadata?.name ?? '', namespace: 'cn' });
-    const after = await waitFor(() => core.listNamespacedPod({ namespace: 'cn', labelSelector: 'app=web' }), (l) => l.items.length === 1 && l.items[0]?.metadata?.name !== victim?.metadata?.name);
+    const after = await readUntil('a replacement pod', () => core.listNamespacedPod({ namespace: 'cn', labelSelector: 'app=web' }), (l) => l.items.length === 1 && l.items[0]?.metadata?.name !== victim?.metadata?.name);
     expect(after.items[0]?.metadata?.name).toMatch(/^web-/);
   });
 
@@ -74,7 +65,7 @@ describe('client-node APIs against the sandbox', () => {
       metadata: { name: 'gadgets.example.com' },
       spec: { group: 'example.com', scope: 'Namespaced', names: { plural: 'gadgets', kind: 'Gadget' }, versions: [{ name: 'v1', served: true, storage: true, subresources: { status: {} }, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { n: { type: 'integer' } } }, status: { type: 'object', properties: { ok: { type: 'boolean' } } } } } } }] },
     } });
-    const crd = await waitFor(() => ext.readCustomResourceDefinition({ name: 'gadgets.example.com' }), (c) => (c.status?.conditions ?? []).some((x) => x.type === 'Established' && x.status === 'True'));
+    const crd = await readUntil('the CRD Established', () => ext.readCustomResourceDefinition({ name: 'gadgets.example.com' }), (c) => (c.status?.conditions ?? []).some((x) => x.type === 'Established' && x.status === 'True'));
     expect(crd.status?.acceptedNames?.kind).toBe('Gadget');
     const created = (await custom.createNamespacedCustomObject({ group: 'example.com', version: 'v1', namespace: 'cn', plural: 'gadgets', body: { apiVersion: 'example.com/v1', kind: 'Gadget', metadata: { name: 'g1' }, spec: { n: 1 } } })) as { metadata: { generation: number } };
     expect(created.metadata.generation).toBe(1);
@@ -86,7 +77,7 @@ describe('client-node APIs against the sandbox', () => {
     const list = (await custom.listNamespacedCustomObject({ group: 'example.com', version: 'v1', namespace: 'cn', plural: 'gadgets' })) as { items: { kind: string }[] };
     expect(list.items.map((i) => i.kind)).toEqual(['Gadget']);
     await ext.deleteCustomResourceDefinition({ name: 'gadgets.example.com' });
-    await waitFor(async () => (await fetchStatus(s, '/apis/example.com/v1/namespaces/cn/gadgets')), (code) => code === 404);
+    await waitFor('gadgets gone (404)', async () => (await fetchStatus(s, '/apis/example.com/v1/namespaces/cn/gadgets')) === 404, 5_000, 10);
   });
 
   test('Lease create/replace with conflicts', async () => {
@@ -123,7 +114,7 @@ describe('client-node APIs against the sandbox', () => {
     const ns = await core.deleteNamespace({ name: 'doomed' });
     expect((ns as k8s.V1Namespace).status?.phase).toBe('Terminating');
     await expect(core.createNamespacedPod({ namespace: 'doomed', body: { metadata: { name: 'q' }, spec: { containers: [{ name: 'c', image: 'x:1' }] } } })).rejects.toMatchObject({ code: 403 });
-    await waitFor(() => fetchStatus(s, '/api/v1/namespaces/doomed'), (c) => c === 404);
+    await waitFor('namespace doomed gone (404)', async () => (await fetchStatus(s, '/api/v1/namespaces/doomed')) === 404, 5_000, 10);
     await expect(core.readNamespacedPod({ name: 'p', namespace: 'doomed' })).rejects.toMatchObject({ code: 404 });
   });
 

@@ -20,6 +20,7 @@ import { SandboxServer, startSandbox } from '../../../sandbox/index.ts';
 import type { Sandbox } from '../../../sandbox/index.ts';
 import { generateServingCert } from '../../../sandbox/server/tls.ts';
 import { handleConversionReview } from '../../../webhook/src/review.ts';
+import { waitFor } from '../../support/wait-for.ts';
 
 const KUBECTL = process.env.KUBECTL ?? 'kubectl';
 const CRD = 'chaosmonkeyconfigurations.cm.massix.github.io';
@@ -90,15 +91,6 @@ function api(method: string, path: string, body?: unknown, contentType = 'applic
     req.on('error', reject);
     req.end(body === undefined ? undefined : JSON.stringify(body));
   });
-}
-
-/** Polls until the predicate holds (10 s deadline). */
-async function waitFor(what: string, predicate: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 async function podNames(selector: string): Promise<string[]> {

@@ -15,7 +15,7 @@ import { KubeApiError, KubeClient } from '../../../webhook/src/kube-client.ts';
 import type { KubeConnection } from '../../../webhook/src/kube-client.ts';
 import { createWebhookLogger } from '../../../webhook/src/log.ts';
 import { bundleFromSecret } from '../../../webhook/src/certs.ts';
-import { waitFor } from '../../unit/webhook/https-client.ts';
+import { waitFor } from '../../support/wait-for.ts';
 
 const NS = 'conv';
 const CMC_V1 = `/apis/cm.massix.github.io/v1/namespaces/${NS}/chaosmonkeyconfigurations`;
@@ -116,7 +116,7 @@ describe('conversion through the sandbox and the webhook over HTTPS', () => {
     // The storage version needs no webhook.
     expect((await get(`${CMC_V1}/from-v1`)).spec.scalingMode).toBe('antiPressure');
     webhook = await start();
-    await waitFor(async () => (await get(`${CMC_V1ALPHA1}/from-v1`)).spec.podMode === false, 'v1alpha1 reads to recover');
+    await waitFor('v1alpha1 reads to recover', async () => (await get(`${CMC_V1ALPHA1}/from-v1`)).spec.podMode === false, 10_000, 20);
     const recovered = await get(CMC_V1ALPHA1);
     expect(recovered.items).toHaveLength(2);
   });

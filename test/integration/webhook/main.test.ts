@@ -8,7 +8,8 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { httpsRequest, localBundle, waitFor } from '../../unit/webhook/https-client.ts';
+import { httpsRequest, localBundle } from '../../unit/webhook/https-client.ts';
+import { waitFor } from '../../support/wait-for.ts';
 
 const ROOT = new URL('../../../', import.meta.url).pathname;
 let child: ChildProcess | undefined;
@@ -31,7 +32,7 @@ describe('npm run webhook (webhook/src/main.ts)', () => {
     child.stdout!.on('data', (c: Buffer) => (out += c.toString('utf8')));
     child.stderr!.on('data', (c: Buffer) => (out += c.toString('utf8')));
     const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
-    await waitFor(() => /"message":"webhook listening"/.test(out), `the listening log line (output so far: ${out})`, 20_000);
+    await waitFor('the "webhook listening" log line', () => /"message":"webhook listening"/.test(out), 20_000, 20);
     const lines = out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     const listening = lines.find((l) => l.message === 'webhook listening')!;
     expect(listening).toMatchObject({ level: 'info', component: 'webhook', certificates: 'files' });

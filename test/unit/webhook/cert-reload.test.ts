@@ -8,7 +8,8 @@ import { startWebhook } from '../../../webhook/src/start.ts';
 import type { RunningWebhook } from '../../../webhook/src/start.ts';
 import { createWebhookLogger } from '../../../webhook/src/log.ts';
 import { createWebhookMetrics } from '../../../webhook/src/metrics.ts';
-import { httpsRequest, localBundle, waitFor } from './https-client.ts';
+import { httpsRequest, localBundle } from './https-client.ts';
+import { waitFor } from '../../support/wait-for.ts';
 
 let webhook: RunningWebhook | undefined;
 let dir: string | undefined;
@@ -52,13 +53,13 @@ describe('certificate files are reloaded without a restart or a failed request',
         }
       }
     })();
-    await waitFor(() => seen.has(fingerprint(first.certPem)) || stop, 'first certificate served');
+    await waitFor('first certificate served', () => seen.has(fingerprint(first.certPem)) || stop, 10_000, 20);
     expect(failures).toEqual([]);
     await writeFile(join(dir, 'tls.crt.new'), second.certPem);
     await writeFile(join(dir, 'tls.key.new'), second.keyPem);
     await rename(join(dir, 'tls.key.new'), join(dir, 'tls.key'));
     await rename(join(dir, 'tls.crt.new'), join(dir, 'tls.crt'));
-    await waitFor(async () => (await httpsRequest({ port, ca: second.caBundlePem, path: '/healthz' })).fingerprint === fingerprint(second.certPem), 'second certificate served');
+    await waitFor('second certificate served', async () => (await httpsRequest({ port, ca: second.caBundlePem, path: '/healthz' })).fingerprint === fingerprint(second.certPem), 10_000, 20);
     stop = true;
     await load;
     agent.destroy();
@@ -92,11 +93,11 @@ describe('certificate files are reloaded without a restart or a failed request',
     await writeFile(join(v2, 'tls.key'), first.keyPem);
     await symlink('..v2', join(dir, '..data.tmp'));
     await rename(join(dir, '..data.tmp'), join(dir, '..data'));
-    await waitFor(async () => (await failures()) > 0, 'the bad pair to be refused');
+    await waitFor('the bad pair to be refused', async () => (await failures()) > 0, 10_000, 20);
     const still = await httpsRequest({ port, ca: first.caBundlePem, path: '/healthz' });
     expect([still.status, still.fingerprint]).toEqual([200, fingerprint(first.certPem)]);
     // The key lands: the next check applies the pair.
     await writeFile(join(v2, 'tls.key'), second.keyPem);
-    await waitFor(async () => (await httpsRequest({ port, ca: second.caBundlePem + first.caBundlePem, path: '/healthz' })).fingerprint === fingerprint(second.certPem), 'second certificate served');
+    await waitFor('second certificate served', async () => (await httpsRequest({ port, ca: second.caBundlePem + first.caBundlePem, path: '/healthz' })).fingerprint === fingerprint(second.certPem), 10_000, 20);
   });
 });

@@ -34,13 +34,3 @@ export function httpsRequest(options: { port: number; ca: string; method?: strin
 export function localBundle(): Promise<CertificateBundle> {
   return issueBundle(undefined, { dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'], renewBeforeMs: 0, servingValidityMs: 86_400_000, caValidityMs: 864_000_000 }, new Date());
 }
-
-/** Polls `predicate` every 20 ms until it holds or `timeoutMs` passes (then throws with `what`). A throwing predicate counts as false. */
-export async function waitFor(predicate: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    if (await Promise.resolve().then(predicate).catch(() => false)) return;
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

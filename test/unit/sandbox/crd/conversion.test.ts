@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import selfsigned from 'selfsigned';
 import { ConversionError, convertObjects, gvkString } from '../../../../sandbox/crd/conversion.ts';
 import type { ConversionCrd } from '../../../../sandbox/crd/conversion.ts';
+import { freePort } from '../../../support/free-port.ts';
 
 type Review = { request: { uid: string; desiredAPIVersion: string; objects: Record<string, unknown>[] } };
 type Handler = (review: Review, path: string) => { status?: number; body: unknown };
@@ -124,10 +125,7 @@ describe('convertObjects', () => {
   });
 
   test('connection refused and unknown service', async () => {
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const port = (closed.address() as AddressInfo).port;
-    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const port = await freePort();
     expect(await failure(convertObjects(serviceCrd(), [obj('a')], 'cm.massix.github.io/v1', { [`${SVC_HOST}:443`]: `https://127.0.0.1:${port}` }))).toBe(
       `${PREFIX} failed: Post "https://${SVC_HOST}:443/convertcrd?timeout=30s": dial tcp 127.0.0.1:${port}: connect: connection refused`,
     );

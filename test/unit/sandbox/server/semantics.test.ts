@@ -5,6 +5,7 @@
 import { describe, expect, test, beforeAll, afterAll } from '@jest/globals';
 import type { SandboxServer } from '../../../../sandbox/server/sandbox.ts';
 import { call, pod, start } from './helpers.ts';
+import { readUntil, waitFor } from '../../../support/wait-for.ts';
 
 let s: SandboxServer;
 beforeAll(async () => {
@@ -125,9 +126,7 @@ describe('finalizers and deletion', () => {
     const d = await call(s, 'DELETE', `${PODS}/graceful?gracePeriodSeconds=1`);
     expect(d.body.metadata.deletionGracePeriodSeconds).toBe(1);
     expect((await call(s, 'GET', `${PODS}/graceful`)).status).toBe(200);
-    const deadline = Date.now() + 5000;
-    while ((await call(s, 'GET', `${PODS}/graceful`)).status === 200 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    expect((await call(s, 'GET', `${PODS}/graceful`)).status).toBe(404);
+    await waitFor('the graceful pod gone', async () => (await call(s, 'GET', `${PODS}/graceful`)).status === 404, 5_000);
     await call(s, 'POST', PODS, pod('instant'));
     const i = await call(s, 'DELETE', `${PODS}/instant?gracePeriodSeconds=0`);
     expect(i.body.kind).toBe('Pod');
@@ -295,13 +294,7 @@ describe('CRDs', () => {
   test('deleting the CRD deletes its objects and its paths answer 404 text/plain', async () => {
     const del = await call(s, 'DELETE', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/things.example.org');
     expect(del.body.metadata.finalizers).toEqual(['customresourcecleanup.apiextensions.k8s.io']);
-    const deadline = Date.now() + 5000;
-    let r = await call(s, 'GET', T);
-    while (r.status !== 404 && Date.now() < deadline) {
-      await new Promise((res) => setTimeout(res, 20));
-      r = await call(s, 'GET', T);
-    }
-    expect(r.status).toBe(404);
+    const r = await readUntil('the things path to answer 404', () => call(s, 'GET', T), (res) => res.status === 404, 5_000, 20);
     expect(r.headers.get('content-type')).toMatch(/^text\/plain/);
     expect(s.store.count('example.org/things')).toBe(0);
   });
