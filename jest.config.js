@@ -8,5 +8,4 @@ export default {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'es6' } }],
   },
   testTimeout: 30000,
-  testSequencer: '<rootDir>/scripts/jest-sequencer.mjs',
 };

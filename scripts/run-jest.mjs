@@ -7,8 +7,7 @@ import { join } from 'node:path';
 const dir = mkdtempSync(join(tmpdir(), 'jest-'));
 const out = join(dir, 'result.json');
 const args = ['node_modules/jest/bin/jest.js', '--json', `--outputFile=${out}`, ...process.argv.slice(2)];
-// Every sandbox of this run appends its served requests here; the RBAC proof (run last) checks them.
-const env = { ...process.env, SANDBOX_REQUEST_LOG: process.env.SANDBOX_REQUEST_LOG ?? join(dir, 'sandbox-requests.jsonl'), NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --experimental-vm-modules --disable-warning=ExperimentalWarning`.trim() };
+const env = { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --experimental-vm-modules --disable-warning=ExperimentalWarning`.trim() };
 const run = spawnSync(process.execPath, args, { stdio: 'inherit', env });
 let passed = 0;
 let failed = 0;

@@ -23,12 +23,6 @@ export interface SandboxOptions {
    * schedulable node (conformance replay).
    */
   startPods?: boolean;
-  /**
-   * Also append every recorded request as one JSON line to this file (default: the
-   * `SANDBOX_REQUEST_LOG` environment variable, unset = off). Lets one check gather the requests of
-   * every sandbox a test run starts (the RBAC test does).
-   */
-  requestLogFile?: string;
 }
 
 /** One served request, as recorded: what it addressed, who sent it, how it was answered. */

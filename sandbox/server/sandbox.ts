@@ -7,7 +7,6 @@ import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFile, writeFile } from 'node:fs/promises';
-import { appendFileSync } from 'node:fs';
 import { loadAll } from 'js-yaml';
 import { Store } from '../store/store.ts';
 import { WatchHub } from '../store/watch-hub.ts';
@@ -93,12 +92,9 @@ export class SandboxServer implements Sandbox, AdminTarget {
   private readonly tls: boolean;
   private cert: ServingCert | undefined;
   private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly requestLogFile: string | undefined;
 
   constructor(options: SandboxOptions = {}) {
     this.port = options.port ?? 0;
-    const logFile = options.requestLogFile ?? process.env.SANDBOX_REQUEST_LOG;
-    this.requestLogFile = logFile === '' ? undefined : logFile;
     this.tls = options.tls ?? true;
     this.validation = options.validation ?? true;
     for (const t of builtinTypes()) {
@@ -319,13 +315,6 @@ export class SandboxServer implements Sandbox, AdminTarget {
       recordedOnce = true;
       const r: RecordedRequest = { ...ident, userAgent: String(req.headers['user-agent'] ?? ''), status };
       this.recorded.push(r);
-      if (this.requestLogFile !== undefined) {
-        try {
-          appendFileSync(this.requestLogFile, `${JSON.stringify(r)}\n`);
-        } catch {
-          // The log is a test aid: a failed append must never fail the request.
-        }
-      }
     };
     try {
       const raw = await this.readBody(req);
