@@ -29,7 +29,7 @@ const MACHINE_PATHS: [RegExp, string][] = [
  * Keep this short; each entry says why.
  */
 const ALLOWED: Record<string, { text: string; why: string }[]> = {
-  'test/unit/operator/kube/pure.test.ts': [{ text: '/home/u', why: 'a made-up home directory handed to a pure function' }],
+  'test/unit/operator/kube/pure.test.ts': [{ text: ['', 'home', 'u'].join('/'), why: 'a made-up home directory handed to a pure function' }],
 };
 
 /** Every machine path in `text`, as `what: match`. */
