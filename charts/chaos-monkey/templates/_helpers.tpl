@@ -17,19 +17,12 @@
 {{- end }}
 {{- end }}
 
-{{/* Names of the two components' objects. */}}
-{{- define "chaos-monkey.operator.fullname" -}}
-{{- printf "%s-operator" (include "chaos-monkey.fullname" .) | trunc 63 | trimSuffix "-" }}
-{{- end }}
-{{- define "chaos-monkey.webhook.fullname" -}}
-{{- printf "%s-webhook" (include "chaos-monkey.fullname" .) | trunc 63 | trimSuffix "-" }}
-{{- end }}
-
 {{/*
-The conversion webhook's Service name is fixed: the CRD's clientConfig names it (seed-spec.md 1.3),
-and the self-managed certificate is issued for chaos-monkey.<namespace>.svc.
+The Service's name is fixed: the CRD's conversion clientConfig names it (seed-spec.md 1.3), the
+self-managed certificate is issued for chaos-monkey.<namespace>.svc, and the seed's scripts and
+scrape configs reach chaos-monkey:80.
 */}}
-{{- define "chaos-monkey.webhook.serviceName" -}}chaos-monkey{{- end }}
+{{- define "chaos-monkey.serviceName" -}}chaos-monkey{{- end }}
 {{/* The webhook's TLS Secret (self-managed mode writes it; cert-manager mode fills it). */}}
 {{- define "chaos-monkey.webhook.secretName" -}}chaos-monkey-tls{{- end }}
 {{- define "chaos-monkey.crdName" -}}chaosmonkeyconfigurations.cm.massix.github.io{{- end }}
@@ -48,11 +41,16 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 app.kubernetes.io/part-of: chaos-monkey
 {{- end }}
 
-{{/* Selector labels of one component; call with (dict "root" $ "component" "operator"). */}}
+{{/*
+Selector labels of the pods (operator and webhook containers). The component value "manager" is
+one the two Deployments of chart versions before the single-Deployment layout never carried
+(they used "operator" and "webhook"), so during `helm upgrade` from that layout the Service never
+sends conversion requests to an old operator pod (docs/chart.md, "Upgrading from two Deployments").
+*/}}
 {{- define "chaos-monkey.selectorLabels" -}}
-app.kubernetes.io/name: {{ include "chaos-monkey.name" .root }}
-app.kubernetes.io/instance: {{ .root.Release.Name }}
-app.kubernetes.io/component: {{ .component }}
+app.kubernetes.io/name: {{ include "chaos-monkey.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: manager
 {{- end }}
 
 {{/* Image reference: digest wins over tag; the tag defaults to appVersion. */}}
@@ -64,7 +62,7 @@ app.kubernetes.io/component: {{ .component }}
 {{- end }}
 {{- end }}
 
-{{/* Hardened pod-level security context (shared by both Deployments). */}}
+{{/* Hardened pod-level security context (shared by both containers). */}}
 {{- define "chaos-monkey.podSecurityContext" -}}
 runAsNonRoot: true
 runAsUser: 65532
@@ -74,7 +72,7 @@ seccompProfile:
   type: RuntimeDefault
 {{- end }}
 
-{{/* Hardened container-level security context (shared by both Deployments). */}}
+{{/* Hardened container-level security context (shared by both containers). */}}
 {{- define "chaos-monkey.containerSecurityContext" -}}
 runAsNonRoot: true
 runAsUser: 65532
@@ -109,7 +107,8 @@ on them, so a bad combination fails the render with a message saying how to fix 
 
 {{/* cert-manager Certificate and Issuer names. */}}
 {{- define "chaos-monkey.certificateName" -}}
-{{- printf "%s-serving" (include "chaos-monkey.webhook.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- /* The name of the two-Deployment layout, kept so that an upgrade keeps the same Certificate. */}}
+{{- printf "%s-webhook-serving" (include "chaos-monkey.fullname" .) | trunc 63 | trimSuffix "-" }}
 {{- end }}
 {{- define "chaos-monkey.issuerName" -}}
 {{- printf "%s-selfsigned" (include "chaos-monkey.fullname" .) | trunc 63 | trimSuffix "-" }}

@@ -75,7 +75,7 @@ async function namespace(name: string): Promise<void> {
 }
 
 describe('the chart applied to the sandbox', () => {
-  test('default values: the CRD and every served object are created, the webhook Deployment gets its 2 pods', async () => {
+  test('default values: the CRD and every served object are created, the Deployment gets its 2 pods', async () => {
     await namespace('chaosmonkey');
     const objects = defaults;
     expect(objects[0]?.kind).toBe('CustomResourceDefinition');
@@ -83,19 +83,20 @@ describe('the chart applied to the sandbox', () => {
     expect(applied.length + skipped.length).toBe(objects.length);
     expect(applied).toEqual(expect.arrayContaining([
       'CustomResourceDefinition/chaosmonkeyconfigurations.cm.massix.github.io',
-      'ServiceAccount/cm-chaos-monkey-operator', 'ServiceAccount/cm-chaos-monkey-webhook',
-      'Service/chaos-monkey', 'Service/cm-chaos-monkey-operator-metrics',
-      'Deployment/cm-chaos-monkey-operator', 'Deployment/cm-chaos-monkey-webhook',
+      'ServiceAccount/cm-chaos-monkey',
+      'Service/chaos-monkey',
+      'Deployment/cm-chaos-monkey',
     ]));
     for (const s of skipped) expect(NOT_SERVED.has(s.split('/')[0] as string)).toBe(true);
     process.stdout.write(`chart objects not served by the sandbox (checked by unit tests only): ${skipped.join(', ')}\n`);
 
     const core = kc.makeApiClient(k8s.CoreV1Api);
     const svc = await core.readNamespacedService({ name: 'chaos-monkey', namespace: 'chaosmonkey' });
-    expect(svc.spec?.ports?.[0]).toMatchObject({ port: 443, targetPort: 9443 });
-    await waitFor('2 webhook pods', async () => {
-      const pods = await core.listNamespacedPod({ namespace: 'chaosmonkey', labelSelector: 'app.kubernetes.io/component=webhook' });
-      return pods.items.length === 2;
+    expect(svc.spec?.ports?.map((p) => [p.name, p.port, p.targetPort])).toEqual([['http', 80, 'http'], ['https', 443, 'https']]);
+    const selector = Object.entries(svc.spec?.selector ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
+    await waitFor('2 pods behind the Service, each with the operator and the webhook container', async () => {
+      const pods = await core.listNamespacedPod({ namespace: 'chaosmonkey', labelSelector: selector });
+      return pods.items.length === 2 && pods.items.every((p) => p.spec?.containers.map((c) => c.name).join() === 'operator,webhook');
     }, 10_000);
   }, 60_000);
 
@@ -103,7 +104,7 @@ describe('the chart applied to the sandbox', () => {
     await namespace('chaos-system');
     const objects = allOn;
     const { applied, skipped } = await apply(objects);
-    expect(applied).toEqual(expect.arrayContaining(['CustomResourceDefinition/chaosmonkeyconfigurations.cm.massix.github.io', 'ConfigMap/other-dashboard', 'Deployment/other-webhook']));
+    expect(applied).toEqual(expect.arrayContaining(['CustomResourceDefinition/chaosmonkeyconfigurations.cm.massix.github.io', 'ConfigMap/other-dashboard', 'Deployment/other']));
     for (const s of skipped) expect(NOT_SERVED.has(s.split('/')[0] as string)).toBe(true);
     const crd = await kc.makeApiClient(k8s.ApiextensionsV1Api).readCustomResourceDefinition({ name: 'chaosmonkeyconfigurations.cm.massix.github.io' });
     expect(crd.spec.conversion?.webhook?.clientConfig?.service?.namespace).toBe('chaos-system');

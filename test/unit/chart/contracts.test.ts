@@ -17,7 +17,9 @@ function environment(c: Container, namespace: string): Record<string, string> {
   const pod: Record<string, string> = { 'metadata.namespace': namespace, 'metadata.name': 'pod-0' };
   return Object.fromEntries(c.env.map((e) => [e.name, e.value ?? pod[e.valueFrom?.fieldRef?.fieldPath ?? ''] ?? '']));
 }
-const containerOf = (objects: K8sObject[], name: string): Container => field(findOne(objects, 'Deployment', name), 'spec.template.spec.containers.0') as Container;
+/** The container called `name` of the chart's one Deployment. */
+const containerOf = (objects: K8sObject[], name: 'operator' | 'webhook'): Container =>
+  (field(findOne(objects, 'Deployment', `${RELEASE}-chaos-monkey`), 'spec.template.spec.containers') as (Container & { name: string })[]).find((c) => c.name === name) as Container;
 
 let defaults: K8sObject[];
 let certManager: K8sObject[];
@@ -31,7 +33,7 @@ beforeAll(() => {
 describe('operator environment', () => {
   test('every variable the chart sets is one the operator reads', () => {
     const known = new Set(ENV_VARIABLES.map((v) => v.name));
-    const set = containerOf(defaults, `${RELEASE}-chaos-monkey-operator`).env.map((e) => e.name);
+    const set = containerOf(defaults, 'operator').env.map((e) => e.name);
     expect(set.filter((n) => !known.has(n))).toEqual([]);
   });
 
@@ -39,7 +41,7 @@ describe('operator environment', () => {
     ['default values', () => defaults, { logLevel: 'info', behavior: 'AllowAll', nsWatchTimeoutSeconds: 172_800, killGraceSeconds: 0, targetSelf: false }],
     ['custom values', () => custom, { logLevel: 'debug', behavior: 'DenyAll', nsWatchTimeoutSeconds: 5400, killGraceSeconds: 5, targetSelf: true }],
   ])('%s parse without warnings into the intended config', (_name, objects, expected) => {
-    const env = environment(containerOf(objects(), `${RELEASE}-chaos-monkey-operator`), 'chaosmonkey');
+    const env = environment(containerOf(objects(), 'operator'), 'chaosmonkey');
     const { config, warnings } = parseEnv(env);
     expect(warnings).toEqual([]);
     expect(config).toMatchObject({ ...expected, namespace: 'chaosmonkey', podName: 'pod-0', metricsPort: 9000, leaderElect: true });
@@ -48,7 +50,7 @@ describe('operator environment', () => {
 
 describe('webhook arguments and environment', () => {
   test('self-managed mode (default): namespace from the pod, Service chaos-monkey, Secret chaos-monkey-tls, port 9443', () => {
-    const c = containerOf(defaults, `${RELEASE}-chaos-monkey-webhook`);
+    const c = containerOf(defaults, 'webhook');
     const parsed = parseWebhookConfig(c.args.slice(1), environment(c, 'chaosmonkey'), () => undefined);
     expect(parsed).toEqual({
       options: { port: 9443, logLevel: 'info', selfManaged: { namespace: 'chaosmonkey', serviceName: 'chaos-monkey', secretName: 'chaos-monkey-tls' } },
@@ -57,13 +59,13 @@ describe('webhook arguments and environment', () => {
   });
 
   test('cert-manager mode: the mounted Secret files', () => {
-    const c = containerOf(certManager, `${RELEASE}-chaos-monkey-webhook`);
+    const c = containerOf(certManager, 'webhook');
     const parsed = parseWebhookConfig(c.args.slice(1), environment(c, 'chaos-system'), () => undefined);
     expect(parsed).toEqual({ options: { port: 9443, logLevel: 'info', certFile: '/etc/chaos-monkey/tls/tls.crt', keyFile: '/etc/chaos-monkey/tls/tls.key' }, warnings: [] });
   });
 
   test('webhook.logLevel reaches the webhook', () => {
-    const c = containerOf(custom, `${RELEASE}-chaos-monkey-webhook`);
+    const c = containerOf(custom, 'webhook');
     const parsed = parseWebhookConfig(c.args.slice(1), environment(c, 'chaosmonkey'), () => undefined);
     expect('options' in parsed && parsed.options.logLevel).toBe('debug');
   });

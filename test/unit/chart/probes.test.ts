@@ -1,5 +1,5 @@
 /**
- * The operator Deployment's probes hit routes the operator really serves on its metrics port:
+ * The operator container's probes hit routes the operator really serves on its port 9000 (named http):
  * the rendered httpGet paths are requested from operator/src/http/server.ts on a free port.
  */
 import { describe, expect, test, beforeAll, afterAll } from '@jest/globals';
@@ -20,7 +20,7 @@ const server = new HttpServer({
 let port = 0;
 
 beforeAll(async () => {
-  const c = field(findOne(renderObjects(), 'Deployment', `${RELEASE}-chaos-monkey-operator`), 'spec.template.spec.containers.0') as Record<string, Probe>;
+  const c = field(findOne(renderObjects(), 'Deployment', `${RELEASE}-chaos-monkey`), 'spec.template.spec.containers.0') as Record<string, Probe>;
   probes = { startup: c.startupProbe as Probe, liveness: c.livenessProbe as Probe, readiness: c.readinessProbe as Probe };
   port = await server.start();
 }, 240_000);
@@ -32,8 +32,8 @@ afterAll(async () => {
 const status = async (path: string): Promise<number> => (await fetch(`http://127.0.0.1:${port}${path}`)).status;
 
 describe('operator probes', () => {
-  test('all three use the port named metrics', () => {
-    for (const p of Object.values(probes)) expect(p.httpGet.port).toBe('metrics');
+  test('all three use the port named http', () => {
+    for (const p of Object.values(probes)) expect(p.httpGet.port).toBe('http');
   });
 
   test('liveness and startup answer 200 while the caches are still syncing; readiness waits for them', async () => {

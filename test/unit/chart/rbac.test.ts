@@ -1,7 +1,7 @@
 /**
- * The chart's RBAC is exactly what the code declares it needs: rendered ClusterRoles and Roles equal
- * operator/src/kube/rbac.ts and webhook/src/rbac.ts, contain no wildcard, and are bound to the right
- * service accounts. Also unit-tests the isAllowed() checker the recorded-requests test uses.
+ * The chart's RBAC is exactly what the code declares it needs: the pod's one ServiceAccount gets
+ * one ClusterRole and one Role equal to operator/src/kube/rbac.ts plus webhook/src/rbac.ts (the
+ * webhook's part only with self-managed certificates), with no wildcard. Also unit-tests the isAllowed() checker the recorded-requests test uses.
  */
 import { describe, expect, test, beforeAll } from '@jest/globals';
 import { OPERATOR_CLUSTER_RULES, OPERATOR_NAMESPACE_RULES } from '../../../operator/src/kube/rbac.ts';
@@ -11,8 +11,7 @@ import { RELEASE, field, findOne, renderObjects } from './support/render.ts';
 import type { K8sObject } from './support/render.ts';
 import { isAllowed, normalizeRules, wildcards } from './support/rbac.ts';
 
-const OPERATOR = `${RELEASE}-chaos-monkey-operator`;
-const WEBHOOK = `${RELEASE}-chaos-monkey-webhook`;
+const NAME = `${RELEASE}-chaos-monkey`;
 let objects: K8sObject[];
 let certManager: K8sObject[];
 
@@ -21,48 +20,47 @@ beforeAll(() => {
   certManager = renderObjects({ set: ['crds.managed=true', 'certificates.mode=cert-manager'] });
 }, 240_000);
 
-const rules = (kind: string, name: string, objs: K8sObject[] = objects): PolicyRule[] => field(findOne(objs, kind, name), 'rules') as PolicyRule[];
+const rules = (kind: string, objs: K8sObject[] = objects): PolicyRule[] => field(findOne(objs, kind, NAME), 'rules') as PolicyRule[];
 
 describe('rendered rules equal the code tables', () => {
   test.each([
-    ['ClusterRole', OPERATOR, OPERATOR_CLUSTER_RULES],
-    ['Role', OPERATOR, OPERATOR_NAMESPACE_RULES],
-    ['ClusterRole', WEBHOOK, WEBHOOK_CLUSTER_RULES],
-    ['Role', WEBHOOK, WEBHOOK_NAMESPACE_RULES],
-  ] as const)('%s %s', (kind, name, table) => {
-    expect(normalizeRules(rules(kind, name))).toEqual(normalizeRules(table));
+    ['ClusterRole', [...OPERATOR_CLUSTER_RULES, ...WEBHOOK_CLUSTER_RULES]],
+    ['Role', [...OPERATOR_NAMESPACE_RULES, ...WEBHOOK_NAMESPACE_RULES]],
+  ] as const)('self-managed certificates (default): %s = operator table + webhook table', (kind, table) => {
+    expect(normalizeRules(rules(kind))).toEqual(normalizeRules(table));
   });
 
-  test('no wildcard anywhere in the rendered rules', () => {
-    const all = objects.filter((o) => o.kind === 'ClusterRole' || o.kind === 'Role').flatMap((o) => o.rules as PolicyRule[]);
+  test.each([
+    ['ClusterRole', OPERATOR_CLUSTER_RULES],
+    ['Role', OPERATOR_NAMESPACE_RULES],
+  ] as const)('cert-manager mode (the webhook never calls the API server): %s = operator table alone', (kind, table) => {
+    expect(normalizeRules(rules(kind, certManager))).toEqual(normalizeRules(table));
+  });
+
+  test('exactly one ClusterRole and one Role; no wildcard anywhere in the rendered rules', () => {
+    const roles = objects.filter((o) => o.kind === 'ClusterRole' || o.kind === 'Role');
+    expect(roles.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([`ClusterRole/${NAME}`, `Role/${NAME}`]);
+    const all = roles.flatMap((o) => o.rules as PolicyRule[]);
     expect(all.length).toBeGreaterThan(5);
     expect(wildcards(all)).toEqual([]);
   });
 
-  test('the Roles are in the release namespace; the webhook Role covers no Secret beyond its namespace', () => {
-    expect(findOne(objects, 'Role', OPERATOR).metadata.namespace).toBe('chaosmonkey');
-    expect(findOne(objects, 'Role', WEBHOOK).metadata.namespace).toBe('chaosmonkey');
-    expect(rules('ClusterRole', WEBHOOK).some((r) => r.resources.includes('secrets'))).toBe(false);
-  });
-
-  test('cert-manager mode renders no webhook permissions at all', () => {
-    expect(certManager.filter((o) => /Role/.test(o.kind) && o.metadata.name === WEBHOOK)).toEqual([]);
-    expect(normalizeRules(rules('ClusterRole', OPERATOR, certManager))).toEqual(normalizeRules(OPERATOR_CLUSTER_RULES));
+  test('the Role is in the release namespace; no cluster-wide rule covers Secrets', () => {
+    expect(findOne(objects, 'Role', NAME).metadata.namespace).toBe('chaosmonkey');
+    expect(rules('ClusterRole').some((r) => r.resources.includes('secrets'))).toBe(false);
   });
 });
 
 describe('bindings', () => {
   test.each([
-    ['ClusterRoleBinding', 'ClusterRole', OPERATOR],
-    ['RoleBinding', 'Role', OPERATOR],
-    ['ClusterRoleBinding', 'ClusterRole', WEBHOOK],
-    ['RoleBinding', 'Role', WEBHOOK],
-  ])('%s %s binds %s to its own service account only', (bindingKind, roleKind, name) => {
-    const b = findOne(objects, bindingKind, name);
-    expect(b.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: roleKind, name });
-    expect(b.subjects).toEqual([{ kind: 'ServiceAccount', name, namespace: 'chaosmonkey' }]);
-    findOne(objects, 'ServiceAccount', name);
-    expect(field(findOne(objects, 'Deployment', name), 'spec.template.spec.serviceAccountName')).toBe(name);
+    ['ClusterRoleBinding', 'ClusterRole'],
+    ['RoleBinding', 'Role'],
+  ])('%s binds %s to the pod\'s one service account only', (bindingKind, roleKind) => {
+    const b = findOne(objects, bindingKind, NAME);
+    expect(b.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: roleKind, name: NAME });
+    expect(b.subjects).toEqual([{ kind: 'ServiceAccount', name: NAME, namespace: 'chaosmonkey' }]);
+    findOne(objects, 'ServiceAccount', NAME);
+    expect(field(findOne(objects, 'Deployment', NAME), 'spec.template.spec.serviceAccountName')).toBe(NAME);
   });
 });
 

@@ -38,7 +38,7 @@ describe('values.yaml documentation', () => {
   test('the table lists every leaf once, with its default', () => {
     const table = valuesTable(values);
     expect(table).toContain('| `operator.timeouts.pod` | string | `"48h"` |');
-    expect(table).toContain('| `webhook.replicas` | integer | `2` |');
+    expect(table).toContain('| `replicas` | integer | `2` |');
     expect(table).toContain('| `networkPolicy.apiServerPorts` | list | `[443,6443]` |');
     const leaves = parseValuesDoc(values).filter((d) => d.leaf).map((d) => d.key);
     expect(new Set(leaves).size).toBe(leaves.length);

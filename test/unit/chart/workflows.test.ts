@@ -34,6 +34,14 @@ describe('ci.yml', () => {
   });
 });
 
+describe('.ci/run', () => {
+  test("installs, then runs exactly the README's test command", () => {
+    const commands = readFileSync(join(REPO_ROOT, '.ci', 'run'), 'utf8').split('\n').filter((l) => l.trim() !== '' && !l.trim().startsWith('#'));
+    expect(commands.slice(-2)).toEqual(['npm ci --no-audit --no-fund', 'npm test']);
+    expect(readFileSync(join(REPO_ROOT, 'README.md'), 'utf8')).toMatch(/^\| `npm test` \| /m);
+  });
+});
+
 describe('release.yml', () => {
   const release = workflow('release.yml');
   test('runs on version tags only', () => {

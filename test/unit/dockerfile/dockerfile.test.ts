@@ -116,8 +116,9 @@ describe('Dockerfile', () => {
     const build = JSON.parse(readFileSync(join(ROOT, 'tsconfig.build.json'), 'utf8')) as { include: string[] };
     expect(build.include).toEqual(expect.arrayContaining(['operator/src', 'webhook/src']));
     // The chart starts each program through the same image with that argument.
-    const webhookTemplate = readFileSync(join(ROOT, 'charts', 'chaos-monkey', 'templates', 'webhook-deployment.yaml'), 'utf8');
-    expect(webhookTemplate).toMatch(/args:\s*\n\s*- dist\/webhook\/src\/main\.js/);
+    // (charts/chaos-monkey/templates/deployment.yaml: the pod's second container, `webhook`.)
+    const template = readFileSync(join(ROOT, 'charts', 'chaos-monkey', 'templates', 'deployment.yaml'), 'utf8');
+    expect(template).toMatch(/- name: webhook\n(.*\n){1,4}\s*args:\s*\n\s*- dist\/webhook\/src\/main\.js/);
   });
 
   test('the compiled entry points map to existing sources', () => {

@@ -1,13 +1,15 @@
 /**
- * Renders charts/chaos-monkey the way `helm template` does, with our stand-in
- * (`<repo>/../shared/tools/helm-template/helm-template`, see its README) or, when the environment
- * variable HELM_TEMPLATE is set, with that command (e.g. `HELM_TEMPLATE="helm template"` where a
- * real helm v3 exists, as in the GitHub workflow).
+ * Renders charts/chaos-monkey with `helm template`. The renderer is, first found wins:
+ * 1. `helm` on PATH (helm >= 3.14; what anyone working on charts has, and what CI installs);
+ * 2. the command in the environment variable HELM_TEMPLATE (e.g. `HELM_TEMPLATE="/opt/helm template"`);
+ * 3. the stand-in `<repo>/../shared/tools/helm-template/helm-template` (reproduces helm v3.14.4's
+ *    `helm template`, see its README; used on machines without helm, like this project's).
+ * With none of the three, rendering fails with a message naming all of them.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { join, resolve } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
 import { loadAll } from 'js-yaml';
 
 /** Absolute path of the repository root. */
@@ -27,6 +29,8 @@ export interface K8sObject {
 
 /** Options of one render. */
 export interface RenderOptions {
+  /** Release name; default {@link RELEASE}. */
+  release?: string;
   /** Release namespace (`-n`); default `chaosmonkey`. */
   namespace?: string;
   /** `--set` expressions. */
@@ -44,26 +48,47 @@ export interface RenderResult {
   stderr: string;
 }
 
-/** The command line to run, as [program, ...leading arguments]. Throws when no renderer exists. */
-export function helmTemplateCommand(): string[] {
-  const fromEnv = process.env.HELM_TEMPLATE?.trim();
-  if (fromEnv !== undefined && fromEnv !== '') return fromEnv.split(/\s+/);
-  const stand = join(REPO_ROOT, '..', 'shared', 'tools', 'helm-template', 'helm-template');
-  if (!existsSync(stand)) {
-    throw new Error(`no chart renderer: ${stand} does not exist and HELM_TEMPLATE is not set (e.g. HELM_TEMPLATE="helm template")`);
+/** Path of the stand-in renderer beside the repository. */
+export const STAND_IN = join(REPO_ROOT, '..', 'shared', 'tools', 'helm-template', 'helm-template');
+
+/** The first executable file called `name` in the directories of `path` (a PATH value), or undefined. */
+export function findOnPath(name: string, path: string | undefined): string | undefined {
+  for (const dir of (path ?? '').split(delimiter)) {
+    if (dir === '') continue;
+    const candidate = join(dir, name);
+    try {
+      if (!statSync(candidate).isFile()) continue;
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // absent or not executable: keep looking
+    }
   }
-  return [stand];
+  return undefined;
+}
+
+/**
+ * The command line to run, as [program, ...leading arguments], for the environment `env`
+ * (process.env by default; tests pass their own). Throws when no renderer exists.
+ */
+export function helmTemplateCommand(env: NodeJS.ProcessEnv = process.env, standIn: string = STAND_IN): string[] {
+  const helm = findOnPath('helm', env.PATH);
+  if (helm !== undefined) return [helm, 'template'];
+  const fromEnv = env.HELM_TEMPLATE?.trim();
+  if (fromEnv !== undefined && fromEnv !== '') return fromEnv.split(/\s+/);
+  if (existsSync(standIn)) return [standIn];
+  throw new Error(`no chart renderer: no helm (>= 3.14) on PATH, HELM_TEMPLATE is not set (e.g. HELM_TEMPLATE="/opt/helm/helm template"), and the stand-in ${standIn} does not exist. Install helm, or set HELM_TEMPLATE.`);
 }
 
 /** Renders the chart; never throws on a failed render (the caller checks `status`). */
-export function renderChart(options: RenderOptions = {}): RenderResult {
-  const [program, ...lead] = helmTemplateCommand() as [string, ...string[]];
-  const args = [...lead, RELEASE, CHART_DIR, '--namespace', options.namespace ?? 'chaosmonkey'];
+export function renderChart(options: RenderOptions = {}, env: NodeJS.ProcessEnv = process.env): RenderResult {
+  const [program, ...lead] = helmTemplateCommand(env) as [string, ...string[]];
+  const args = [...lead, options.release ?? RELEASE, CHART_DIR, '--namespace', options.namespace ?? 'chaosmonkey'];
   for (const s of options.set ?? []) args.push('--set', s);
   for (const a of options.apiVersions ?? []) args.push('--api-versions', a);
   if (options.includeCrds === true) args.push('--include-crds');
   // The first call may build the stand-in (about a minute on a cold machine): no short timeout here.
-  const run = spawnSync(program, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const run = spawnSync(program, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env });
   if (run.error !== undefined) throw run.error;
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
