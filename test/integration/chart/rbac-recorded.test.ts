@@ -17,7 +17,7 @@ import type { RecordedRequest, Sandbox } from '../../../sandbox/index.ts';
 import type { PolicyRule } from '../../../api/rbac.ts';
 import { API_VERSION_V1, GROUP, KIND, NAMESPACE_LABEL, V1ALPHA1 } from '../../../api/names.ts';
 import { startWebhook } from '../../../webhook/src/index.ts';
-import { WEBHOOK_USER_AGENT } from '../../../webhook/src/kube-client.ts';
+import { WEBHOOK_USER_AGENT } from '../../../webhook/src/kube.ts';
 import type { RunningWebhook } from '../../../webhook/src/index.ts';
 import { parseEnv } from '../../../operator/src/config/env.ts';
 import { OPERATOR_USER_AGENT, connectFromKubeconfigText, credentialsOf } from '../../../operator/src/kube/connect.ts';
