@@ -12,12 +12,6 @@ export abstract class ChaosMonkeyError extends Error {
   }
 }
 
-/** The CMC spec is invalid (unknown mode, min > max, bad timeout, wrong types). Terminal. */
-export class InvalidSpecError extends ChaosMonkeyError {
-  readonly code = 'CM_ERR_INVALID_SPEC';
-  readonly retryable = false;
-}
-
 /** The object was not found (404). */
 export class NotFoundError extends ChaosMonkeyError {
   readonly code = 'CM_ERR_NOT_FOUND';

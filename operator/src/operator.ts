@@ -28,7 +28,7 @@ import { keyForCmc, keysForNamespace } from './reconcile/handlers.ts';
 import { keyOf, WorkQueue } from './reconcile/queue.ts';
 import { Reconciler } from './reconcile/reconciler.ts';
 import { systemClock } from './scheduler/clock.ts';
-import { TimerWheel } from './scheduler/timer-wheel.ts';
+import { TimerHeap } from './scheduler/timer-heap.ts';
 
 /** Options of {@link createOperator}. */
 export interface OperatorOptions {
@@ -113,7 +113,7 @@ export function createOperator(options: OperatorOptions): Operator {
   const events = new KubeEventSink({ connection, clock, log: log.child({ component: 'events' }), instance: identity });
   const status = new KubeStatusWriter({ connection });
   const wheelLog = log.child({ component: 'wheel' });
-  const wheel = new TimerWheel({
+  const wheel = new TimerHeap({
     clock,
     stopped: true,
     onError: (error, id) => wheelLog.error('due callback failed', { id, error: error instanceof Error ? error.message : String(error) }),

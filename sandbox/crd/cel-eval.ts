@@ -3,6 +3,7 @@
  * null, list = array, map/object = plain object (string keys), duration = {@link CelDuration}.
  * Runtime failures throw {@link CelEvalError} with cel-go's wording (`no such key: x`, `no such overload`, ...).
  */
+import { parseGoDuration as parseApiDuration } from '../../api/duration.ts';
 import type { CelNode } from './cel-parser.ts';
 
 /** A runtime error of a rule (kube reports it as `<message> evaluating rule: <rule>`). */
@@ -60,37 +61,11 @@ function checkDuration(n: bigint): CelDuration {
   return new CelDuration(n);
 }
 
-const UNIT_NANOS: Record<string, bigint> = { ns: 1n, us: 1_000n, 'µs': 1_000n, 'μs': 1_000n, ms: 1_000_000n, s: 1_000_000_000n, m: 60_000_000_000n, h: 3_600_000_000_000n };
-
-/** Parses a Go duration string (`1h30m`, `1.5s`, `-2ms`, `0`), as time.ParseDuration does (exact integer nanoseconds). */
+/** Parses a Go duration string (`1h30m`, `1.5s`, `-2ms`, `0`) with api/'s time.ParseDuration; errors as cel-go words them. */
 export function parseGoDuration(text: string): CelDuration {
-  const invalid = (): never => {
-    throw new CelEvalError(`invalid duration: time: invalid duration ${JSON.stringify(text)}`);
-  };
-  let s = text;
-  let sign = 1n;
-  if (s.startsWith('-') || s.startsWith('+')) {
-    if (s[0] === '-') sign = -1n;
-    s = s.slice(1);
-  }
-  if (s === '0') return new CelDuration(0n);
-  if (s === '') invalid();
-  let total = 0n;
-  const re = /^(\d*)(?:\.(\d*))?(ns|us|µs|μs|ms|s|m|h)/u;
-  while (s.length > 0) {
-    const m = re.exec(s);
-    if (!m || ((m[1] ?? '') === '' && (m[2] ?? '') === '')) {
-      if (/^[\d.]+$/.test(s)) throw new CelEvalError(`invalid duration: time: missing unit in duration ${JSON.stringify(text)}`);
-      return invalid();
-    }
-    const unit = UNIT_NANOS[m[3] ?? 's'] ?? 1n;
-    const fracDigits = m[2] ?? '';
-    total += BigInt(m[1] === '' ? '0' : (m[1] ?? '0')) * unit;
-    if (fracDigits !== '') total += (BigInt(fracDigits) * unit) / 10n ** BigInt(fracDigits.length);
-    if (total > 2n ** 63n - 1n) invalid();
-    s = s.slice(m[0].length);
-  }
-  return checkDuration(sign * total);
+  const r = parseApiDuration(text);
+  if (!r.ok) throw new CelEvalError(`invalid duration: ${r.error}`);
+  return checkDuration(r.ns);
 }
 
 /** Formats a duration the way CEL's string(duration) does: seconds with an `s` suffix (`90s`, `1.5s`). */

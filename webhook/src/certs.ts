@@ -13,8 +13,8 @@
 import { X509Certificate, createPrivateKey, randomBytes } from 'node:crypto';
 import { generate } from 'selfsigned';
 import { CRD_NAME } from '../../api/names.ts';
-import { KubeApiError, MERGE_PATCH } from './kube-client.ts';
-import type { KubeClient } from './kube-client.ts';
+import { MERGE_PATCH, errorText, statusOf } from './kube.ts';
+import type { Secret, WebhookKube } from './kube.ts';
 import type { WebhookLogger } from './log.ts';
 
 /** Name of the Secret holding the CA and the serving certificate. */
@@ -167,10 +167,9 @@ export async function issueBundle(previous: CertificateBundle | undefined, polic
 const KEYS = { cert: 'tls.crt', key: 'tls.key', ca: 'ca.crt', caKey: 'ca.key' } as const;
 
 interface SecretLike {
-  metadata?: { resourceVersion?: string; [k: string]: unknown };
+  metadata?: { resourceVersion?: string };
   data?: Record<string, string>;
   type?: string;
-  [k: string]: unknown;
 }
 
 /** Reads a bundle out of a Secret; undefined when a key is missing. */
@@ -200,7 +199,7 @@ function secretData(bundle: CertificateBundle): Record<string, string> {
 
 /** Options shared by {@link ensureCertificate} and {@link startSelfManagedCertificates}. */
 export interface SelfManagedOptions {
-  client: KubeClient;
+  client: WebhookKube;
   namespace: string;
   secretName?: string;
   serviceName?: string;
@@ -234,20 +233,21 @@ export function policyFor(o: SelfManagedOptions): CertificatePolicy {
  * Makes sure the Secret holds a valid bundle and returns it: reuses a valid one, else issues one and
  * stores it (create, or update with the resourceVersion read). On a 409 (another replica won the race)
  * it re-reads and adopts the winner's bundle when valid. Up to 5 rounds.
- * @throws KubeApiError for API errors other than 404 on read and 409 on write; Error after 5 lost races.
+ * @throws client-node's ApiException for API errors other than 404 on read and 409 on write; Error after 5 lost races.
  */
 export async function ensureCertificate(o: SelfManagedOptions): Promise<{ bundle: CertificateBundle; action: EnsureAction }> {
   const now = o.now ?? (() => new Date());
   const policy = policyFor(o);
   const name = o.secretName ?? DEFAULT_SECRET_NAME;
-  const base = `/api/v1/namespaces/${encodeURIComponent(o.namespace)}/secrets`;
+  const { core } = o.client;
+  const namespace = o.namespace;
   let lostRace = false;
   for (let round = 0; round < 5; round++) {
-    let secret: SecretLike | undefined;
+    let secret: Secret | undefined;
     try {
-      secret = (await o.client.request('GET', `${base}/${encodeURIComponent(name)}`)) as SecretLike;
+      secret = await core.readNamespacedSecret({ name, namespace });
     } catch (err) {
-      if (!(err instanceof KubeApiError && err.status === 404)) throw err;
+      if (statusOf(err) !== 404) throw err;
     }
     const existing = secret === undefined ? undefined : bundleFromSecret(secret);
     const reason = existing === undefined ? (secret === undefined ? 'Secret missing' : 'Secret incomplete') : checkBundle(existing, policy, now());
@@ -256,18 +256,21 @@ export async function ensureCertificate(o: SelfManagedOptions): Promise<{ bundle
     const fresh = await issueBundle(existing, policy, now());
     try {
       if (secret === undefined) {
-        await o.client.request('POST', base, {
-          apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/tls',
-          metadata: { name, namespace: o.namespace, labels: { 'app.kubernetes.io/name': 'chaos-monkey', 'app.kubernetes.io/component': 'webhook' } },
-          data: secretData(fresh),
+        await core.createNamespacedSecret({
+          namespace,
+          body: {
+            apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/tls',
+            metadata: { name, namespace, labels: { 'app.kubernetes.io/name': 'chaos-monkey', 'app.kubernetes.io/component': 'webhook' } },
+            data: secretData(fresh),
+          },
         });
         return { bundle: fresh, action: 'created' };
       }
       // Update with the resourceVersion we read: a concurrent writer makes this a 409.
-      await o.client.request('PUT', `${base}/${encodeURIComponent(name)}`, { ...secret, data: { ...(secret.data ?? {}), ...secretData(fresh) } });
+      await core.replaceNamespacedSecret({ name, namespace, body: { ...secret, data: { ...(secret.data ?? {}), ...secretData(fresh) } } });
       return { bundle: fresh, action: 'renewed' };
     } catch (err) {
-      if (err instanceof KubeApiError && err.status === 409) {
+      if (statusOf(err) === 409) {
         lostRace = true;
         o.logger.info('another replica wrote the certificate Secret first; re-reading', { secret: `${o.namespace}/${name}` });
         continue;
@@ -281,14 +284,13 @@ export async function ensureCertificate(o: SelfManagedOptions): Promise<{ bundle
 /**
  * Sets the CRD's conversion caBundle to `caBundlePem` (base64) unless it already is.
  * @returns true when it patched, false when it was already right.
- * @throws KubeApiError (404 when the CRD is not installed).
+ * @throws client-node's ApiException (404 when the CRD is not installed).
  */
-export async function injectCaBundle(client: KubeClient, caBundlePem: string, crdName = CRD_NAME): Promise<boolean> {
-  const path = `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${encodeURIComponent(crdName)}`;
+export async function injectCaBundle(client: WebhookKube, caBundlePem: string, crdName = CRD_NAME): Promise<boolean> {
   const want = Buffer.from(caBundlePem, 'utf8').toString('base64');
-  const crd = (await client.request('GET', path)) as { spec?: { conversion?: { webhook?: { clientConfig?: { caBundle?: string } } } } };
-  if (crd.spec?.conversion?.webhook?.clientConfig?.caBundle === want) return false;
-  await client.request('PATCH', path, { spec: { conversion: { webhook: { clientConfig: { caBundle: want } } } } }, MERGE_PATCH);
+  const crd = await client.crds.readCustomResourceDefinition({ name: crdName });
+  if (crd.spec.conversion?.webhook?.clientConfig?.caBundle === want) return false;
+  await client.crds.patchCustomResourceDefinition({ name: crdName, body: { spec: { conversion: { webhook: { clientConfig: { caBundle: want } } } } } }, MERGE_PATCH);
   return true;
 }
 
@@ -323,7 +325,7 @@ export async function startSelfManagedCertificates(
       if (patched) o.logger.info('caBundle injected into the CRD', { crd: crdName });
     } catch (err) {
       injected = false;
-      o.logger.warn('cannot inject the caBundle into the CRD; will retry', { crd: crdName, error: (err as Error).message });
+      o.logger.warn('cannot inject the caBundle into the CRD; will retry', { crd: crdName, error: errorText(err) });
     }
   };
   await inject();
@@ -351,7 +353,7 @@ export async function startSelfManagedCertificates(
     // setTimeout holds at most 2^31-1 ms.
     const delay = Math.max(1000, Math.min(wanted, untilRenewal, 2_147_483_647));
     timer = setTimeout(() => {
-      check().catch((err: unknown) => o.logger.warn('certificate check failed; will retry', { error: (err as Error).message })).finally(schedule);
+      check().catch((err: unknown) => o.logger.warn('certificate check failed; will retry', { error: errorText(err) })).finally(schedule);
     }, delay);
     timer.unref();
   };

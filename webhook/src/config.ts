@@ -3,7 +3,7 @@
  * options or an error out. Documented in docs/webhook.md.
  */
 import { parseArgs } from 'node:util';
-import { inClusterNamespace } from './kube-client.ts';
+import { inClusterNamespace } from './kube.ts';
 import { parseLogLevel } from './log.ts';
 import { DEFAULT_WEBHOOK_PORT } from './start.ts';
 import type { StartWebhookOptions } from './start.ts';

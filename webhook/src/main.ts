@@ -8,6 +8,7 @@
  * Exits 0 after a graceful stop on SIGTERM/SIGINT, 1 when it cannot start.
  */
 import { parseWebhookConfig } from './config.ts';
+import { errorText } from './kube.ts';
 import { createWebhookLogger } from './log.ts';
 import { startWebhook } from './start.ts';
 
@@ -23,7 +24,7 @@ async function main(): Promise<void> {
   try {
     webhook = await startWebhook({ ...parsed.options, logger });
   } catch (err) {
-    logger.error('webhook cannot start', { error: (err as Error).message });
+    logger.error('webhook cannot start', { error: errorText(err) });
     process.exit(1);
   }
   const stop = (signal: string): void => {

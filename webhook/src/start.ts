@@ -7,8 +7,8 @@ import { readCertificateFiles, watchCertificateFiles } from './cert-files.ts';
 import type { CertificateWatcher } from './cert-files.ts';
 import { startSelfManagedCertificates } from './certs.ts';
 import type { SelfManagedCertificates, SelfManagedOptions } from './certs.ts';
-import { KubeClient, inClusterConnection } from './kube-client.ts';
-import type { KubeConnection } from './kube-client.ts';
+import { connectWebhookKube } from './kube.ts';
+import type { KubeConnection } from './kube.ts';
 import { createWebhookLogger } from './log.ts';
 import type { WebhookLogLevel, WebhookLogger } from './log.ts';
 import { createWebhookMetrics } from './metrics.ts';
@@ -72,7 +72,6 @@ export async function startWebhook(options: StartWebhookOptions): Promise<Runnin
   let server: WebhookServer | undefined;
   let watcher: CertificateWatcher | undefined;
   let managed: SelfManagedCertificates | undefined;
-  let client: KubeClient | undefined;
   let initial: TlsMaterial;
   let caPem: string;
   const applied = (material: TlsMaterial, source: 'file' | 'secret'): void => {
@@ -87,10 +86,9 @@ export async function startWebhook(options: StartWebhookOptions): Promise<Runnin
     caPem = initial.cert;
   } else {
     const sm = options.selfManaged!;
-    client = new KubeClient(sm.kube ?? inClusterConnection());
     managed = await startSelfManagedCertificates({
       ...sm,
-      client,
+      client: connectWebhookKube(sm.kube),
       logger,
       onRotate: (bundle) => {
         const material = { cert: bundle.certPem, key: bundle.keyPem };
@@ -112,7 +110,6 @@ export async function startWebhook(options: StartWebhookOptions): Promise<Runnin
     server = await startWebhookServer({ port: options.port ?? DEFAULT_WEBHOOK_PORT, host: options.host, tls: initial, logger, metrics });
   } catch (err) {
     managed?.stop();
-    client?.close();
     throw err;
   }
   applied(initial, fileMode ? 'file' : 'secret');
@@ -147,7 +144,6 @@ export async function startWebhook(options: StartWebhookOptions): Promise<Runnin
         watcher?.close();
         managed?.stop();
         await running.close();
-        client?.close();
         logger.info('webhook stopped');
       })();
       return stopping;

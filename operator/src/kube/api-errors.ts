@@ -83,8 +83,3 @@ export function toChaosError(error: unknown, what: string): ChaosMonkeyError {
       return new UnavailableError(message, options);
   }
 }
-
-/** True when `error` is (or maps to) a 404. */
-export function isNotFound(error: unknown): boolean {
-  return error instanceof NotFoundError || statusCodeOf(error) === 404;
-}

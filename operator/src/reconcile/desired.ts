@@ -151,8 +151,3 @@ export function desiredSchedule(input: DesiredInput): Desired {
     facts,
   };
 }
-
-/** The {@link ScheduleEntry} to remember for a scheduled result. */
-export function entryOf(desired: Extract<Desired, { kind: 'schedule' }>): ScheduleEntry {
-  return { mode: desired.mode, intervalMs: desired.intervalMs, dueAt: desired.dueAt };
-}

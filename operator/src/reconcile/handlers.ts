@@ -33,24 +33,3 @@ export function keysForNamespace(store: Pick<Store, 'listCmcs'>, namespace: stri
   }
   return keys;
 }
-
-/** Name of the namespace in a Namespace event, or undefined when absent. */
-export function namespaceNameOf(ns: { metadata?: { name?: unknown } | undefined } | undefined): string | undefined {
-  const name = ns?.metadata?.name;
-  return typeof name === 'string' && name !== '' ? name : undefined;
-}
-
-/**
- * True when a Namespace update can change eligibility (the namespace label, or the start of
- * deletion); other updates need not enqueue anything. Unknown shapes answer true (safe side).
- */
-export function namespaceChangeMatters(
-  before: { metadata?: { labels?: Record<string, string>; deletionTimestamp?: unknown } | undefined; status?: { phase?: unknown } } | undefined,
-  after: { metadata?: { labels?: Record<string, string>; deletionTimestamp?: unknown } | undefined; status?: { phase?: unknown } } | undefined,
-  labelKey: string,
-): boolean {
-  if (before === undefined || after === undefined) return true;
-  const label = (o: typeof before): unknown => o?.metadata?.labels?.[labelKey];
-  const terminating = (o: typeof before): boolean => o?.metadata?.deletionTimestamp !== undefined || o?.status?.phase === 'Terminating';
-  return label(before) !== label(after) || terminating(before) !== terminating(after);
-}

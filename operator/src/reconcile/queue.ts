@@ -7,7 +7,7 @@
  */
 import type { Clock } from '../ports.ts';
 import { ChaosMonkeyError, ThrottledError } from '../errors.ts';
-import { TimerWheel } from '../scheduler/timer-wheel.ts';
+import { TimerHeap } from '../scheduler/timer-heap.ts';
 
 /** What a worker returns: nothing (done) or a delay after which the key is reconciled again. */
 export type ReconcileResult = { requeueAfterMs?: number } | undefined | void;
@@ -58,7 +58,7 @@ export interface WorkQueueOptions {
 
 /**
  * The work queue. Methods are synchronous and never throw (except `start` twice); processing runs
- * on the microtask/timer queue. Delayed adds share ONE clock timer (a private {@link TimerWheel}).
+ * on the microtask/timer queue. Delayed adds share ONE clock timer (a private {@link TimerHeap}).
  */
 export class WorkQueue {
   readonly #clock: Clock;
@@ -79,7 +79,7 @@ export class WorkQueue {
   readonly #dirty = new Set<string>();
   readonly #processing = new Set<string>();
   readonly #failures = new Map<string, number>();
-  readonly #delayed: TimerWheel;
+  readonly #delayed: TimerHeap;
   #worker: Worker | undefined;
   #stopped = false;
   #idleWaiters: (() => void)[] = [];
@@ -95,7 +95,7 @@ export class WorkQueue {
     this.#onDepth = options.onDepth;
     this.#batchSize = Math.max(1, options.batchSize ?? 32);
     this.#defer = options.defer ?? ((resume) => void setImmediate(resume));
-    this.#delayed = new TimerWheel({ clock: this.#clock });
+    this.#delayed = new TimerHeap({ clock: this.#clock });
     this.#delayed.onDue((key) => this.add(key));
   }
 

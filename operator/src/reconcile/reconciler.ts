@@ -20,7 +20,7 @@ import type { ChaosMonkeyConfigurationV1, CmcStatusV1, LastAction, ScalingMode }
 import type { NamespaceBehavior } from '../chaos/eligibility.ts';
 import type { DueEntry, Recheck, RunResult } from '../chaos/runner.ts';
 import type { ChaosMetrics, Clock, EventSink, Logger, ObjectRef, StatusWriter, Store } from '../ports.ts';
-import type { TimerWheel } from '../scheduler/timer-wheel.ts';
+import type { TimerHeap } from '../scheduler/timer-heap.ts';
 import { lastActionOf, nextStatus, statusEquals } from './conditions.ts';
 import { desiredSchedule } from './desired.ts';
 import type { Desired } from './desired.ts';
@@ -30,7 +30,7 @@ import type { ReconcileResult } from './queue.ts';
 /** Construction options of {@link Reconciler}. */
 export interface ReconcilerOptions {
   store: Store;
-  wheel: TimerWheel;
+  wheel: TimerHeap;
   status: StatusWriter;
   events: EventSink;
   clock: Clock;
@@ -271,11 +271,6 @@ export class Reconciler {
     const mem = this.#memory.get(keyOf(entry.namespace, entry.name));
     if (mem === undefined || mem.uid !== entry.uid) return;
     mem.lastAction = lastActionOf(result.outcome, mem.deployment, this.#o.clock.now());
-  }
-
-  /** Keys of every CMC the reconciler currently knows (for resync after leadership changes). */
-  knownKeys(): string[] {
-    return [...this.#memory.keys()];
   }
 
   /** Forgets everything and clears the wheel (used on shutdown). */

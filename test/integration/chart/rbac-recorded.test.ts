@@ -19,7 +19,7 @@ import type { RecordedRequest } from '../../../sandbox/index.ts';
 import type { PolicyRule } from '../../../api/rbac.ts';
 import { GROUP, KIND, PLURAL, V1ALPHA1 } from '../../../api/names.ts';
 import { startWebhook } from '../../../webhook/src/index.ts';
-import { WEBHOOK_USER_AGENT } from '../../../webhook/src/kube-client.ts';
+import { WEBHOOK_USER_AGENT } from '../../../webhook/src/kube.ts';
 import type { RunningWebhook } from '../../../webhook/src/index.ts';
 import { DEFAULT_CA_VALIDITY_MS } from '../../../webhook/src/certs.ts';
 import { OPERATOR_USER_AGENT, connectFromKubeconfigText, credentialsOf } from '../../../operator/src/kube/connect.ts';

@@ -7,30 +7,34 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { load } from 'js-yaml';
+import type { V1CustomResourceDefinition } from '@kubernetes/client-node';
 import { startSandbox } from '../../../sandbox/index.ts';
 import type { Sandbox } from '../../../sandbox/index.ts';
-import { KubeClient } from '../../../webhook/src/kube-client.ts';
+import { connectWebhookKube } from '../../../webhook/src/kube.ts';
+import type { WebhookKube } from '../../../webhook/src/kube.ts';
 import { createWebhookLogger } from '../../../webhook/src/log.ts';
 import { bundleFromSecret, ensureCertificate, splitPemCertificates, startSelfManagedCertificates } from '../../../webhook/src/certs.ts';
 import type { CertificateBundle } from '../../../webhook/src/certs.ts';
 
 const DAY = 86_400_000;
 let sandbox: Sandbox;
-let client: KubeClient;
+const CRD_NAME = 'chaosmonkeyconfigurations.cm.massix.github.io';
+let client: WebhookKube;
 const logger = createWebhookLogger({ silent: true });
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- API answers walked by path in assertions
-const get = (path: string): Promise<any> => client.request('GET', path);
-const secretPath = (ns: string) => `/api/v1/namespaces/${ns}/secrets/chaos-monkey-tls`;
-const caBundleOfCrd = async (): Promise<string> => Buffer.from((await get('/apis/apiextensions.k8s.io/v1/customresourcedefinitions/chaosmonkeyconfigurations.cm.massix.github.io')).spec.conversion.webhook.clientConfig.caBundle ?? '', 'base64').toString('utf8');
+const secretIn = (namespace: string) => client.core.readNamespacedSecret({ namespace, name: 'chaos-monkey-tls' });
+const caBundleOf = async (kube: WebhookKube): Promise<string> => Buffer.from((await kube.crds.readCustomResourceDefinition({ name: CRD_NAME })).spec.conversion?.webhook?.clientConfig?.caBundle ?? '', 'base64').toString('utf8');
+/** A client of `sandbox` as the webhook's own (the tests name themselves in the audit log). */
+const clientOf = (sandbox: Sandbox): WebhookKube => {
+  const config = load(sandbox.kubeconfig) as { users: { user: { token: string } }[] };
+  return connectWebhookKube({ server: sandbox.url, caPem: sandbox.caPem, token: config.users[0]!.user.token }, { userAgent: 'chaos-monkey-tests' });
+};
 
 beforeAll(async () => {
   sandbox = await startSandbox({ crdFiles: [new URL('../../../crds/chaosmonkeyconfigurations.yaml', import.meta.url).pathname] });
-  const config = load(sandbox.kubeconfig) as { users: { user: { token: string } }[] };
-  client = new KubeClient({ server: sandbox.url, caPem: sandbox.caPem, token: config.users[0]!.user.token }, { userAgent: 'chaos-monkey-tests' });
-  for (const name of ['race', 'renew', 'rotate']) await client.request('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+  client = clientOf(sandbox);
+  for (const name of ['race', 'renew', 'rotate']) await client.core.createNamespace({ body: { metadata: { name } } });
 });
 afterAll(async () => {
-  client?.close();
   await sandbox?.stop();
 });
 
@@ -41,9 +45,9 @@ describe('self-managed certificates', () => {
     expect(certs.size).toBe(1);
     expect(results.filter((r) => r.action === 'created')).toHaveLength(1);
     expect(results.every((r) => ['created', 'adopted', 'reused'].includes(r.action))).toBe(true);
-    const stored = bundleFromSecret(await get(secretPath('race')));
+    const stored = bundleFromSecret(await secretIn('race'));
     expect(stored?.certPem).toBe(results[0]!.bundle.certPem);
-    const secret = await get(secretPath('race'));
+    const secret = await secretIn('race');
     expect(secret.type).toBe('kubernetes.io/tls');
     expect(new X509Certificate(stored!.certPem).checkHost('chaos-monkey.race.svc.cluster.local')).toBe('chaos-monkey.race.svc.cluster.local');
     // A later start reuses it.
@@ -56,7 +60,7 @@ describe('self-managed certificates', () => {
     const managed = await startSelfManagedCertificates({ client, namespace: 'renew', logger, now: () => now, servingValidityMs: 10 * DAY, renewBeforeMs: 2 * DAY, onRotate: (b) => rotated.push(b) });
     try {
       const first = managed.current();
-      expect(await caBundleOfCrd()).toBe(first.caBundlePem);
+      expect(await caBundleOf(client)).toBe(first.caBundlePem);
       now = new Date('2026-01-05T00:00:00Z');
       await managed.check();
       expect(rotated).toHaveLength(0); // still outside the renewal window
@@ -67,7 +71,7 @@ describe('self-managed certificates', () => {
       expect(second.caCertPem).toBe(first.caCertPem);
       expect(second.caBundlePem).toBe(first.caBundlePem);
       expect(second.notAfter.getTime()).toBe(new Date('2026-01-19T00:00:00Z').getTime());
-      expect(bundleFromSecret(await get(secretPath('renew')))?.certPem).toBe(second.certPem);
+      expect(bundleFromSecret(await secretIn('renew'))?.certPem).toBe(second.certPem);
     } finally {
       managed.stop();
     }
@@ -84,37 +88,35 @@ describe('self-managed certificates', () => {
       expect(second.caCertPem).not.toBe(first.caCertPem);
       const trusted = splitPemCertificates(second.caBundlePem).map((p) => new X509Certificate(p).fingerprint256);
       expect(trusted).toEqual([new X509Certificate(second.caCertPem).fingerprint256, new X509Certificate(first.caCertPem).fingerprint256]);
-      expect(await caBundleOfCrd()).toBe(second.caBundlePem);
+      expect(await caBundleOf(client)).toBe(second.caBundlePem);
     } finally {
       managed.stop();
     }
   });
 
   test('a Secret with garbage is replaced', async () => {
-    await client.request('PUT', secretPath('race'), { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'chaos-monkey-tls', namespace: 'race', resourceVersion: (await get(secretPath('race'))).metadata.resourceVersion }, type: 'kubernetes.io/tls', data: { 'tls.crt': Buffer.from('nope').toString('base64'), 'tls.key': '', 'ca.crt': '', 'ca.key': '' } });
+    const resourceVersion = (await secretIn('race')).metadata?.resourceVersion;
+    await client.core.replaceNamespacedSecret({ namespace: 'race', name: 'chaos-monkey-tls', body: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'chaos-monkey-tls', namespace: 'race', resourceVersion }, type: 'kubernetes.io/tls', data: { 'tls.crt': Buffer.from('nope').toString('base64'), 'tls.key': '', 'ca.crt': '', 'ca.key': '' } } });
     const r = await ensureCertificate({ client, namespace: 'race', logger });
     expect(r.action).toBe('renewed');
-    expect(bundleFromSecret(await get(secretPath('race')))?.certPem).toBe(r.bundle.certPem);
+    expect(bundleFromSecret(await secretIn('race'))?.certPem).toBe(r.bundle.certPem);
   });
 
   test('without the CRD the webhook still starts; the caBundle is injected once the CRD exists', async () => {
     const bare = await startSandbox({});
-    const config = load(bare.kubeconfig) as { users: { user: { token: string } }[] };
-    const bareClient = new KubeClient({ server: bare.url, caPem: bare.caPem, token: config.users[0]!.user.token }, { userAgent: 'chaos-monkey-tests' });
+    const bareClient = clientOf(bare);
     try {
-      await bareClient.request('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'chaosmonkey' } });
+      await bareClient.core.createNamespace({ body: { metadata: { name: 'chaosmonkey' } } });
       const managed = await startSelfManagedCertificates({ client: bareClient, namespace: 'chaosmonkey', logger, onRotate: () => undefined });
       try {
         const crd = load(readFileSync(new URL('../../../crds/chaosmonkeyconfigurations.yaml', import.meta.url), 'utf8'));
-        await bareClient.request('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crd);
+        await bareClient.crds.createCustomResourceDefinition({ body: crd as V1CustomResourceDefinition });
         await managed.check();
-        const stored = await bareClient.request('GET', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/chaosmonkeyconfigurations.cm.massix.github.io') as { spec: { conversion: { webhook: { clientConfig: { caBundle: string } } } } };
-        expect(Buffer.from(stored.spec.conversion.webhook.clientConfig.caBundle, 'base64').toString('utf8')).toBe(managed.current().caBundlePem);
+        expect(await caBundleOf(bareClient)).toBe(managed.current().caBundlePem);
       } finally {
         managed.stop();
       }
     } finally {
-      bareClient.close();
       await bare.stop();
     }
   });

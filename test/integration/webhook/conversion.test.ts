@@ -11,34 +11,37 @@ import { startSandbox } from '../../../sandbox/index.ts';
 import type { Sandbox } from '../../../sandbox/index.ts';
 import { startWebhook } from '../../../webhook/src/index.ts';
 import type { RunningWebhook } from '../../../webhook/src/index.ts';
-import { KubeApiError, KubeClient } from '../../../webhook/src/kube-client.ts';
-import type { KubeConnection } from '../../../webhook/src/kube-client.ts';
+import { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import { connectWebhookKube, errorText, statusOf } from '../../../webhook/src/kube.ts';
+import type { KubeConnection, WebhookKube } from '../../../webhook/src/kube.ts';
 import { createWebhookLogger } from '../../../webhook/src/log.ts';
 import { bundleFromSecret } from '../../../webhook/src/certs.ts';
 import { waitFor } from '../../support/wait-for.ts';
 
 const NS = 'conv';
-const CMC_V1 = `/apis/cm.massix.github.io/v1/namespaces/${NS}/chaosmonkeyconfigurations`;
-const CMC_V1ALPHA1 = `/apis/cm.massix.github.io/v1alpha1/namespaces/${NS}/chaosmonkeyconfigurations`;
-const CRD_PATH = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/chaosmonkeyconfigurations.cm.massix.github.io';
+const CRD_NAME = 'chaosmonkeyconfigurations.cm.massix.github.io';
+type Version = 'v1' | 'v1alpha1';
+const at = (version: Version) => ({ group: 'cm.massix.github.io', version, namespace: NS, plural: 'chaosmonkeyconfigurations' });
 
 let sandbox: Sandbox;
 let webhook: RunningWebhook | undefined;
 let port: number;
 let kube: KubeConnection;
-let client: KubeClient;
+let client: WebhookKube;
+let cmcs: CustomObjectsApi;
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- API answers walked by path in assertions
 
 const start = (): Promise<RunningWebhook> => startWebhook({
   port, host: '127.0.0.1', selfManaged: { namespace: 'chaosmonkey', kube }, logger: createWebhookLogger({ silent: true }),
 });
-const get = (path: string): Promise<Obj> => client.request('GET', path) as Promise<Obj>;
-const errorOf = async (p: Promise<unknown>): Promise<KubeApiError> => {
+const getCmc = (version: Version, name: string): Promise<Obj> => cmcs.getNamespacedCustomObject({ ...at(version), name }) as Promise<Obj>;
+const listCmcs = (version: Version): Promise<Obj> => cmcs.listNamespacedCustomObject(at(version)) as Promise<Obj>;
+const errorOf = async (p: Promise<unknown>): Promise<{ status: number | undefined; message: string }> => {
   try {
     await p;
   } catch (err) {
-    if (err instanceof KubeApiError) return err;
+    if (statusOf(err) !== undefined) return { status: statusOf(err), message: errorText(err) };
     throw err;
   }
   throw new Error('expected the request to fail');
@@ -52,54 +55,57 @@ beforeAll(async () => {
   });
   const config = load(sandbox.kubeconfig) as { users: { user: { token: string } }[] };
   kube = { server: sandbox.url, caPem: sandbox.caPem, token: config.users[0]!.user.token };
-  client = new KubeClient(kube, { userAgent: 'chaos-monkey-tests' });
-  for (const name of ['chaosmonkey', NS]) await client.request('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+  client = connectWebhookKube(kube, { userAgent: 'chaos-monkey-tests' });
+  const kc = new KubeConfig();
+  kc.loadFromString(sandbox.kubeconfig);
+  cmcs = kc.makeApiClient(CustomObjectsApi);
+  const core = kc.makeApiClient(CoreV1Api);
+  for (const name of ['chaosmonkey', NS]) await core.createNamespace({ body: { metadata: { name } } });
   webhook = await start();
 });
 
 afterAll(async () => {
   await webhook?.stop();
-  client?.close();
   await sandbox?.stop();
 });
 
 describe('conversion through the sandbox and the webhook over HTTPS', () => {
   test('self-managed mode stored the certificate in the Secret and injected the caBundle', async () => {
-    const secret = await get('/api/v1/namespaces/chaosmonkey/secrets/chaos-monkey-tls');
+    const secret = await client.core.readNamespacedSecret({ namespace: 'chaosmonkey', name: 'chaos-monkey-tls' });
     const bundle = bundleFromSecret(secret);
     expect(bundle).toBeDefined();
     expect(new X509Certificate(bundle!.certPem).checkHost('chaos-monkey.chaosmonkey.svc')).toBe('chaos-monkey.chaosmonkey.svc');
-    const crd = await get(CRD_PATH);
-    expect(Buffer.from(crd.spec.conversion.webhook.clientConfig.caBundle, 'base64').toString('utf8')).toBe(bundle!.caBundlePem);
+    const crd = await client.crds.readCustomResourceDefinition({ name: CRD_NAME });
+    expect(Buffer.from(crd.spec.conversion?.webhook?.clientConfig?.caBundle ?? '', 'base64').toString('utf8')).toBe(bundle!.caBundlePem);
     expect(webhook!.caPem).toBe(bundle!.caBundlePem);
   });
 
   test('a CMC created as v1alpha1 (defaults applied) reads back as v1', async () => {
-    await client.request('POST', CMC_V1ALPHA1, { apiVersion: 'cm.massix.github.io/v1alpha1', kind: 'ChaosMonkeyConfiguration', metadata: { name: 'from-alpha', labels: { team: 'a' } }, spec: { deploymentName: 'web', podMode: false } });
-    const v1 = await get(`${CMC_V1}/from-alpha`);
+    await cmcs.createNamespacedCustomObject({ ...at('v1alpha1'), body: { apiVersion: 'cm.massix.github.io/v1alpha1', kind: 'ChaosMonkeyConfiguration', metadata: { name: 'from-alpha', labels: { team: 'a' } }, spec: { deploymentName: 'web', podMode: false } } });
+    const v1 = await getCmc('v1', 'from-alpha');
     expect(v1.apiVersion).toBe('cm.massix.github.io/v1');
     expect(v1.spec).toEqual({ enabled: true, minReplicas: 0, maxReplicas: 5, scalingMode: 'randomScale', deployment: { name: 'web' }, timeout: '30s' });
     expect(v1.metadata.labels).toEqual({ team: 'a' });
-    const alpha = await get(`${CMC_V1ALPHA1}/from-alpha`);
+    const alpha = await getCmc('v1alpha1', 'from-alpha');
     expect(alpha.spec).toEqual({ enabled: true, minReplicas: 0, maxReplicas: 5, deploymentName: 'web', podMode: false, timeout: '30s' });
     expect(alpha.metadata.uid).toBe(v1.metadata.uid);
   });
 
   test('a v1 antiPressure CMC reads as v1alpha1 and survives an update through v1alpha1', async () => {
-    await client.request('POST', CMC_V1, { apiVersion: 'cm.massix.github.io/v1', kind: 'ChaosMonkeyConfiguration', metadata: { name: 'from-v1' }, spec: { enabled: true, minReplicas: 1, maxReplicas: 4, scalingMode: 'antiPressure', deployment: { name: 'api' }, timeout: '1m30s' } });
-    const alpha = await get(`${CMC_V1ALPHA1}/from-v1`);
+    await cmcs.createNamespacedCustomObject({ ...at('v1'), body: { apiVersion: 'cm.massix.github.io/v1', kind: 'ChaosMonkeyConfiguration', metadata: { name: 'from-v1' }, spec: { enabled: true, minReplicas: 1, maxReplicas: 4, scalingMode: 'antiPressure', deployment: { name: 'api' }, timeout: '1m30s' } } });
+    const alpha = await getCmc('v1alpha1', 'from-v1');
     expect(alpha.spec).toEqual({ enabled: true, minReplicas: 1, maxReplicas: 4, deploymentName: 'api', podMode: false, timeout: '1m30s' });
     expect(alpha.metadata.annotations).toEqual({ 'cm.massix.github.io/v1-scaling-mode': 'antiPressure' });
     // Update through the deprecated version: the mode v1alpha1 cannot express is kept.
-    await client.request('PUT', `${CMC_V1ALPHA1}/from-v1`, { ...alpha, spec: { ...alpha.spec, maxReplicas: 6 } });
-    const v1 = await get(`${CMC_V1}/from-v1`);
+    await cmcs.replaceNamespacedCustomObject({ ...at('v1alpha1'), name: 'from-v1', body: { ...alpha, spec: { ...alpha.spec, maxReplicas: 6 } } });
+    const v1 = await getCmc('v1', 'from-v1');
     expect(v1.spec).toMatchObject({ scalingMode: 'antiPressure', maxReplicas: 6, timeout: '1m30s' });
     expect(v1.metadata.annotations).toBeUndefined();
   });
 
   test('lists of mixed objects convert both ways', async () => {
-    const v1List = await get(CMC_V1);
-    const alphaList = await get(CMC_V1ALPHA1);
+    const v1List = await listCmcs('v1');
+    const alphaList = await listCmcs('v1alpha1');
     const names = (l: Obj): string[] => l.items.map((i: Obj) => i.metadata.name).sort();
     expect(names(v1List)).toEqual(['from-alpha', 'from-v1']);
     expect(names(alphaList)).toEqual(['from-alpha', 'from-v1']);
@@ -110,19 +116,19 @@ describe('conversion through the sandbox and the webhook over HTTPS', () => {
   test('with the webhook stopped, reads of the other version fail clearly; they recover after a restart', async () => {
     await webhook!.stop();
     webhook = undefined;
-    const failed = await errorOf(get(`${CMC_V1ALPHA1}/from-v1`));
+    const failed = await errorOf(getCmc('v1alpha1', 'from-v1'));
     expect(failed.status).toBe(500);
     expect(failed.message).toMatch(/conversion webhook for cm\.massix\.github\.io\/v1, Kind=ChaosMonkeyConfiguration failed: Post "https:\/\/chaos-monkey\.chaosmonkey\.svc:443\/convertcrd\?timeout=30s": .*connection refused/);
     // The storage version needs no webhook.
-    expect((await get(`${CMC_V1}/from-v1`)).spec.scalingMode).toBe('antiPressure');
+    expect((await getCmc('v1', 'from-v1')).spec.scalingMode).toBe('antiPressure');
     webhook = await start();
-    await waitFor('v1alpha1 reads to recover', async () => (await get(`${CMC_V1ALPHA1}/from-v1`)).spec.podMode === false, 10_000, 20);
-    const recovered = await get(CMC_V1ALPHA1);
+    await waitFor('v1alpha1 reads to recover', async () => (await getCmc('v1alpha1', 'from-v1')).spec.podMode === false, 10_000, 20);
+    const recovered = await listCmcs('v1alpha1');
     expect(recovered.items).toHaveLength(2);
   });
 
   test('validation of the CRD rejects a bad timeout and min > max with the seed message', async () => {
-    const bad = await errorOf(client.request('POST', CMC_V1, { apiVersion: 'cm.massix.github.io/v1', kind: 'ChaosMonkeyConfiguration', metadata: { name: 'bad' }, spec: { enabled: true, minReplicas: 5, maxReplicas: 1, scalingMode: 'killPod', deployment: { name: 'x' }, timeout: '500ms' } }));
+    const bad = await errorOf(cmcs.createNamespacedCustomObject({ ...at('v1'), body: { apiVersion: 'cm.massix.github.io/v1', kind: 'ChaosMonkeyConfiguration', metadata: { name: 'bad' }, spec: { enabled: true, minReplicas: 5, maxReplicas: 1, scalingMode: 'killPod', deployment: { name: 'x' }, timeout: '500ms' } } }));
     expect(bad.status).toBe(422);
     expect(bad.message).toContain('minReplicas must be less than or equal to maxReplicas');
     expect(bad.message).toContain('timeout must be at least 1s');

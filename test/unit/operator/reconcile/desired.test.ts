@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { desiredSchedule, entryOf } from '../../../../operator/src/reconcile/desired.ts';
+import { desiredSchedule } from '../../../../operator/src/reconcile/desired.ts';
 import type { DesiredInput } from '../../../../operator/src/reconcile/desired.ts';
 import { NAMESPACE_LABEL } from '../../../../api/names.ts';
 import { aCmc, aNamespace } from '../../../support/builders.ts';
@@ -68,9 +68,10 @@ describe('desiredSchedule: schedule', () => {
   test('same interval keeps dueAt (idempotent), even when the mode changes', () => {
     const first = desiredSchedule(input());
     if (first.kind !== 'schedule') throw new Error('expected schedule');
-    const again = desiredSchedule(input({ now: NOW + 10_000, existing: entryOf(first) }));
+    const existing = { mode: first.mode, intervalMs: first.intervalMs, dueAt: first.dueAt };
+    const again = desiredSchedule(input({ now: NOW + 10_000, existing }));
     expect(again).toMatchObject({ kind: 'schedule', dueAt: first.dueAt, change: 'kept' });
-    const modeChanged = desiredSchedule(input({ now: NOW + 10_000, existing: entryOf(first), cmc: aCmc({ spec: { scalingMode: 'antiPressure' } }) }));
+    const modeChanged = desiredSchedule(input({ now: NOW + 10_000, existing, cmc: aCmc({ spec: { scalingMode: 'antiPressure' } }) }));
     expect(modeChanged).toMatchObject({ kind: 'schedule', mode: 'antiPressure', dueAt: first.dueAt, change: 'kept' });
   });
 

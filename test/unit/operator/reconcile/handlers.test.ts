@@ -1,6 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { keyForCmc, keysForNamespace, namespaceChangeMatters, namespaceNameOf } from '../../../../operator/src/reconcile/handlers.ts';
-import { NAMESPACE_LABEL } from '../../../../api/names.ts';
+import { keyForCmc, keysForNamespace } from '../../../../operator/src/reconcile/handlers.ts';
 import { aCmc } from '../../../support/builders.ts';
 
 describe('handlers', () => {
@@ -20,25 +19,5 @@ describe('handlers', () => {
     const store = { listCmcs: (ns?: string) => cmcs.filter((c) => ns === undefined || c.metadata.namespace === ns) };
     expect(keysForNamespace(store, 'demo')).toEqual(['demo/a', 'demo/b']);
     expect(keysForNamespace(store, 'empty')).toEqual([]);
-  });
-
-  test('namespaceNameOf', () => {
-    expect(namespaceNameOf({ metadata: { name: 'demo' } })).toBe('demo');
-    expect(namespaceNameOf({ metadata: {} })).toBeUndefined();
-  });
-
-  const ns = (label?: string, extra: Record<string, unknown> = {}) => {
-    const labels: Record<string, string> = label === undefined ? {} : { [NAMESPACE_LABEL]: label };
-    return { metadata: { labels, ...extra } };
-  };
-  test.each([
-    [ns(), ns(), false],
-    [ns('true'), ns('true'), false],
-    [ns(), ns('false'), true],
-    [ns('true'), ns(), true],
-    [ns(), ns(undefined, { deletionTimestamp: 'x' }), true],
-    [undefined, ns(), true],
-  ])('namespaceChangeMatters(%j, %j) -> %p', (before, after, matters) => {
-    expect(namespaceChangeMatters(before, after, NAMESPACE_LABEL)).toBe(matters);
   });
 });

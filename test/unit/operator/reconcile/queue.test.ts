@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { keyOf, splitKey, WorkQueue } from '../../../../operator/src/reconcile/queue.ts';
 import type { ProcessedInfo, ReconcileResult } from '../../../../operator/src/reconcile/queue.ts';
-import { InvalidSpecError, ThrottledError, UnavailableError } from '../../../../operator/src/errors.ts';
+import { RejectedError, ThrottledError, UnavailableError } from '../../../../operator/src/errors.ts';
 import { FakeClock, flushPromises } from '../../../support/fake-clock.ts';
 
 function world(options: { concurrency?: number; maxDelayMs?: number } = {}) {
@@ -107,7 +107,7 @@ describe('WorkQueue', () => {
     let runs = 0;
     queue.start(async () => {
       runs++;
-      throw new InvalidSpecError('bad mode');
+      throw new RejectedError('bad mode');
     });
     queue.add('a');
     await clock.advanceAsync(10_000);

@@ -1,12 +1,12 @@
 /**
- * Reconciler with an in-memory Store, a FakeClock-driven TimerWheel and recording StatusWriter /
+ * Reconciler with an in-memory Store, a FakeClock-driven TimerHeap and recording StatusWriter /
  * EventSink doubles: scheduling, idempotence, edits, cancel reasons, lifecycle Events, the next
  * slot booking and the status it writes.
  */
 import { describe, expect, test } from '@jest/globals';
 import type { ChaosMonkeyConfigurationV1, CmcStatusV1 } from '../../../../api/v1.ts';
 import { Reconciler } from '../../../../operator/src/reconcile/reconciler.ts';
-import { TimerWheel } from '../../../../operator/src/scheduler/timer-wheel.ts';
+import { TimerHeap } from '../../../../operator/src/scheduler/timer-heap.ts';
 import type { EventSink, Logger, NamespaceInfo, StatusWriter, Store } from '../../../../operator/src/ports.ts';
 import { FakeClock } from '../../../support/fake-clock.ts';
 import { aCmc, aNamespace } from '../../../support/builders.ts';
@@ -37,7 +37,7 @@ function setup() {
   const lines: { level: string; message: string }[] = [];
   const log = (level: string) => (message: string) => void lines.push({ level, message });
   const logger: Logger = { error: log('error'), warn: log('warn'), info: log('info'), debug: log('debug'), child: () => logger };
-  const wheel = new TimerWheel({ clock });
+  const wheel = new TimerHeap({ clock });
   const reconciler = new Reconciler({
     store,
     wheel,

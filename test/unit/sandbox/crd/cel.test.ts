@@ -107,7 +107,7 @@ describe('language', () => {
     expect(evalError('9223372036854775807 + 1')).toBe('integer overflow');
     expect(evalError("1 + 'a'")).toBe('no such overload: _+_(int, string)');
     expect(evalError('self[5]', [1])).toBe('index out of bounds: 5');
-    expect(evalError('duration(self)', '5 minutes')).toBe('invalid duration: time: invalid duration "5 minutes"');
+    expect(evalError('duration(self)', '5 minutes')).toBe('invalid duration: time: unknown unit " minutes" in duration "5 minutes"');
     expect(evalError("int('x')")).toBe('cannot convert string to int: "x"');
     expect(evalError("'a'.matches(self)", '(')).toMatch(/^invalid regular expression: \(/);
   });

@@ -1,22 +1,23 @@
 /**
  * One timer for every scheduled entry (architecture.md "scheduler", issue 4 point 5): an indexed
  * binary min-heap ordered by `dueAt` (ties by insertion order) and a single armed {@link Clock}
- * timer for the earliest entry. Knows nothing of CMCs: entries are opaque string ids.
+ * timer for the earliest entry. It plays the design's "timer wheel" role (ADR 0001); the data
+ * structure is a heap, hence the name. Knows nothing of CMCs: entries are opaque string ids.
  */
 import type { Clock } from '../ports.ts';
 
 /** Called once per due entry: its id, the time it was due and the time the wheel fired it (ms epoch). */
 export type DueCallback = (id: string, dueAt: number, firedAt: number) => void;
 
-/** Construction options of {@link TimerWheel}. */
-export interface TimerWheelOptions {
+/** Construction options of {@link TimerHeap}. */
+export interface TimerHeapOptions {
   clock: Clock;
   /**
    * Receives an exception thrown by a due callback (the remaining due entries still fire).
    * Default: the first exception of a firing pass is rethrown after the pass completes.
    */
   onError?: (error: unknown, id: string) => void;
-  /** Start stopped (no timer armed until {@link TimerWheel.start}). Default false. */
+  /** Start stopped (no timer armed until {@link TimerHeap.start}). Default false. */
   stopped?: boolean;
 }
 
@@ -30,7 +31,7 @@ interface Node {
 }
 
 /**
- * Shared timer wheel. Invariants: at most one clock timer is armed, and only while the wheel is
+ * Shared timer heap (the design's "timer wheel"). Invariants: at most one clock timer is armed, and only while the wheel is
  * running and non-empty; it is armed for the earliest `dueAt` and re-armed only when that earliest
  * time changes. `upsert`/`cancel` are O(log n), `has`/`dueAt`/`size` O(1).
  *
@@ -40,7 +41,7 @@ interface Node {
  * `dueAt <= now` fire in a following pass (armed with delay 0), never in the same one, so a
  * callback cannot starve the loop.
  */
-export class TimerWheel {
+export class TimerHeap {
   readonly #clock: Clock;
   readonly #onError: ((error: unknown, id: string) => void) | undefined;
   readonly #heap: Node[] = [];
@@ -52,8 +53,8 @@ export class TimerWheel {
   #armedFor: number | undefined;
   #cancelTimer: (() => void) | undefined;
 
-  /** Creates an empty wheel; see {@link TimerWheelOptions}. */
-  constructor(options: TimerWheelOptions) {
+  /** Creates an empty wheel; see {@link TimerHeapOptions}. */
+  constructor(options: TimerHeapOptions) {
     this.#clock = options.clock;
     this.#onError = options.onError;
     this.#running = options.stopped !== true;
@@ -67,11 +68,6 @@ export class TimerWheel {
   /** True while the wheel arms timers and fires entries (see {@link stop}/{@link start}). */
   get running(): boolean {
     return this.#running;
-  }
-
-  /** Earliest scheduled `dueAt` (ms epoch), undefined when empty. */
-  nextDueAt(): number | undefined {
-    return this.#heap[0]?.dueAt;
   }
 
   /** True when `id` is scheduled. */

@@ -1,17 +1,17 @@
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
-import { TimerWheel } from '../../../../operator/src/scheduler/timer-wheel.ts';
+import { TimerHeap } from '../../../../operator/src/scheduler/timer-heap.ts';
 import { FakeClock } from '../../../support/fake-clock.ts';
 
-function world(): { clock: FakeClock; wheel: TimerWheel; fired: { id: string; dueAt: number; firedAt: number }[] } {
+function world(): { clock: FakeClock; wheel: TimerHeap; fired: { id: string; dueAt: number; firedAt: number }[] } {
   const clock = new FakeClock(0);
-  const wheel = new TimerWheel({ clock });
+  const wheel = new TimerHeap({ clock });
   const fired: { id: string; dueAt: number; firedAt: number }[] = [];
   wheel.onDue((id, dueAt, firedAt) => fired.push({ id, dueAt, firedAt }));
   return { clock, wheel, fired };
 }
 
-describe('TimerWheel', () => {
+describe('TimerHeap', () => {
   test('fires 10,000 entries in dueAt order with one timer armed at a time', () => {
     const { clock, wheel, fired } = world();
     const n = 10_000;
@@ -75,7 +75,7 @@ describe('TimerWheel', () => {
 
   test('an overdue timer fires every due entry with the same firedAt', () => {
     const { clock, wheel, fired } = world();
-    const stopped = new TimerWheel({ clock, stopped: true });
+    const stopped = new TimerHeap({ clock, stopped: true });
     const late: number[] = [];
     stopped.onDue((_id, dueAt, firedAt) => late.push(firedAt - dueAt));
     stopped.upsert('x', 10);
@@ -91,7 +91,7 @@ describe('TimerWheel', () => {
 
   test('a callback may reschedule its own id; entries upserted during a pass wait for the next pass', () => {
     const clock = new FakeClock(0);
-    const wheel = new TimerWheel({ clock });
+    const wheel = new TimerHeap({ clock });
     const seen: string[] = [];
     wheel.onDue((id, dueAt) => {
       seen.push(`${id}@${dueAt}`);
@@ -126,7 +126,7 @@ describe('TimerWheel', () => {
 
   test('a callback stopping the wheel stops the pass', () => {
     const clock = new FakeClock(0);
-    const wheel = new TimerWheel({ clock });
+    const wheel = new TimerHeap({ clock });
     const seen: string[] = [];
     wheel.onDue((id) => {
       seen.push(id);
@@ -142,7 +142,7 @@ describe('TimerWheel', () => {
   test('a throwing callback does not prevent later entries; onError receives it', () => {
     const clock = new FakeClock(0);
     const errors: string[] = [];
-    const wheel = new TimerWheel({ clock, onError: (_e, id) => errors.push(id) });
+    const wheel = new TimerHeap({ clock, onError: (_e, id) => errors.push(id) });
     const seen: string[] = [];
     wheel.onDue((id) => {
       seen.push(id);
@@ -157,7 +157,7 @@ describe('TimerWheel', () => {
 
   test('without onError the first callback error is rethrown after the pass', () => {
     const clock = new FakeClock(0);
-    const wheel = new TimerWheel({ clock });
+    const wheel = new TimerHeap({ clock });
     const seen: string[] = [];
     wheel.onDue((id) => {
       seen.push(id);
