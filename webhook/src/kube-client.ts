@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 
 /** Where the API server is and how to authenticate. */
 export interface KubeConnection {
-  /** Base URL, e.g. `https://10.0.0.1:443` or the sandbox's `https://127.0.0.1:38123`. */
+  /** Base URL, e.g. `https://10.0.0.1:443` or a local test server's `https://127.0.0.1:38123`. */
   server: string;
   /** PEM of the CA that signed the API server's certificate. */
   caPem?: string;
