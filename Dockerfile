@@ -20,11 +20,14 @@ COPY operator/src ./operator/src
 COPY webhook/src ./webhook/src
 RUN npx tsc -p tsconfig.build.json
 
-# ---- deps: production dependencies only, no install scripts
+# ---- deps: production dependencies only, no install scripts. Type declarations and source maps
+# are never loaded at run time (no --enable-source-maps): deleting them halves node_modules
+# (103 MB -> 55 MB, mostly client-node's; figures in docs/chart.md "The container image").
 FROM node:24.21.0-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force \
+ && find node_modules -type f \( -name '*.d.ts' -o -name '*.d.mts' -o -name '*.d.cts' -o -name '*.map' \) -delete
 
 # ---- runtime: compiled code + production node_modules, non-root numeric user, read-only friendly
 FROM node:24.21.0-bookworm-slim AS runtime

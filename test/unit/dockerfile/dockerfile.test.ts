@@ -86,6 +86,8 @@ describe('Dockerfile', () => {
     const depsStage = stageNamed((modules[0] as RegExpExecArray)[1] as string);
     expect(runs(depsStage).some((r) => /^npm ci\b.*--omit=dev/.test(r))).toBe(true);
     expect(runs(depsStage).some((r) => /npm (ci|install)\b(?!.*--omit=dev)/.test(r))).toBe(false);
+    // Type declarations and source maps are deleted: never loaded at run time.
+    expect(runs(depsStage).some((r) => /find node_modules .*'\*\.d\.ts'.*'\*\.map'.*-delete/.test(r))).toBe(true);
     // From the build stage only the compiled output.
     expect(fromStages.filter((m) => m[1] === 'build').map((m) => m[2])).toEqual(['/app/dist']);
     for (const c of copies(runtime).filter((x) => !x.startsWith('--from='))) {
