@@ -10,7 +10,7 @@ import type { RunConnection, RunContext } from '../operator/src/run.ts';
 import { startDemo } from './index.ts';
 
 /** The three commands a newcomer can try once the demo runs. */
-export function demoCommands(kubeconfigPath: string, metricsPort: number | undefined): { kubectl: string; metrics: string; stop: string } {
+function demoCommands(kubeconfigPath: string, metricsPort: number | undefined): { kubectl: string; metrics: string; stop: string } {
   return {
     kubectl: `kubectl --kubeconfig ${kubeconfigPath} get cmc,pods -n demo`,
     metrics: `curl -s http://localhost:${metricsPort ?? 9000}/metrics | grep ^chaos_monkey`,
