@@ -2,7 +2,7 @@
  * Every interface between the operator's decisions and the outside world (style.md: one file = the
  * whole I/O surface). `kube/` implements the cluster ports, `scheduler/clock.ts` the Clock,
  * `chaos/random.ts` the Random, `metrics/` the ChaosMetrics; tests pass fakes of Clock and Random
- * and run everything else against the sandbox.
+ * and run everything else against the embedded test API server.
  */
 import type { ChaosMonkeyConfigurationV1, CmcStatusV1, ScalingMode } from '../../api/v1.ts';
 

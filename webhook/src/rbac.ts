@@ -1,6 +1,6 @@
 /**
  * Every permission the conversion webhook uses (self-managed certificates). The chart renders these;
- * a test compares them and checks recorded sandbox requests against them.
+ * a test compares them and checks the requests recorded by the embedded test API server against them.
  */
 import type { PolicyRule } from '../../api/rbac.ts';
 

@@ -18,6 +18,7 @@
  * | `CHAOSMONKEY_LEASE_DURATION` | Go duration >= 1s | `15s` | ours: Lease duration (failover time) |
  * | `CHAOSMONKEY_POD_NAME` | any non-empty text | host name | ours: leader identity (holderIdentity) |
  * | `CHAOSMONKEY_RANDOM_SEED` | any non-empty text | unset (random seed, logged) | ours: seed of the chaos PRNG, for reproducible runs |
+ * | `CHAOSMONKEY_LOG_FORMAT` | json, text; case-insensitive | unset: text when stdout is a terminal, else json | ours: log line format |
  *
  * Watch timeouts follow the seed: the duration is truncated to whole seconds, so a value below 1s
  * gives 0 (the API server then applies its own default). An absent variable silently takes its
@@ -28,12 +29,16 @@ import { parseGoDuration, SECOND, MILLISECOND } from '../../../api/duration.ts';
 
 /** Log levels accepted by `CHAOSMONKEY_LOGLEVEL` (the seed's logrus names; `critical` = fatal). */
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'critical' | 'panic';
+/** Log line format: one JSON object per line, or one readable line (time, level, message, fields). */
+export type LogFormat = 'json' | 'text';
 /** Namespace policy (seed-spec.md 4.1). */
 export type Behavior = 'AllowAll' | 'DenyAll';
 
 /** Typed, frozen operator configuration (see the module table for each field's variable). */
 export interface OperatorConfig {
   readonly logLevel: LogLevel;
+  /** undefined = not chosen: the entry point picks text for a terminal, else json. */
+  readonly logFormat: LogFormat | undefined;
   readonly behavior: Behavior;
   /** `timeoutSeconds` for Namespace watch requests (CHAOSMONKEY_NS_TIMEOUT). */
   readonly nsWatchTimeoutSeconds: number;
@@ -99,6 +104,7 @@ export const ENV_VARIABLES: readonly EnvVariableDoc[] = Object.freeze([
   { name: 'CHAOSMONKEY_LEASE_DURATION', defaultValue: '15s', origin: 'ours', description: 'Go duration >= 1s: Lease duration, bounds failover time' },
   { name: 'CHAOSMONKEY_POD_NAME', defaultValue: 'host name', origin: 'ours', description: 'leader identity written to the Lease' },
   { name: 'CHAOSMONKEY_RANDOM_SEED', defaultValue: '(random, logged)', origin: 'ours', description: 'seed of the chaos random source, for reproducible runs' },
+  { name: 'CHAOSMONKEY_LOG_FORMAT', defaultValue: 'text on a terminal, else json', origin: 'ours', description: 'json (one object per line) or text (one readable line: time, level, message, fields)' },
 ] satisfies EnvVariableDoc[]);
 
 const LOG_LEVELS: ReadonlyMap<string, LogLevel> = new Map([
@@ -134,6 +140,15 @@ export function parseEnv(env: Readonly<Record<string, string | undefined>>, defa
     const level = LOG_LEVELS.get(raw.trim().toLowerCase());
     if (level === undefined) bad('CHAOSMONKEY_LOGLEVEL', raw, 'info', 'expected trace, debug, info, warn, error, critical or panic');
     return level ?? 'info';
+  })();
+
+  const logFormat = ((): LogFormat | undefined => {
+    const raw = env.CHAOSMONKEY_LOG_FORMAT;
+    if (raw === undefined) return undefined;
+    const v = raw.trim().toLowerCase();
+    if (v === 'json' || v === 'text') return v;
+    bad('CHAOSMONKEY_LOG_FORMAT', raw, 'text on a terminal, else json', 'expected json or text');
+    return undefined;
   })();
 
   const behavior = ((): Behavior => {
@@ -217,6 +232,7 @@ export function parseEnv(env: Readonly<Record<string, string | undefined>>, defa
 
   const config: OperatorConfig = Object.freeze({
     logLevel,
+    logFormat,
     behavior,
     nsWatchTimeoutSeconds: watchTimeout('CHAOSMONKEY_NS_TIMEOUT'),
     crdWatchTimeoutSeconds: watchTimeout('CHAOSMONKEY_CRD_TIMEOUT'),

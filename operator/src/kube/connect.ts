@@ -1,9 +1,9 @@
 /**
  * Where the operator finds its cluster (architecture.md "kube"): in-cluster service account,
- * KUBECONFIG, ~/.kube/config, or none (then main.ts runs the demo on the embedded sandbox).
+ * KUBECONFIG, ~/.kube/config, or none (the operator then exits; `npm start`'s launcher runs its demo).
  * The rest of the operator holds a {@link KubeConnection} and never sees client-node's KubeConfig.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig, ServerConfiguration, createConfiguration, setHeaderMiddleware } from '@kubernetes/client-node';
@@ -12,36 +12,52 @@ import type { ApiConstructor, ApiType, RequestContext } from '@kubernetes/client
 /** Service-account directory mounted in every pod. */
 export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 
-/** Where credentials come from; `none` means no cluster is configured. */
+/**
+ * Where credentials come from. `none`: no cluster is configured. `in-cluster-unusable`: in a pod
+ * (`KUBERNETES_SERVICE_HOST` set) whose service-account file `missing` is absent or unreadable.
+ */
 export type ClusterSource =
   | { kind: 'in-cluster' }
+  | { kind: 'in-cluster-unusable'; missing: string }
   | { kind: 'kubeconfig'; path: string }
   | { kind: 'none' };
 
 /** Inputs of {@link detectClusterSource}; injectable so the rule is tested without a file system. */
 export interface DetectInputs {
   env: Readonly<Record<string, string | undefined>>;
-  fileExists: (path: string) => boolean;
+  /** True when the file exists and this process may read it. */
+  readable: (path: string) => boolean;
   homeDir: string;
 }
 
+/** The service-account files in-cluster credentials need, in the order they are checked. */
+export const SERVICE_ACCOUNT_FILES: readonly string[] = [join(SERVICE_ACCOUNT_DIR, 'token'), join(SERVICE_ACCOUNT_DIR, 'ca.crt')];
+
 /**
  * Pure rule, in kubectl/client-go order: in-cluster when `KUBERNETES_SERVICE_HOST` is set and the
- * service-account token exists; else `KUBECONFIG` when set and non-empty (first path of a
- * `:`-separated list that exists, else the first one); else `~/.kube/config` when it exists; else none.
+ * service-account token and CA are readable; else `KUBECONFIG` when set and non-empty (first path
+ * of a `:`-separated list that is readable, else the first one); else, in a pod, `in-cluster-unusable`
+ * naming the first unreadable file (a pod never falls through to `~/.kube/config` or `none`);
+ * else `~/.kube/config` when readable; else none.
  */
 export function detectClusterSource(inputs: DetectInputs): ClusterSource {
-  const { env, fileExists, homeDir } = inputs;
-  if ((env.KUBERNETES_SERVICE_HOST ?? '') !== '' && fileExists(join(SERVICE_ACCOUNT_DIR, 'token'))) {
-    return { kind: 'in-cluster' };
-  }
+  const { env, readable, homeDir } = inputs;
+  const inPod = (env.KUBERNETES_SERVICE_HOST ?? '') !== '';
+  const missing = SERVICE_ACCOUNT_FILES.find((file) => !readable(file));
+  if (inPod && missing === undefined) return { kind: 'in-cluster' };
   const fromEnv = (env.KUBECONFIG ?? '').split(':').filter((p) => p !== '');
   if (fromEnv.length > 0) {
-    return { kind: 'kubeconfig', path: fromEnv.find((p) => fileExists(p)) ?? (fromEnv[0] as string) };
+    return { kind: 'kubeconfig', path: fromEnv.find((p) => readable(p)) ?? (fromEnv[0] as string) };
   }
+  if (inPod) return { kind: 'in-cluster-unusable', missing: missing as string };
   const home = join(homeDir, '.kube', 'config');
-  if (fileExists(home)) return { kind: 'kubeconfig', path: home };
+  if (readable(home)) return { kind: 'kubeconfig', path: home };
   return { kind: 'none' };
+}
+
+/** Thrown by {@link connectTo} when the configured credentials cannot be used; its message says why. */
+export class ClusterConfigError extends Error {
+  override readonly name = 'ClusterConfigError';
 }
 
 /** User-Agent of every request the operator sends. */
@@ -139,9 +155,15 @@ export function connectFromKubeconfigText(text: string, options: { userAgent?: s
 
 /**
  * Connection for a detected source (not `none`). In-cluster reads the pod's namespace from the
- * service account. Throws when the file cannot be read or parsed.
+ * service account. Throws {@link ClusterConfigError} for `in-cluster-unusable`, and when the file
+ * cannot be read or parsed.
  */
 export function connectTo(source: Exclude<ClusterSource, { kind: 'none' }>): KubeConnection {
+  if (source.kind === 'in-cluster-unusable') {
+    throw new ClusterConfigError(
+      `running in a pod (KUBERNETES_SERVICE_HOST is set) but ${source.missing} is missing or unreadable: mount the service account token (automountServiceAccountToken: true) or set KUBECONFIG`,
+    );
+  }
   const kc = new PooledKubeConfig();
   if (source.kind === 'in-cluster') {
     kc.loadFromCluster();
@@ -153,9 +175,18 @@ export function connectTo(source: Exclude<ClusterSource, { kind: 'none' }>): Kub
   return fromKubeConfig(kc);
 }
 
+function isReadable(path: string): boolean {
+  try {
+    accessSync(path, constants.R_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** {@link detectClusterSource} on the real process environment and file system. */
 export function detectFromProcess(): ClusterSource {
-  return detectClusterSource({ env: process.env, fileExists: existsSync, homeDir: homedir() });
+  return detectClusterSource({ env: process.env, readable: isReadable, homeDir: homedir() });
 }
 
 /** Server URL, CA PEM and bearer token of a connection (for clients that do not use client-node). */

@@ -1,7 +1,7 @@
 /**
  * Every permission the operator's kube/ layer uses (kubebuilder's markers idea, style.md 11).
  * The chart's ClusterRole and Role are rendered from values that a test compares with these tables,
- * and an integration test checks every request the operator sent to the sandbox against them.
+ * and an integration test checks every request the operator sent to the embedded test API server against them.
  */
 import type { PolicyRule } from '../../../api/rbac.ts';
 

@@ -1,11 +1,12 @@
 /**
- * winston JSON logger factory (style.md convention 7). No module-level logger: main.ts builds one
- * and hands children to each component.
+ * winston logger factory (style.md convention 7): JSON lines, or one readable text line per entry
+ * for a person at a terminal. No module-level logger: the entry point builds one and hands children
+ * to each component.
  */
 import { Writable } from 'node:stream';
 import winston from 'winston';
 import type { Logger } from '../ports.ts';
-import type { LogLevel } from '../config/env.ts';
+import type { LogFormat, LogLevel } from '../config/env.ts';
 
 /**
  * Severity order of our levels (lower = more severe), the seed's logrus names mapped onto winston:
@@ -36,20 +37,74 @@ export interface LoggerOptions {
   level: LogLevel;
   /** Destination; default process.stdout. Tests pass their own stream. */
   stream?: NodeJS.WritableStream;
-  /** Fields added to every line (e.g. { service: 'chaos-monkey' }). */
+  /** Fields added to every line (e.g. { service: 'chaos-monkey' }); text lines leave them out. */
   defaultMeta?: Record<string, unknown>;
+  /** Default json. */
+  format?: LogFormat;
+  /** Text format only: colour the level with ANSI escapes (a terminal). Default false. */
+  color?: boolean;
+}
+
+/** The format an entry point uses: the one chosen, else text for a terminal and json otherwise. */
+export function resolveLogFormat(chosen: LogFormat | undefined, isTerminal: boolean): LogFormat {
+  return chosen ?? (isTerminal ? 'text' : 'json');
+}
+
+const LEVEL_COLORS: Readonly<Record<string, string>> = {
+  panic: '\u001b[35m',
+  critical: '\u001b[35m',
+  error: '\u001b[31m',
+  warn: '\u001b[33m',
+  info: '\u001b[34m',
+  debug: '\u001b[36m',
+  trace: '\u001b[90m',
+};
+const RESET = '\u001b[0m';
+/** Keys a text line shows in its fixed columns (or, for stack, on the lines below). */
+const FIXED_KEYS = new Set(['level', 'message', 'timestamp', 'component', 'stack']);
+
+function textValue(value: unknown): string {
+  if (typeof value === 'string') return value !== '' && /^[^\s"=]+$/.test(value) ? value : JSON.stringify(value);
+  if (value instanceof Error) return JSON.stringify(value.message);
+  const json = JSON.stringify(value);
+  return json === undefined ? String(value) : json;
 }
 
 /**
- * Creates a JSON logger: one line per entry with `level`, `message`, `timestamp` (ISO 8601) and
- * the merged meta fields. Never throws on log calls.
+ * One readable line (development-logger style): `<time> <LEVEL> [component] <message> key=value ...`.
+ * Strings with spaces, quotes or `=` are JSON-quoted; objects are JSON. A stack follows on its own lines.
+ * `omit` names fields not shown (the logger's default meta, the same on every line).
+ */
+export function formatTextLine(info: Record<string, unknown>, options: { omit?: ReadonlySet<string>; color?: boolean } = {}): string {
+  const level = String(info.level);
+  const label = level.toUpperCase().padEnd(5);
+  const head = [
+    typeof info.timestamp === 'string' ? info.timestamp : '',
+    options.color === true ? `${LEVEL_COLORS[level] ?? ''}${label}${RESET}` : label,
+    ...(info.component !== undefined ? [`[${textValue(info.component)}]`] : []),
+    String(info.message),
+  ].filter((part) => part !== '');
+  const fields = Object.entries(info)
+    .filter(([key, value]) => !FIXED_KEYS.has(key) && options.omit?.has(key) !== true && value !== undefined)
+    .map(([key, value]) => `${key}=${textValue(value)}`);
+  const line = [...head, ...fields].join(' ');
+  return typeof info.stack === 'string' ? `${line}\n${info.stack.replace(/^/gm, '    ')}` : line;
+}
+
+/**
+ * Creates a logger writing one line per entry: JSON with `level`, `message`, `timestamp` (ISO 8601)
+ * and the merged meta fields, or the same as text ({@link formatTextLine}). Never throws on log calls.
  */
 export function createLogger(options: LoggerOptions): OperatorLogger {
+  const omit = new Set(Object.keys(options.defaultMeta ?? {}));
+  const line = options.format === 'text'
+    ? winston.format.printf((info) => formatTextLine(info, { omit, color: options.color ?? false }))
+    : winston.format.json();
   const logger = winston.createLogger({
     levels: { ...LOG_LEVELS },
     level: options.level,
     defaultMeta: options.defaultMeta,
-    format: winston.format.combine(winston.format.timestamp(), winston.format.errors({ stack: true }), winston.format.json()),
+    format: winston.format.combine(winston.format.timestamp(), winston.format.errors({ stack: true }), line),
     transports: [new winston.transports.Stream({ stream: options.stream ?? process.stdout })],
   });
   // winston types its logger with npm levels; ours are set above, so the level methods exist.

@@ -1,10 +1,13 @@
 /**
- * The real entry point as a child process (`node operator/src/main.ts`): against a cluster given
- * by KUBECONFIG it acts and, on SIGTERM, releases the Lease, closes its watches and exits 0; with
- * no cluster at all it runs the demo and chaos shows in its log within 30 s.
+ * The real entry points as child processes. The image's (`node operator/src/main.ts`): against a
+ * cluster given by KUBECONFIG it acts and, on SIGTERM, releases the Lease, closes its watches and
+ * exits 0; with no cluster, or in a pod without usable service-account credentials, it exits 1
+ * saying why. `npm start`'s launcher (`node demo/start.ts`): with no cluster it runs the demo,
+ * prints three commands to try and chaos shows in its log within 30 s; in a pod, never the demo.
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,8 +23,12 @@ interface Child {
   exited: Promise<number | null>;
 }
 
-function run(env: Record<string, string | undefined>): Child {
-  const proc = spawn(process.execPath, ['operator/src/main.ts'], { env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+const OPERATOR = 'operator/src/main.ts';
+const LAUNCHER = 'demo/start.ts';
+const TOKEN_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/token';
+
+function run(env: Record<string, string | undefined>, entry = OPERATOR): Child {
+  const proc = spawn(process.execPath, [entry], { env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: Record<string, unknown>[] = [];
   createInterface({ input: proc.stdout as NodeJS.ReadableStream }).on('line', (line) => {
     try {
@@ -77,16 +84,62 @@ describe('main.ts against KUBECONFIG', () => {
 });
 
 describe('main.ts with no cluster', () => {
-  test('runs the demo: says so, kills and rescales within 30 s, and stops on SIGINT', async () => {
+  test('exits 1 with one line saying no cluster was found, and runs no demo', async () => {
     const child = run({ ...baseEnv(), HOME: tmp, TMPDIR: tmp });
+    expect(await child.exited).toBe(1);
+    const stderr = child.lines.filter((l) => l.stderr !== undefined).map((l) => String(l.stderr)).join('');
+    expect(stderr).toMatch(/^chaos-monkey failed to start: no cluster found: set KUBECONFIG, .*\n$/);
+    expect(child.lines.some((l) => /demo/.test(String(l.message)))).toBe(false);
+  }, 30_000);
+});
+
+describe('in a pod without usable service-account credentials', () => {
+  test.each([OPERATOR, LAUNCHER])('%s exits 1 naming the missing token file, never the demo', async (entry) => {
+    expect(existsSync(TOKEN_FILE)).toBe(false); // this machine is not a pod
+    const child = run({ ...baseEnv(), HOME: tmp, TMPDIR: tmp, KUBERNETES_SERVICE_HOST: '10.0.0.1', KUBERNETES_SERVICE_PORT: '443' }, entry);
+    expect(await child.exited).toBe(1);
+    const stderr = child.lines.filter((l) => l.stderr !== undefined).map((l) => String(l.stderr)).join('');
+    expect(stderr).toBe(`chaos-monkey failed to start: running in a pod (KUBERNETES_SERVICE_HOST is set) but ${TOKEN_FILE} is missing or unreadable: mount the service account token (automountServiceAccountToken: true) or set KUBECONFIG\n`);
+    expect(child.lines.some((l) => /demo/.test(String(l.message)))).toBe(false);
+  }, 30_000);
+});
+
+describe('npm start (demo/start.ts) with no cluster', () => {
+  test('runs the demo: says so, names three commands to try, kills and rescales within 30 s, and stops on SIGINT', async () => {
+    const child = run({ ...baseEnv(), HOME: tmp, TMPDIR: tmp }, LAUNCHER);
     try {
       const banner = await waitFor('the demo banner', () => child.lines.find((l) => /^no cluster found: running the demo on the embedded API server at https:\/\/127\.0\.0\.1:\d+, kubeconfig written to /.test(String(l.message))), 20_000);
       expect(String(banner.kubeconfig)).toContain(tmp);
+      const started = await waitFor('the operator started', () => child.lines.find((l) => l.message === 'chaos-monkey operator started'), 20_000);
+      const ready = await waitFor('demo ready', () => child.lines.find((l) => l.message === 'demo ready'), 5_000);
+      expect(ready.try).toEqual([
+        `kubectl --kubeconfig ${String(banner.kubeconfig)} get cmc,pods -n demo`,
+        `curl -s http://localhost:${String(started.metricsPort)}/metrics | grep ^chaos_monkey`,
+      ]);
+      expect(String(ready.stop)).toMatch(/Ctrl-C/);
       for (const mode of ['killPod', 'randomScale', 'antiPressure']) {
         await waitFor(`a ${mode} action`, () => child.lines.some((l) => l.message === 'chaos action' && l.mode === mode && l.namespace === 'demo'), 30_000);
       }
       child.proc.kill('SIGINT');
       expect(await child.exited).toBe(0);
+    } finally {
+      child.proc.kill('SIGKILL');
+    }
+  }, 60_000);
+
+  test('with CHAOSMONKEY_LOG_FORMAT=text: the three commands as plain lines, one readable line per chaos action, SIGINT exits 0', async () => {
+    const child = run({ ...baseEnv(), HOME: tmp, TMPDIR: tmp, CHAOSMONKEY_LOG_FORMAT: 'text' }, LAUNCHER);
+    try {
+      const text = (): string[] => child.lines.map((l) => String(l.raw ?? ''));
+      await waitFor('the three commands', () => text().some((l) => /^ {2}press Ctrl-C/.test(l)), 20_000);
+      expect(text().some((l) => /^ {2}kubectl --kubeconfig \S+ get cmc,pods -n demo$/.test(l))).toBe(true);
+      expect(text().some((l) => /^ {2}curl -s http:\/\/localhost:\d+\/metrics/.test(l))).toBe(true);
+      await waitFor('a chaos line', () => text().some((l) => /^\S+Z INFO {2}\[chaos\] chaos action namespace=demo cmc=demo-\S+ mode=\w+ /.test(l)), 30_000);
+      expect(child.lines.filter((l) => l.raw === undefined && l.stderr === undefined)).toEqual([]); // no JSON
+      const signalled = performance.now();
+      child.proc.kill('SIGINT');
+      expect(await child.exited).toBe(0);
+      expect(performance.now() - signalled).toBeLessThan(10_000);
     } finally {
       child.proc.kill('SIGKILL');
     }

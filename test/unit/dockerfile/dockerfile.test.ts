@@ -2,11 +2,12 @@
  * Invariants of the Dockerfile and .dockerignore (there is no Docker engine on our machines, so the
  * image is checked by reading its recipe): multi-stage, pinned Node 24 bases, build with npm ci + tsc,
  * production dependencies only in the runtime stage, non-root numeric user, the operator by default
- * and the webhook by argument, and a build context that excludes what must not ship.
+ * and the webhook by argument, and a build context that excludes what must not ship: production
+ * code only (no embedded API server, no demo, no CRD file).
  */
 import { describe, expect, test } from '@jest/globals';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { load } from 'js-yaml';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
@@ -85,6 +86,8 @@ describe('Dockerfile', () => {
     const depsStage = stageNamed((modules[0] as RegExpExecArray)[1] as string);
     expect(runs(depsStage).some((r) => /^npm ci\b.*--omit=dev/.test(r))).toBe(true);
     expect(runs(depsStage).some((r) => /npm (ci|install)\b(?!.*--omit=dev)/.test(r))).toBe(false);
+    // Type declarations and source maps are deleted: never loaded at run time.
+    expect(runs(depsStage).some((r) => /find node_modules .*'\*\.d\.ts'.*'\*\.map'.*-delete/.test(r))).toBe(true);
     // From the build stage only the compiled output.
     expect(fromStages.filter((m) => m[1] === 'build').map((m) => m[2])).toEqual(['/app/dist']);
     for (const c of copies(runtime).filter((x) => !x.startsWith('--from='))) {
@@ -93,12 +96,38 @@ describe('Dockerfile', () => {
     expect(runs(runtime)).toEqual([]);
   });
 
-  test('the runtime has what the compiled code loads at run time: package.json (ESM) and the CRD under dist/', () => {
+  test('the runtime has what the compiled code loads at run time (package.json for ESM) and nothing else from the context', () => {
     const plain = copies(runtime).filter((c) => !c.startsWith('--from='));
-    expect(plain).toContain('package.json ./');
-    expect(plain).toContain('crds ./dist/crds');
+    expect(plain).toEqual(['package.json ./']);
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { type?: string };
     expect(pkg.type).toBe('module');
+  });
+
+  test('compiles production code only: no sandbox/, demo/ or crds/ in the build stage or tsconfig.build.json', () => {
+    const sources = copies(stageNamed('build')).filter((c) => !c.startsWith('--from=')).flatMap((c) => c.split(/\s+/).slice(0, -1));
+    expect(sources.sort()).toEqual(['api', 'operator/src', 'package-lock.json', 'package.json', 'tsconfig.build.json', 'tsconfig.json', 'webhook/src']);
+    const build = JSON.parse(readFileSync(join(ROOT, 'tsconfig.build.json'), 'utf8')) as { include: string[] };
+    expect(build.include.sort()).toEqual(['api', 'operator/src', 'webhook/src']);
+  });
+
+  test('the two entry points import (transitively) only api/, operator/src/ and webhook/src/, so dist/ holds nothing else', () => {
+    const seen = new Set<string>();
+    const visit = (file: string): void => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const source = readFileSync(file, 'utf8');
+      for (const m of source.matchAll(/(?:from|import)\s*\(?\s*'(\.{1,2}\/[^']+)'/g)) visit(resolve(dirname(file), m[1] as string));
+    };
+    for (const main of ['operator/src/main.ts', 'webhook/src/main.ts']) visit(join(ROOT, main));
+    const files = [...seen].map((f) => relative(ROOT, f));
+    expect(files.length).toBeGreaterThan(30);
+    expect(files.filter((f) => !/^(api|operator\/src|webhook\/src)\//.test(f))).toEqual([]);
+  });
+
+  test('production dependencies do not list what only the tests and the demo use', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+    expect(pkg.dependencies['js-yaml']).toBeUndefined();
+    expect(pkg.devDependencies['js-yaml']).toBeDefined();
   });
 
   test('runs as a non-root numeric user', () => {
@@ -150,7 +179,7 @@ describe('.dockerignore', () => {
     const ignore = readFileSync(join(ROOT, '.dockerignore'), 'utf8');
     for (const pattern of ['**/node_modules', '**/dist']) expect(ignore).toContain(pattern);
     const allowed = ignore.split(/\r?\n/).filter((l) => l.startsWith('!'));
-    for (const never of ['.git', 'test', 'bench', 'docs', 'charts', 'node_modules', '.github']) {
+    for (const never of ['.git', 'test', 'bench', 'docs', 'charts', 'node_modules', '.github', 'sandbox', 'demo', 'crds']) {
       expect(allowed.some((l) => l.slice(1).replace(/\/$/, '') === never)).toBe(false);
     }
   });

@@ -15,7 +15,7 @@ import { createLogger, createMemorySink } from '../../../../operator/src/log/log
 import { createOperator } from '../../../../operator/src/operator.ts';
 import type { Operator, OperatorOptions } from '../../../../operator/src/operator.ts';
 import { createRandom } from '../../../../operator/src/chaos/random.ts';
-import { CRD_FILE } from '../../../../operator/src/demo.ts';
+import { CRD_FILE } from '../../../../demo/index.ts';
 
 /** The operator's namespace in every test world. */
 export const OPERATOR_NAMESPACE = 'chaosmonkey';

@@ -7,6 +7,7 @@ describe('parseEnv defaults', () => {
     expect(warnings).toEqual([]);
     expect(config).toEqual({
       logLevel: 'info',
+      logFormat: undefined,
       behavior: 'AllowAll',
       nsWatchTimeoutSeconds: 172_800,
       crdWatchTimeoutSeconds: 172_800,
@@ -36,7 +37,25 @@ describe('parseEnv defaults', () => {
       const { warnings } = parseEnv({ [name]: '' });
       expect(warnings.some((w) => w.startsWith(`${name}:`))).toBe(true);
     }
-    expect(new Set(names).size).toBe(14);
+    expect(new Set(names).size).toBe(15);
+  });
+});
+
+describe('CHAOSMONKEY_LOG_FORMAT', () => {
+  test.each([
+    ['json', 'json'],
+    ['TEXT', 'text'],
+    [' text ', 'text'],
+  ])('%j -> %s', (raw, format) => {
+    const { config, warnings } = parseEnv({ CHAOSMONKEY_LOG_FORMAT: raw });
+    expect(config.logFormat).toBe(format);
+    expect(warnings).toEqual([]);
+  });
+
+  test.each(['', 'logfmt', 'yaml'])('bad %j -> not chosen (terminal decides) with a warning naming the variable', (raw) => {
+    const { config, warnings } = parseEnv({ CHAOSMONKEY_LOG_FORMAT: raw });
+    expect(config.logFormat).toBeUndefined();
+    expect(warnings).toEqual([expect.stringMatching(/^CHAOSMONKEY_LOG_FORMAT: invalid value .*expected json or text/)]);
   });
 });
 

@@ -13,16 +13,21 @@ import { canonicalJson, statusPatch } from '../../../../operator/src/kube/status
 import { ConflictError, GoneError, NotFoundError, RejectedError, ThrottledError, UnavailableError, ForbiddenError } from '../../../../operator/src/errors.ts';
 
 describe('detectClusterSource', () => {
+  const TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
+  const CA = '/var/run/secrets/kubernetes.io/serviceaccount/ca.crt';
   const files = (...present: string[]) => (p: string): boolean => present.includes(p);
   test.each([
-    ['in-cluster wins', { KUBERNETES_SERVICE_HOST: '10.0.0.1', KUBECONFIG: '/k' }, ['/var/run/secrets/kubernetes.io/serviceaccount/token', '/k'], { kind: 'in-cluster' }],
-    ['host without token is not in-cluster', { KUBERNETES_SERVICE_HOST: '10.0.0.1' }, [], { kind: 'none' }],
+    ['in-cluster wins', { KUBERNETES_SERVICE_HOST: '10.0.0.1', KUBECONFIG: '/k' }, [TOKEN, CA, '/k'], { kind: 'in-cluster' }],
+    ['a pod without a token is unusable, naming the token', { KUBERNETES_SERVICE_HOST: '10.0.0.1' }, [CA, '/home/u/.kube/config'], { kind: 'in-cluster-unusable', missing: TOKEN }],
+    ['a pod without a CA is unusable, naming the CA', { KUBERNETES_SERVICE_HOST: '10.0.0.1' }, [TOKEN], { kind: 'in-cluster-unusable', missing: CA }],
+    ['a pod without credentials but with KUBECONFIG uses it', { KUBERNETES_SERVICE_HOST: '10.0.0.1', KUBECONFIG: '/k' }, ['/k'], { kind: 'kubeconfig', path: '/k' }],
+    ['service-account files without KUBERNETES_SERVICE_HOST are not in-cluster', {}, [TOKEN, CA], { kind: 'none' }],
     ['KUBECONFIG, first existing path', { KUBECONFIG: '/a:/b' }, ['/b'], { kind: 'kubeconfig', path: '/b' }],
     ['KUBECONFIG pointing nowhere is still chosen', { KUBECONFIG: '/a' }, [], { kind: 'kubeconfig', path: '/a' }],
     ['empty KUBECONFIG falls through to ~/.kube/config', { KUBECONFIG: '' }, ['/home/u/.kube/config'], { kind: 'kubeconfig', path: '/home/u/.kube/config' }],
     ['nothing at all', {}, [], { kind: 'none' }],
   ])('%s', (_name, env, present, expected) => {
-    expect(detectClusterSource({ env, fileExists: files(...present), homeDir: '/home/u' })).toEqual(expected);
+    expect(detectClusterSource({ env, readable: files(...present), homeDir: '/home/u' })).toEqual(expected);
   });
 });
 

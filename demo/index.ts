@@ -2,28 +2,28 @@
  * No-cluster mode of `npm start` (issue 4 point 13): the embedded API server (sandbox) with the CRD
  * from crds/, the conversion webhook wired through the sandbox's service map, a `demo` namespace
  * (opted in), a Deployment `web` of 5 replicas and three CMCs (one per mode, timeout 5s), plus
- * PodMetrics for the antiPressure CMC, refreshed as pods come and go. main.ts then runs the
- * operator against it. Loaded with a dynamic import, only when no cluster is configured.
+ * PodMetrics for the antiPressure CMC, refreshed as pods come and go. demo/start.ts then runs the
+ * operator against it. Development only: the image ships neither this folder nor the sandbox.
  */
 import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startSandbox } from '../../sandbox/index.ts';
-import { startWebhook } from '../../webhook/src/index.ts';
-import { API_VERSION_V1, KIND, NAMESPACE_LABEL } from '../../api/names.ts';
-import { createRandom } from './chaos/random.ts';
-import { createObjects } from './kube/apply.ts';
-import type { Manifest } from './kube/apply.ts';
-import { KubeClusterActions } from './kube/cluster-actions.ts';
-import { connectFromKubeconfigText, credentialsOf } from './kube/connect.ts';
-import type { KubeConnection } from './kube/connect.ts';
-import type { Logger } from './ports.ts';
-import { systemClock } from './scheduler/clock.ts';
+import { startSandbox } from '../sandbox/index.ts';
+import { startWebhook } from '../webhook/src/index.ts';
+import { API_VERSION_V1, KIND, NAMESPACE_LABEL } from '../api/names.ts';
+import { createRandom } from '../operator/src/chaos/random.ts';
+import { createObjects } from '../operator/src/kube/apply.ts';
+import type { Manifest } from '../operator/src/kube/apply.ts';
+import { KubeClusterActions } from '../operator/src/kube/cluster-actions.ts';
+import { connectFromKubeconfigText, credentialsOf } from '../operator/src/kube/connect.ts';
+import type { KubeConnection } from '../operator/src/kube/connect.ts';
+import type { Logger } from '../operator/src/ports.ts';
+import { systemClock } from '../operator/src/scheduler/clock.ts';
 
 /** The single CRD source (architecture.md). */
-export const CRD_FILE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'crds', 'chaosmonkeyconfigurations.yaml');
+export const CRD_FILE = join(dirname(fileURLToPath(import.meta.url)), '..', 'crds', 'chaosmonkeyconfigurations.yaml');
 /** Namespace of the demo workload. */
 export const DEMO_NAMESPACE = 'demo';
 /** The demo Deployment. */
