@@ -226,14 +226,22 @@ export class OperatorMetrics implements ChaosMetrics {
     this.#activeCmcs = gauge('chaos_monkey_active_cmcs', 'CMCs scheduled, by mode', ['mode']);
     this.#eligibleNamespaces = gauge('chaos_monkey_eligible_namespaces', 'Eligible namespaces with scheduled CMCs', []);
 
-    // Zero-valued series for label-less and fixed-label metrics, so they appear from the first scrape.
+    // Zero-valued series for label-less and fixed-label metrics (every mode, result, resource), so
+    // they appear from the first scrape and the number of series does not grow with activity.
     this.#nsActive.set(this.#ns, 0);
     this.#nsRestarts.inc(this.#ns, 0);
     this.#nsSpawned.inc(this.#ns, 0);
+    this.#crdRestarts.inc({ namespace: '' }, 0);
     this.#leader.set(0);
     this.#queueDepth.set(0);
     this.#reconcileErrors.inc(0);
-    for (const mode of ['killPod', 'randomScale', 'antiPressure'] as const) this.#activeCmcs.set({ mode }, 0);
+    for (const mode of ['killPod', 'randomScale', 'antiPressure'] as const) {
+      this.#activeCmcs.set({ mode }, 0);
+      this.#lateness.zero({ mode });
+      for (const result of ['succeeded', 'skipped', 'failed']) this.#actions.inc({ mode, result }, 0);
+    }
+    for (const result of ['success', 'error', 'requeue']) this.#reconcileDuration.zero({ result });
+    for (const resource of Object.values(RESOURCE_OF)) this.#watchRestarts.inc({ resource }, 0);
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
   }
 
@@ -434,7 +442,13 @@ export class OperatorMetrics implements ChaosMetrics {
     for (const namespace of this.#active.keys()) for (const g of Object.values(this.#crdActive)) g.remove({ namespace });
     this.#active.clear();
     this.#activeTotal.clear();
-    for (const mode of ['killPod', 'randomScale', 'antiPressure'] as const) this.#activeCmcs.set({ mode }, 0);
+    for (const mode of ['killPod', 'randomScale', 'antiPressure'] as const) {
+      this.#activeCmcs.set({ mode }, 0);
+      this.#lateness.zero({ mode });
+      for (const result of ['succeeded', 'skipped', 'failed']) this.#actions.inc({ mode, result }, 0);
+    }
+    for (const result of ['success', 'error', 'requeue']) this.#reconcileDuration.zero({ result });
+    for (const resource of Object.values(RESOURCE_OF)) this.#watchRestarts.inc({ resource }, 0);
     this.#eligible = 0;
     this.#nsActive.set(this.#ns, 0);
     this.#eligibleNamespaces.set(0);
