@@ -3,14 +3,15 @@
  * after real actions of the three modes the seed's per-target series carry their label values
  * (seed-spec.md 10: `deployment`, `label_selector`, `selector` as the seed formatted them), every
  * query of dashboards/chaos-monkey.json finds its operator metrics and labels in that scrape, each
- * target Deployment gets one ChaosMonkeyTarget Event with its UID per scheduling, and series of a
- * deleted namespace disappear.
+ * target Deployment gets one ChaosMonkeyTarget Event with its UID per scheduling, a replica that
+ * loses the Lease drops the leader's gauges, and series of a deleted namespace disappear.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CoordinationV1Api } from '@kubernetes/client-node';
 import type { CoreV1Event } from '@kubernetes/client-node';
-import { actionLines, httpGet, startWorld, waitFor } from './support/world.ts';
+import { actionLines, httpGet, OPERATOR_NAMESPACE, startWorld, waitFor } from './support/world.ts';
 import type { Replica, World } from './support/world.ts';
 import { REPO_ROOT } from '../../unit/chart/support/render.ts';
 
@@ -209,6 +210,25 @@ describe('ChaosMonkeyTarget Events (issue 9 point 4)', () => {
 });
 
 describe('series hygiene (issue 9 point 5)', () => {
+  test("a replica that loses the Lease exports none of the leader's gauges", async () => {
+    const before = await scrape(replica);
+    expect(before.some((s) => s.name === 'chaos_monkey_crdwatcher_pw_active' && s.labels.namespace === NS && s.value > 0)).toBe(true);
+    // Another holder takes the Lease: the next renewal finds it and the replica steps down.
+    const coordination = world.kc.makeApiClient(CoordinationV1Api);
+    const lease = await coordination.readNamespacedLease({ name: 'chaos-monkey-leader', namespace: OPERATOR_NAMESPACE });
+    lease.spec = { ...lease.spec, holderIdentity: 'intruder', leaseDurationSeconds: 60, renewTime: new Date() };
+    await coordination.replaceNamespacedLease({ name: 'chaos-monkey-leader', namespace: OPERATOR_NAMESPACE, body: lease });
+    await waitFor('the replica to step down', () => !replica.operator.isLeader, 5_000);
+    const after = await scrape(replica);
+    const leaderOnly = /^chaos_monkey_(crdwatcher_(pw|dw|ah)_active|podwatcher_pods_active|deploymentwatcher_last_scale)$/;
+    expect(after.filter((s) => leaderOnly.test(s.name)).map((s) => `${s.name}${JSON.stringify(s.labels)}`)).toEqual([]);
+    for (const name of ['chaos_monkey_active_cmcs', 'chaos_monkey_eligible_namespaces', 'chaos_monkey_nswatcher_cmc_active', 'chaos_monkey_leader']) {
+      const found = after.filter((s) => s.name === name);
+      expect(found.length).toBeGreaterThan(0);
+      expect(found.every((s) => s.value === 0)).toBe(true);
+    }
+  });
+
   test('deleting the namespace removes every series labelled by it', async () => {
     expect((await scrape(replica)).some((s) => s.labels.namespace === NS)).toBe(true);
     await world.core.deleteNamespace({ name: NS });
