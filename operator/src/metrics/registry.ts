@@ -5,7 +5,12 @@
  * The seed's 25 names and label keys are kept so its Grafana dashboard keeps working
  * (seed-spec.md 10). The seed had a watcher per namespace, per CMC and per target; we have two
  * cluster-wide informers, one queue and one timer wheel, so each seed metric gets its nearest
- * honest meaning below. Seed const labels became ordinary labels with the same keys.
+ * honest meaning below. Seed const labels became ordinary labels with the same keys and values:
+ * `deployment` is the target's name, `label_selector`/`selector` its matchLabels as the seed wrote
+ * them (chaos/selector-label.ts). A per-target series appears with the first action that knows
+ * its label value and goes when no scheduled CMC targets the Deployment (or it is missing); every
+ * series labelled by a namespace goes when the namespace is deleted; a replica that loses the
+ * Lease resets the gauges only the leader maintains.
  *
  * | metric | type | labels | meaning here |
  * |---|---|---|---|
@@ -23,11 +28,11 @@
  * | chaos_monkey_crdwatcher_ah_spawned | counter | namespace | antiPressure schedule entries created |
  * | chaos_monkey_crdwatcher_ah_active | gauge | namespace | antiPressure CMCs scheduled in the namespace |
  * | chaos_monkey_crdwatcher_event_duration | histogram (µs; 0..2000) | namespace | time to map one CMC event to its queue key, µs |
- * | chaos_monkey_podwatcher_pods_added | counter | namespace, label_selector | never incremented: we keep no per-target pod list (pods are listed at action time) |
- * | chaos_monkey_podwatcher_pods_removed | counter | namespace, label_selector | never incremented, same reason |
+ * | chaos_monkey_podwatcher_pods_added | counter | namespace, label_selector | always 0 (present per target): we keep no per-target pod list (pods are listed at action time) |
+ * | chaos_monkey_podwatcher_pods_removed | counter | namespace, label_selector | always 0, same reason |
  * | chaos_monkey_podwatcher_pods_killed | counter | namespace, label_selector | pods deleted by killPod |
- * | chaos_monkey_podwatcher_pods_active | gauge | namespace, label_selector | candidate (non-terminating) pods at the last killPod action |
- * | chaos_monkey_podwatcher_restarts | counter | namespace, label_selector | never incremented: no pod watches exist |
+ * | chaos_monkey_podwatcher_pods_active | gauge | namespace, label_selector | pods matching the selector listed by the last killPod action |
+ * | chaos_monkey_podwatcher_restarts | counter | namespace, label_selector | always 0: no pod watches exist |
  * | chaos_monkey_deploymentwatcher_deployments_rescaled | counter | namespace, deployment | successful randomScale rescales |
  * | chaos_monkey_deploymentwatcher_random_distribution | histogram (0..9) | namespace, deployment | replica counts applied by randomScale |
  * | chaos_monkey_deploymentwatcher_last_scale | gauge | namespace, deployment | last replica count applied |
