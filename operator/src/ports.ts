@@ -27,6 +27,8 @@ export interface Random {
 /** Namespace as the operator sees it. */
 export interface NamespaceInfo {
   name: string;
+  /** metadata.uid (for the involved object of Events about the namespace). */
+  uid?: string;
   labels: Readonly<Record<string, string>>;
   /** True once deletion started (phase Terminating or deletionTimestamp set). */
   terminating: boolean;

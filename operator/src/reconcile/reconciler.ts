@@ -113,7 +113,9 @@ export class Reconciler {
   readonly #memory = new Map<string, KeyMemory>();
   /** Scheduled entries per namespace (for the namespace Added/Deleted Events and metrics). */
   readonly #perNamespace = new Map<string, Map<ScalingMode, number>>();
-  /** Scheduled entries per target `namespace/deployment` (its metric series go when none is left). */
+  /** UID of each namespace holding scheduled entries (for its Deleted Event). */
+  readonly #namespaceUids = new Map<string, string>();
+    /** Scheduled entries per target `namespace/deployment` (its metric series go when none is left). */
   readonly #perTarget = new Map<string, number>();
 
   constructor(options: ReconcilerOptions) {
@@ -280,11 +282,17 @@ export class Reconciler {
     modes.set(mode, value);
     this.#o.metrics.activeEntries(namespace, mode, value);
     const after = before + delta;
-    const ref: ObjectRef = { apiVersion: 'v1', kind: 'Namespace', name: namespace };
     if (before === 0 && after > 0) {
+      const uid = this.#o.store.getNamespace(namespace)?.uid;
+      if (uid !== undefined) this.#namespaceUids.set(namespace, uid);
+      const ref: ObjectRef = { apiVersion: 'v1', kind: 'Namespace', name: namespace, ...(uid !== undefined ? { uid } : {}) };
       void this.#o.events.emit(ref, 'Normal', LIFECYCLE_EVENTS.nsAdded.reason, LIFECYCLE_EVENTS.nsAdded.message(namespace));
     } else if (before > 0 && after === 0) {
       this.#perNamespace.delete(namespace);
+      // The UID remembered at Added: the namespace may already be gone from the cache.
+      const uid = this.#namespaceUids.get(namespace) ?? this.#o.store.getNamespace(namespace)?.uid;
+      this.#namespaceUids.delete(namespace);
+      const ref: ObjectRef = { apiVersion: 'v1', kind: 'Namespace', name: namespace, ...(uid !== undefined ? { uid } : {}) };
       void this.#o.events.emit(ref, 'Normal', LIFECYCLE_EVENTS.nsDeleted.reason, LIFECYCLE_EVENTS.nsDeleted.message(namespace));
     }
     this.#o.metrics.eligibleNamespaces(this.#perNamespace.size);
@@ -337,5 +345,6 @@ export class Reconciler {
     this.#memory.clear();
     this.#perNamespace.clear();
     this.#perTarget.clear();
+    this.#namespaceUids.clear();
   }
 }

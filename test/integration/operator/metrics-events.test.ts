@@ -196,6 +196,12 @@ describe('ChaosMonkeyTarget Events (issue 9 point 4)', () => {
     expect(converted.every((e) => e.involvedObject.uid === uids[SCALE])).toBe(true);
   });
 
+  test("every Event the operator wrote carries its involved object's UID", async () => {
+    const ours = [...(await world.events(NS)), ...(await world.events('default')).filter((e) => e.involvedObject.name === NS)].filter((e) => e.source?.component === 'chaos-monkey');
+    expect(new Set(ours.map((e) => e.reason))).toEqual(new Set(['Added', 'Started', 'ChaosMonkeyTarget', 'ChaosMonkey']));
+    expect(ours.filter((e) => (e.involvedObject.uid ?? '') === '').map((e) => `${e.involvedObject.kind}/${e.involvedObject.name} ${e.reason}`)).toEqual([]);
+  });
+
   test('a period change announces the new period once', async () => {
     await world.patchCmcSpec(NS, `chaosmonkey-${PODS}`, { timeout: '2s' });
     const mine = await waitFor('a second ChaosMonkeyTarget on the killPod target', async () => {

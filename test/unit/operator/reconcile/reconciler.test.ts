@@ -17,7 +17,7 @@ const T0 = Date.UTC(2026, 0, 1);
 function setup() {
   const clock = new FakeClock(T0);
   const cmcs = new Map<string, ChaosMonkeyConfigurationV1>();
-  const namespaces = new Map<string, NamespaceInfo>([['demo', aNamespace()]]);
+  const namespaces = new Map<string, NamespaceInfo>([['demo', aNamespace({ uid: 'uid-ns-demo' })]]);
   const store: Store = {
     getCmc: (ns, name) => cmcs.get(`${ns}/${name}`),
     listCmcs: () => [...cmcs.values()],
@@ -184,10 +184,11 @@ describe('Reconciler', () => {
     s.cmcs.clear();
     await s.reconciler.reconcile('demo/cmc-1');
     expect(s.wheel.size).toBe(0);
-    expect(s.events.slice(-2).map((e) => `${e.kind} ${e.reason} ${e.message}`)).toEqual([
-      'Namespace Deleted CRD Watcher deleted for demo',
-      'ChaosMonkeyConfiguration Deleted Watcher deleted for deployment web',
+    expect(s.events.slice(-2).map((e) => `${e.kind} ${e.reason} ${e.message} ${e.uid}`)).toEqual([
+      'Namespace Deleted CRD Watcher deleted for demo uid-ns-demo',
+      'ChaosMonkeyConfiguration Deleted Watcher deleted for deployment web uid-cmc-1',
     ]);
+    expect(s.events.find((e) => e.reason === 'Added')?.uid).toBe('uid-ns-demo');
     expect(s.gone).toEqual(['demo/web']);
   });
 
