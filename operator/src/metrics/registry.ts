@@ -138,6 +138,8 @@ export class OperatorMetrics implements ChaosMetrics {
   /** Sum over namespaces of #active, per mode (kept up to date, not recomputed per call). */
   readonly #activeTotal = new Map<ScalingMode, number>();
   #eligible = 0;
+  /** Set by stepping down: an action that was running then must not bring back the leader's gauges. */
+  #steppedDown = false;
   /** Per-namespace series groups, removed when their namespace or target goes away. */
   readonly #series = new SeriesIndex();
   /** Per namespace, per target Deployment: the selector labels its actions used. */
@@ -284,7 +286,7 @@ export class OperatorMetrics implements ChaosMetrics {
         const labels = { namespace, label_selector: outcome.labelSelector };
         this.#noteSelector(namespace, outcome.deployment, outcome.labelSelector);
         for (const c of [this.#podsAdded, this.#podsRemoved, this.#podRestarts, this.#podsKilled]) c.inc(labels, 0);
-        if (outcome.podsSeen !== null) this.#podsActive.set(labels, outcome.podsSeen);
+        if (outcome.podsSeen !== null && !this.#steppedDown) this.#podsActive.set(labels, outcome.podsSeen);
         if (result === 'succeeded') this.#podsKilled.inc(labels);
         return;
       }
@@ -299,7 +301,7 @@ export class OperatorMetrics implements ChaosMetrics {
         });
         this.#rescaled.inc(labels);
         this.#distribution.observe(labels, outcome.replicas);
-        this.#lastScale.set(labels, outcome.replicas);
+        if (!this.#steppedDown) this.#lastScale.set(labels, outcome.replicas);
         return;
       }
       case 'antiPressure': {
@@ -441,6 +443,7 @@ export class OperatorMetrics implements ChaosMetrics {
   /** @inheritdoc */
   leader(isLeader: boolean): void {
     this.#leader.set(isLeader ? 1 : 0);
+    this.#steppedDown = !isLeader;
     if (isLeader) return;
     // A follower schedules nothing: drop the gauges only the leader keeps up to date (a new
     // leadership term rebuilds them from zero as it reconciles every CMC).

@@ -99,6 +99,8 @@ describe('series hygiene', () => {
     m.actionDone(kill('a', 'web'));
     m.actionDone(scale('b', 'web'));
     m.leader(false);
+    m.actionDone(kill('a', 'web')); // actions that were running when the Lease was lost
+    m.actionDone(scale('b', 'web'));
     const follower = await seriesOf(m);
     expect(follower.filter((l) => /^chaos_monkey_crdwatcher_(pw|dw|ah)_active\{|^chaos_monkey_podwatcher_pods_active\{|^chaos_monkey_deploymentwatcher_last_scale\{/.test(l))).toEqual([]);
     for (const line of ['chaos_monkey_leader 0', 'chaos_monkey_eligible_namespaces 0', 'chaos_monkey_active_cmcs{mode="killPod"} 0', 'chaos_monkey_active_cmcs{mode="randomScale"} 0']) {
