@@ -126,6 +126,7 @@ export function createOperator(options: OperatorOptions): Operator {
     clock,
     log: log.child({ component: 'reconciler' }),
     metrics,
+    actions,
     behavior: config.behavior,
     ownNamespace: config.namespace,
     targetSelf: config.targetSelf,

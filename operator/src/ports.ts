@@ -27,6 +27,8 @@ export interface Random {
 /** Namespace as the operator sees it. */
 export interface NamespaceInfo {
   name: string;
+  /** metadata.uid (for the involved object of Events about the namespace). */
+  uid?: string;
   labels: Readonly<Record<string, string>>;
   /** True once deletion started (phase Terminating or deletionTimestamp set). */
   terminating: boolean;
@@ -46,6 +48,12 @@ export interface DeploymentInfo {
   /** spec.replicas (default 1 when absent). */
   replicas: number;
   selector: LabelSelector;
+}
+
+/** Answer of a scale PATCH: the Scale's spec.replicas and metadata.uid (the Deployment's UID). */
+export interface ScaleResult {
+  replicas: number;
+  uid: string | undefined;
 }
 
 /** Pod as the operator sees it. */
@@ -88,8 +96,8 @@ export interface ClusterActions {
   listPods(namespace: string, selector: LabelSelector): Promise<PodInfo[]>;
   /** DELETE a pod; resolves true when deleted, false when it was already gone. */
   deletePod(namespace: string, name: string, gracePeriodSeconds: number): Promise<boolean>;
-  /** PATCH deployments/<name>/scale to `replicas`; resolves the replicas the API answered. */
-  scaleDeployment(namespace: string, name: string, replicas: number): Promise<number>;
+  /** PATCH deployments/<name>/scale to `replicas`; resolves the replicas and the Deployment UID the API answered. */
+  scaleDeployment(namespace: string, name: string, replicas: number): Promise<ScaleResult>;
   /** LIST metrics.k8s.io PodMetrics for the selector; throws MetricsUnavailableError when the API is absent. */
   podCpu(namespace: string, selector: LabelSelector): Promise<PodCpu[]>;
 }
@@ -117,28 +125,53 @@ export interface StatusWriter {
   patchStatus(cmc: ChaosMonkeyConfigurationV1, current: CmcStatusV1 | undefined, next: CmcStatusV1): Promise<boolean>;
 }
 
-/** Outcome of one chaos action, reported to metrics and logs. */
-export interface ActionOutcome {
+/** Fields every {@link ActionOutcome} has, whatever the mode. */
+export interface ActionOutcomeBase {
   namespace: string;
   cmc: string;
-  mode: ScalingMode;
   result: 'succeeded' | 'skipped' | 'failed';
   /** Pod name or deployment name. */
   target?: string;
   reason: string;
-  /** randomScale: replica count applied. */
-  replicas?: number;
-  /** antiPressure: CPU of the killed pod in cores. */
-  cpuCores?: number;
   /** How late the action fired relative to its due time, ms. */
   latenessMs: number;
-  /** Target Deployment name (seed metric label `deployment`). Optional, added for metrics. */
-  deployment?: string;
-  /** Target selector as a label-selector string, e.g. "app=web" (seed metric labels `label_selector`/`selector`). Optional. */
-  selector?: string;
-  /** killPod/antiPressure: number of candidate pods the victim was drawn from (seed `pods_active`). Optional. */
-  candidates?: number;
+  /** The target Deployment's name (spec.deployment.name; seed metric label `deployment`). */
+  deployment: string;
 }
+
+/**
+ * Outcome of one killPod action. The seed's podwatcher series are labelled by `labelSelector`, so
+ * it is required: null only when the action never read the Deployment (no series is touched then).
+ */
+export interface KillPodOutcome extends ActionOutcomeBase {
+  mode: 'killPod';
+  /** Seed label `label_selector` (chaos/selector-label.ts of the Deployment's selector), or null. */
+  labelSelector: string | null;
+  /** Pods matching the selector that the action listed (seed `pods_active`), or null when none were listed. */
+  podsSeen: number | null;
+}
+
+/** Outcome of one randomScale action (seed series labelled by `deployment`, always known). */
+export interface RandomScaleOutcome extends ActionOutcomeBase {
+  mode: 'randomScale';
+  /** Replica count applied, or null when nothing was scaled. */
+  replicas: number | null;
+}
+
+/** Outcome of one antiPressure action (seed series labelled by `selector`). */
+export interface AntiPressureOutcome extends ActionOutcomeBase {
+  mode: 'antiPressure';
+  /** Seed label `selector` (same string as killPod's `label_selector`), or null when the Deployment was not read. */
+  selector: string | null;
+  /** CPU of the killed pod in cores, or null when no pod was killed. */
+  cpuCores: number | null;
+}
+
+/**
+ * Outcome of one chaos action, reported to metrics and logs: one type per mode, whose target
+ * fields are required so no code path can report an action without the seed's label values.
+ */
+export type ActionOutcome = KillPodOutcome | RandomScaleOutcome | AntiPressureOutcome;
 
 /** What the operator reports to metrics. Implemented in metrics/. */
 export interface ChaosMetrics {
@@ -150,7 +183,16 @@ export interface ChaosMetrics {
   /** Scheduled entries per mode in a namespace, after each reconcile. */
   activeEntries(namespace: string, mode: ScalingMode, count: number): void;
   eligibleNamespaces(count: number): void;
+  /**
+   * This replica gained or lost the Lease. Losing it resets every gauge only the leader maintains
+   * (active CMCs, eligible namespaces, per-target gauges), so followers export no stale values.
+   */
   leader(isLeader: boolean): void;
+  /**
+   * No scheduled CMC targets `deployment` in `namespace` any more (deleted, retargeted, or the
+   * Deployment is gone): remove the series labelled by it (and by its selector).
+   */
+  targetGone(namespace: string, deployment: string): void;
 }
 
 /** Minimal structured logger (winston child loggers satisfy it). */

@@ -3,7 +3,7 @@
  * count drawn uniformly in [minReplicas, maxReplicas]. The seed drew in [0, max] and clamped up to
  * min, which favours min; we draw uniformly (README says so).
  */
-import type { ClusterActions, Random } from '../ports.ts';
+import type { ClusterActions, Random, ScaleResult } from '../ports.ts';
 
 /** Decision of {@link decideScale}. */
 export type ScaleDecision = { kind: 'scale'; replicas: number } | { kind: 'skip'; reason: string };
@@ -22,13 +22,14 @@ export function decideScale(minReplicas: number, maxReplicas: number, random: Ra
 }
 
 /**
- * Patches `deployments/<name>/scale` to the chosen count; resolves the replicas the API answered.
+ * Patches `deployments/<name>/scale` to the chosen count; resolves the replicas and the Deployment
+ * UID the API answered.
  * Throws what `actions.scaleDeployment` throws (NotFoundError when the Deployment is gone).
  */
 export async function executeScale(
   decision: Extract<ScaleDecision, { kind: 'scale' }>,
   actions: Pick<ClusterActions, 'scaleDeployment'>,
   target: { namespace: string; name: string },
-): Promise<number> {
+): Promise<ScaleResult> {
   return actions.scaleDeployment(target.namespace, target.name, decision.replicas);
 }

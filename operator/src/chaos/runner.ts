@@ -12,11 +12,12 @@
 import type { ChaosMonkeyConfigurationV1, CmcSpecV1, ScalingMode } from '../../../api/v1.ts';
 import { API_VERSION_V1, KIND } from '../../../api/names.ts';
 import { ChaosMonkeyError, MetricsUnavailableError, NotFoundError } from '../errors.ts';
-import type { ActionOutcome, ChaosMetrics, Clock, ClusterActions, EventSink, Logger, ObjectRef, Random } from '../ports.ts';
+import type { ActionOutcome, ActionOutcomeBase, ChaosMetrics, Clock, ClusterActions, EventSink, Logger, ObjectRef, Random } from '../ports.ts';
 import { checkAntiPressureHeadroom, decideAntiPressure, executeAntiPressure } from './anti-pressure.ts';
 import { decideKillPod, executeKillPod } from './kill-pod.ts';
 import { nanoCoresToCores } from './quantity.ts';
 import { decideScale, executeScale } from './random-scale.ts';
+import { seedSelectorLabel } from './selector-label.ts';
 
 /** Event reasons and messages (seed-spec.md 11 for the Normal ones; the Warning ones are ours). */
 export const EVENTS = Object.freeze({
@@ -32,15 +33,16 @@ export interface DueEntry {
   uid: string;
   namespace: string;
   name: string;
+  /** Mode and target Deployment the entry was scheduled with (used when the CMC is gone at action time). */
+  mode: ScalingMode;
+  deployment: string;
   /** When the action was due and when the wheel fired it (ms epoch). */
   dueAt: number;
   firedAt: number;
 }
 
 /** Fresh verdict on a CMC at action time (computed from the cache by the reconcile layer). */
-export type Recheck =
-  | { kind: 'act'; cmc: ChaosMonkeyConfigurationV1; spec: CmcSpecV1 }
-  | { kind: 'skip'; reason: string; mode?: ScalingMode };
+export type Recheck = { kind: 'act'; cmc: ChaosMonkeyConfigurationV1; spec: CmcSpecV1 } | { kind: 'skip'; reason: string };
 
 /** Construction options of {@link ChaosRunner}. */
 export interface ChaosRunnerOptions {
@@ -49,7 +51,7 @@ export interface ChaosRunnerOptions {
   random: Random;
   clock: Clock;
   log: Logger;
-  metrics: Pick<ChaosMetrics, 'actionDone'>;
+  metrics: Pick<ChaosMetrics, 'actionDone' | 'targetGone'>;
   /** gracePeriodSeconds of pod deletions (CHAOSMONKEY_KILL_GRACE_SECONDS, seed 0). */
   killGraceSeconds: number;
   /** Re-reads the CMC and its namespace from the cache and re-checks eligibility and validity. */
@@ -75,7 +77,30 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-type Partial = Omit<ActionOutcome, 'namespace' | 'cmc' | 'mode' | 'latenessMs'> & { problem?: ActionProblem };
+/** What a mode's execution found, before the mode's target fields are added. */
+interface Step {
+  result: ActionOutcome['result'];
+  target?: string;
+  reason: string;
+  problem?: ActionProblem;
+}
+
+/** An outcome of `mode` whose target fields are unknown (the action did not get to read the target). */
+function untargeted(base: ActionOutcomeBase, mode: ScalingMode): ActionOutcome {
+  switch (mode) {
+    case 'killPod':
+      return { ...base, mode, labelSelector: null, podsSeen: null };
+    case 'randomScale':
+      return { ...base, mode, replicas: null };
+    case 'antiPressure':
+      return { ...base, mode, selector: null, cpuCores: null };
+  }
+}
+
+function split(step: Step): { common: Omit<Step, 'problem'>; problem: ActionProblem | undefined } {
+  const { problem, ...common } = step;
+  return { common, problem };
+}
 
 /** Executes due actions; at most one in flight per CMC UID (a slot that fires meanwhile is skipped). */
 export class ChaosRunner {
@@ -95,30 +120,28 @@ export class ChaosRunner {
   async run(entry: DueEntry): Promise<RunResult> {
     const latenessMs = Math.max(0, this.#o.clock.now() - entry.dueAt);
     const check = this.#o.recheck(entry);
+    const at = { namespace: entry.namespace, cmc: entry.name, latenessMs };
     let cmc: ChaosMonkeyConfigurationV1 | undefined;
-    let mode: ScalingMode;
-    let partial: Partial;
+    let outcome: ActionOutcome;
+    let problem: ActionProblem | undefined;
     if (check.kind === 'skip') {
-      mode = check.mode ?? 'killPod';
-      partial = { result: 'skipped', reason: check.reason };
+      outcome = untargeted({ ...at, deployment: entry.deployment, result: 'skipped', reason: check.reason }, entry.mode);
     } else if (this.#inFlight.has(entry.uid)) {
       cmc = check.cmc;
-      mode = check.spec.scalingMode;
-      partial = { result: 'skipped', reason: 'the previous action of this CMC is still running' };
+      outcome = untargeted({ ...at, deployment: check.spec.deployment.name, result: 'skipped', reason: 'the previous action of this CMC is still running' }, check.spec.scalingMode);
     } else {
       cmc = check.cmc;
-      mode = check.spec.scalingMode;
+      const base = { ...at, deployment: check.spec.deployment.name };
       this.#inFlight.add(entry.uid);
       try {
-        partial = await this.#execute(check.cmc, check.spec, entry);
+        ({ outcome, problem } = await this.#execute(check.cmc, check.spec, base));
       } catch (error) {
-        partial = { result: 'failed', reason: `unexpected error: ${errorText(error)}` };
+        outcome = untargeted({ ...base, result: 'failed', reason: `unexpected error: ${errorText(error)}` }, check.spec.scalingMode);
       } finally {
         this.#inFlight.delete(entry.uid);
       }
     }
-    const { problem, ...rest } = partial;
-    const outcome: ActionOutcome = { namespace: entry.namespace, cmc: entry.name, mode, latenessMs, ...rest };
+    if (problem === 'TargetMissing') this.#o.metrics.targetGone(outcome.namespace, outcome.deployment);
     this.#o.metrics.actionDone(outcome);
     const line = {
       namespace: outcome.namespace,
@@ -128,22 +151,22 @@ export class ChaosRunner {
       result: outcome.result,
       reason: outcome.reason,
       latenessMs,
-      ...(outcome.replicas !== undefined ? { replicas: outcome.replicas } : {}),
-      ...(outcome.cpuCores !== undefined ? { cpuCores: outcome.cpuCores } : {}),
+      ...(outcome.mode === 'randomScale' && outcome.replicas !== null ? { replicas: outcome.replicas } : {}),
+      ...(outcome.mode === 'antiPressure' && outcome.cpuCores !== null ? { cpuCores: outcome.cpuCores } : {}),
     };
     if (outcome.result === 'failed') this.#o.log.warn('chaos action failed', line);
     else this.#o.log.info(outcome.result === 'succeeded' ? 'chaos action' : 'chaos action skipped', line);
     return problem === undefined ? { outcome, cmc } : { outcome, cmc, problem };
   }
 
-  async #execute(cmc: ChaosMonkeyConfigurationV1, spec: CmcSpecV1, entry: DueEntry): Promise<Partial> {
+  async #execute(cmc: ChaosMonkeyConfigurationV1, spec: CmcSpecV1, base: Omit<ActionOutcomeBase, 'result' | 'reason'>): Promise<{ outcome: ActionOutcome; problem: ActionProblem | undefined }> {
     switch (spec.scalingMode) {
       case 'randomScale':
-        return this.#randomScale(cmc, spec, entry);
+        return this.#randomScale(cmc, spec, base);
       case 'killPod':
-        return this.#killPod(cmc, spec, entry, false);
+        return this.#killPod(cmc, spec, base, false);
       case 'antiPressure':
-        return this.#killPod(cmc, spec, entry, true);
+        return this.#killPod(cmc, spec, base, true);
     }
   }
 
@@ -151,34 +174,57 @@ export class ChaosRunner {
     await this.#o.events.emit(cmcRef(cmc), 'Warning', reason, message);
   }
 
-  async #randomScale(cmc: ChaosMonkeyConfigurationV1, spec: CmcSpecV1, entry: DueEntry): Promise<Partial> {
+  async #randomScale(cmc: ChaosMonkeyConfigurationV1, spec: CmcSpecV1, base: Omit<ActionOutcomeBase, 'result' | 'reason'>): Promise<{ outcome: ActionOutcome; problem: ActionProblem | undefined }> {
+    let replicas: number | null = null;
+    const done = (step: Step): { outcome: ActionOutcome; problem: ActionProblem | undefined } => {
+      const { common, problem } = split(step);
+      return { outcome: { ...base, ...common, mode: 'randomScale', replicas }, problem };
+    };
     const target = spec.deployment.name;
+    const ns = base.namespace;
     const decision = decideScale(spec.minReplicas, spec.maxReplicas, this.#o.random);
-    if (decision.kind === 'skip') return { result: 'skipped', target, reason: decision.reason };
-    let replicas: number;
+    if (decision.kind === 'skip') return done({ result: 'skipped', target, reason: decision.reason });
+    let scaled;
     try {
-      replicas = await executeScale(decision, this.#o.actions, { namespace: entry.namespace, name: target });
+      scaled = await executeScale(decision, this.#o.actions, { namespace: ns, name: target });
     } catch (error) {
       if (error instanceof NotFoundError) {
-        const reason = `target deployment ${target} not found in namespace ${entry.namespace}`;
+        const reason = `target deployment ${target} not found in namespace ${ns}`;
         await this.#warn(cmc, EVENTS.targetMissing.reason, reason);
-        return { result: 'skipped', target, reason, problem: 'TargetMissing' };
+        return done({ result: 'skipped', target, reason, problem: 'TargetMissing' });
       }
       const reason = `scaling deployment ${target} to ${decision.replicas} replicas was refused: ${errorText(error)}`;
       await this.#warn(cmc, EVENTS.actionFailed.reason, reason);
-      return { result: 'failed', target, reason, problem: 'ActionFailed' };
+      return done({ result: 'failed', target, reason, problem: 'ActionFailed' });
     }
+    replicas = scaled.replicas;
     await this.#o.events.emit(
-      { apiVersion: 'apps/v1', kind: 'Deployment', namespace: entry.namespace, name: target },
+      { apiVersion: 'apps/v1', kind: 'Deployment', namespace: ns, name: target, ...(scaled.uid !== undefined ? { uid: scaled.uid } : {}) },
       'Normal',
       EVENTS.scaled.reason,
       EVENTS.scaled.message(replicas),
     );
-    return { result: 'succeeded', target, replicas, reason: `scaled to ${replicas} replicas, drawn uniformly in [${spec.minReplicas}, ${spec.maxReplicas}]` };
+    return done({ result: 'succeeded', target, reason: `scaled to ${replicas} replicas, drawn uniformly in [${spec.minReplicas}, ${spec.maxReplicas}]` });
   }
 
-  async #killPod(cmc: ChaosMonkeyConfigurationV1, spec: CmcSpecV1, entry: DueEntry, byPressure: boolean): Promise<Partial> {
-    const ns = entry.namespace;
+  async #killPod(
+    cmc: ChaosMonkeyConfigurationV1,
+    spec: CmcSpecV1,
+    base: Omit<ActionOutcomeBase, 'result' | 'reason'>,
+    byPressure: boolean,
+  ): Promise<{ outcome: ActionOutcome; problem: ActionProblem | undefined }> {
+    // The mode's target fields, filled in as the action learns them.
+    let selector: string | null = null;
+    let podsSeen: number | null = null;
+    let cpuCores: number | null = null;
+    const done = (step: Step): { outcome: ActionOutcome; problem: ActionProblem | undefined } => {
+      const { common, problem } = split(step);
+      const outcome: ActionOutcome = byPressure
+        ? { ...base, ...common, mode: 'antiPressure', selector, cpuCores }
+        : { ...base, ...common, mode: 'killPod', labelSelector: selector, podsSeen };
+      return { outcome, problem };
+    };
+    const ns = base.namespace;
     const depName = spec.deployment.name;
     let deployment;
     let pods;
@@ -187,37 +233,39 @@ export class ChaosRunner {
       if (deployment === undefined) {
         const reason = `target deployment ${depName} not found in namespace ${ns}`;
         await this.#warn(cmc, EVENTS.targetMissing.reason, reason);
-        return { result: 'skipped', target: depName, reason, problem: 'TargetMissing' };
+        return done({ result: 'skipped', target: depName, reason, problem: 'TargetMissing' });
       }
+      selector = seedSelectorLabel(deployment.selector);
       pods = await this.#o.actions.listPods(ns, deployment.selector);
+      podsSeen = pods.length;
     } catch (error) {
       const reason = `reading the target deployment ${depName} failed: ${errorText(error)}`;
-      return { result: 'failed', target: depName, reason };
+      return done({ result: 'failed', target: depName, reason });
     }
     let victim;
     let cpuNanoCores: number | undefined;
     let candidates: number;
     if (!byPressure) {
       const decision = decideKillPod(pods, this.#o.random);
-      if (decision.kind === 'skip') return { result: 'skipped', target: depName, reason: decision.reason };
+      if (decision.kind === 'skip') return done({ result: 'skipped', target: depName, reason: decision.reason });
       victim = decision;
       candidates = decision.candidates;
     } else {
       const headroom = checkAntiPressureHeadroom(pods, spec.minReplicas);
-      if (headroom !== null) return { result: 'skipped', target: depName, reason: headroom.reason };
+      if (headroom !== null) return done({ result: 'skipped', target: depName, reason: headroom.reason });
       let cpu;
       try {
         cpu = await this.#o.actions.podCpu(ns, deployment.selector);
       } catch (error) {
         const reason = `no pod metrics: ${errorText(error)}`;
         await this.#warn(cmc, EVENTS.noMetrics.reason, reason);
-        return { result: error instanceof MetricsUnavailableError ? 'skipped' : 'failed', target: depName, reason, problem: 'NoMetrics' };
+        return done({ result: error instanceof MetricsUnavailableError ? 'skipped' : 'failed', target: depName, reason, problem: 'NoMetrics' });
       }
       const decision = decideAntiPressure(pods, cpu, spec.minReplicas, this.#o.random);
       if (decision.kind === 'skip') {
-        if (decision.noMetrics !== true) return { result: 'skipped', target: depName, reason: decision.reason };
+        if (decision.noMetrics !== true) return done({ result: 'skipped', target: depName, reason: decision.reason });
         await this.#warn(cmc, EVENTS.noMetrics.reason, decision.reason);
-        return { result: 'skipped', target: depName, reason: decision.reason, problem: 'NoMetrics' };
+        return done({ result: 'skipped', target: depName, reason: decision.reason, problem: 'NoMetrics' });
       }
       victim = decision;
       cpuNanoCores = decision.cpuNanoCores;
@@ -232,9 +280,9 @@ export class ChaosRunner {
     } catch (error) {
       const reason = `deleting pod ${pod.name} was refused: ${errorText(error)}`;
       await this.#warn(cmc, EVENTS.actionFailed.reason, reason);
-      return { result: 'failed', target: pod.name, reason, problem: 'ActionFailed' };
+      return done({ result: 'failed', target: pod.name, reason, problem: 'ActionFailed' });
     }
-    if (!deleted) return { result: 'skipped', target: pod.name, reason: `pod ${pod.name} was already gone` };
+    if (!deleted) return done({ result: 'skipped', target: pod.name, reason: `pod ${pod.name} was already gone` });
     await this.#o.events.emit(
       { apiVersion: 'v1', kind: 'Pod', namespace: ns, name: pod.name, uid: pod.uid },
       'Normal',
@@ -243,8 +291,9 @@ export class ChaosRunner {
     );
     if (cpuNanoCores !== undefined) {
       const cores = nanoCoresToCores(cpuNanoCores);
-      return { result: 'succeeded', target: pod.name, cpuCores: cores, reason: `killed the busiest of ${candidates} running pods (${cores} CPU cores)` };
+      cpuCores = cores;
+      return done({ result: 'succeeded', target: pod.name, reason: `killed the busiest of ${candidates} running pods (${cores} CPU cores)` });
     }
-    return { result: 'succeeded', target: pod.name, reason: `killed one of ${candidates} pods, chosen uniformly at random` };
+    return done({ result: 'succeeded', target: pod.name, reason: `killed one of ${candidates} pods, chosen uniformly at random` });
   }
 }

@@ -6,7 +6,7 @@
 import { AppsV1Api, CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import type { V1LabelSelector, V1Pod } from '@kubernetes/client-node';
 import { MetricsUnavailableError } from '../errors.ts';
-import type { ClusterActions, DeploymentInfo, LabelSelector, PodCpu, PodInfo } from '../ports.ts';
+import type { ClusterActions, DeploymentInfo, LabelSelector, PodCpu, PodInfo, ScaleResult } from '../ports.ts';
 import { statusCodeOf, toChaosError } from './api-errors.ts';
 import type { KubeConnection } from './connect.ts';
 
@@ -130,13 +130,14 @@ export class KubeClusterActions implements ClusterActions {
     }
   }
 
-  async scaleDeployment(namespace: string, name: string, replicas: number): Promise<number> {
+  async scaleDeployment(namespace: string, name: string, replicas: number): Promise<ScaleResult> {
     try {
       const scale = await this.#apps.patchNamespacedDeploymentScale(
         { namespace, name, body: { spec: { replicas } } },
         setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
       );
-      return scale.spec?.replicas ?? replicas;
+      // The Scale's metadata.uid is the Deployment's (kube-apiserver's scaleFromDeployment copies it).
+      return { replicas: scale.spec?.replicas ?? replicas, uid: scale.metadata?.uid };
     } catch (error) {
       throw toChaosError(error, `scale deployment ${namespace}/${name} to ${replicas}`);
     }

@@ -116,6 +116,7 @@ export function toNamespaceInfo(obj: KubernetesObject & { status?: { phase?: str
   const meta = obj.metadata ?? {};
   return {
     name: meta.name ?? '',
+    ...(meta.uid !== undefined ? { uid: meta.uid } : {}),
     labels: { ...(meta.labels ?? {}) },
     terminating: meta.deletionTimestamp !== undefined && meta.deletionTimestamp !== null ? true : obj.status?.phase === 'Terminating',
   };

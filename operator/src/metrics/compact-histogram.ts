@@ -70,6 +70,11 @@ export class CompactHistogram<L extends string> {
     series.count += 1;
   }
 
+  /** Forgets the series of one label set (no-op when it has none). */
+  remove(labels: Readonly<Record<L, string>>): void {
+    this.#series.delete(this.#labelNames.map((n) => labels[n]).join('\u0000'));
+  }
+
   /** Forgets every label set. */
   reset(): void {
     this.#series.clear();

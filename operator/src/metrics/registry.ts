@@ -5,7 +5,12 @@
  * The seed's 25 names and label keys are kept so its Grafana dashboard keeps working
  * (seed-spec.md 10). The seed had a watcher per namespace, per CMC and per target; we have two
  * cluster-wide informers, one queue and one timer wheel, so each seed metric gets its nearest
- * honest meaning below. Seed const labels became ordinary labels with the same keys.
+ * honest meaning below. Seed const labels became ordinary labels with the same keys and values:
+ * `deployment` is the target's name, `label_selector`/`selector` its matchLabels as the seed wrote
+ * them (chaos/selector-label.ts). A per-target series appears with the first action that knows
+ * its label value and goes when no scheduled CMC targets the Deployment (or it is missing); every
+ * series labelled by a namespace goes when the namespace is deleted; a replica that loses the
+ * Lease resets the gauges only the leader maintains.
  *
  * | metric | type | labels | meaning here |
  * |---|---|---|---|
@@ -23,11 +28,11 @@
  * | chaos_monkey_crdwatcher_ah_spawned | counter | namespace | antiPressure schedule entries created |
  * | chaos_monkey_crdwatcher_ah_active | gauge | namespace | antiPressure CMCs scheduled in the namespace |
  * | chaos_monkey_crdwatcher_event_duration | histogram (µs; 0..2000) | namespace | time to map one CMC event to its queue key, µs |
- * | chaos_monkey_podwatcher_pods_added | counter | namespace, label_selector | never incremented: we keep no per-target pod list (pods are listed at action time) |
- * | chaos_monkey_podwatcher_pods_removed | counter | namespace, label_selector | never incremented, same reason |
+ * | chaos_monkey_podwatcher_pods_added | counter | namespace, label_selector | always 0 (present per target): we keep no per-target pod list (pods are listed at action time) |
+ * | chaos_monkey_podwatcher_pods_removed | counter | namespace, label_selector | always 0, same reason |
  * | chaos_monkey_podwatcher_pods_killed | counter | namespace, label_selector | pods deleted by killPod |
- * | chaos_monkey_podwatcher_pods_active | gauge | namespace, label_selector | candidate (non-terminating) pods at the last killPod action |
- * | chaos_monkey_podwatcher_restarts | counter | namespace, label_selector | never incremented: no pod watches exist |
+ * | chaos_monkey_podwatcher_pods_active | gauge | namespace, label_selector | pods matching the selector listed by the last killPod action |
+ * | chaos_monkey_podwatcher_restarts | counter | namespace, label_selector | always 0: no pod watches exist |
  * | chaos_monkey_deploymentwatcher_deployments_rescaled | counter | namespace, deployment | successful randomScale rescales |
  * | chaos_monkey_deploymentwatcher_random_distribution | histogram (0..9) | namespace, deployment | replica counts applied by randomScale |
  * | chaos_monkey_deploymentwatcher_last_scale | gauge | namespace, deployment | last replica count applied |
@@ -54,6 +59,7 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { CompactHistogram } from './compact-histogram.ts';
+import { SeriesIndex } from './series-index.ts';
 import type { ScalingMode } from '../../../api/v1.ts';
 import type { ActionOutcome, ChaosMetrics } from '../ports.ts';
 
@@ -132,6 +138,12 @@ export class OperatorMetrics implements ChaosMetrics {
   /** Sum over namespaces of #active, per mode (kept up to date, not recomputed per call). */
   readonly #activeTotal = new Map<ScalingMode, number>();
   #eligible = 0;
+  /** Set by stepping down: an action that was running then must not bring back the leader's gauges. */
+  #steppedDown = false;
+  /** Per-namespace series groups, removed when their namespace or target goes away. */
+  readonly #series = new SeriesIndex();
+  /** Per namespace, per target Deployment: the selector labels its actions used. */
+  readonly #targets = new Map<string, Map<string, Set<string>>>();
 
   readonly #nsEvents: Counter<'event_type' | 'root_namespace' | 'behavior'>;
   readonly #nsDuration: CompactHistogram<'root_namespace' | 'behavior'>;
@@ -143,6 +155,9 @@ export class OperatorMetrics implements ChaosMetrics {
   readonly #crdSpawned: Record<'pw' | 'dw' | 'ah', Counter<'namespace'>>;
   readonly #crdActive: Record<'pw' | 'dw' | 'ah', Gauge<'namespace'>>;
   readonly #crdDuration: CompactHistogram<'namespace'>;
+  readonly #podsAdded: Counter<'namespace' | 'label_selector'>;
+  readonly #podsRemoved: Counter<'namespace' | 'label_selector'>;
+  readonly #podRestarts: Counter<'namespace' | 'label_selector'>;
   readonly #podsKilled: Counter<'namespace' | 'label_selector'>;
   readonly #podsActive: Gauge<'namespace' | 'label_selector'>;
   readonly #rescaled: Counter<'namespace' | 'deployment'>;
@@ -194,11 +209,11 @@ export class OperatorMetrics implements ChaosMetrics {
     };
     this.#crdDuration = microsHistogram('chaos_monkey_crdwatcher_event_duration', 'Time to handle one ChaosMonkeyConfiguration event, in microseconds', ['namespace']);
     const podLabels = ['namespace', 'label_selector'] as const;
-    counter('chaos_monkey_podwatcher_pods_added', 'Not incremented: no per-target pod list (pods are listed at action time)', podLabels);
-    counter('chaos_monkey_podwatcher_pods_removed', 'Not incremented: no per-target pod list (pods are listed at action time)', podLabels);
+    this.#podsAdded = counter('chaos_monkey_podwatcher_pods_added', 'Always 0: no per-target pod list (pods are listed at action time)', podLabels);
+    this.#podsRemoved = counter('chaos_monkey_podwatcher_pods_removed', 'Always 0: no per-target pod list (pods are listed at action time)', podLabels);
     this.#podsKilled = counter('chaos_monkey_podwatcher_pods_killed', 'Pods deleted by killPod', podLabels);
-    this.#podsActive = gauge('chaos_monkey_podwatcher_pods_active', 'Candidate pods at the last killPod action', podLabels);
-    counter('chaos_monkey_podwatcher_restarts', 'Not incremented: no pod watches exist', podLabels);
+    this.#podsActive = gauge('chaos_monkey_podwatcher_pods_active', 'Pods matching the target selector at the last killPod action', podLabels);
+    this.#podRestarts = counter('chaos_monkey_podwatcher_restarts', 'Always 0: no pod watches exist', podLabels);
     const depLabels = ['namespace', 'deployment'] as const;
     this.#rescaled = counter('chaos_monkey_deploymentwatcher_deployments_rescaled', 'Successful randomScale rescales', depLabels);
     this.#distribution = histogram('chaos_monkey_deploymentwatcher_random_distribution', 'Replica counts applied by randomScale', depLabels, SEED_REPLICA_BUCKETS);
@@ -218,14 +233,22 @@ export class OperatorMetrics implements ChaosMetrics {
     this.#activeCmcs = gauge('chaos_monkey_active_cmcs', 'CMCs scheduled, by mode', ['mode']);
     this.#eligibleNamespaces = gauge('chaos_monkey_eligible_namespaces', 'Eligible namespaces with scheduled CMCs', []);
 
-    // Zero-valued series for label-less and fixed-label metrics, so they appear from the first scrape.
+    // Zero-valued series for label-less and fixed-label metrics (every mode, result, resource), so
+    // they appear from the first scrape and the number of series does not grow with activity.
     this.#nsActive.set(this.#ns, 0);
     this.#nsRestarts.inc(this.#ns, 0);
     this.#nsSpawned.inc(this.#ns, 0);
+    this.#crdRestarts.inc({ namespace: '' }, 0);
     this.#leader.set(0);
     this.#queueDepth.set(0);
     this.#reconcileErrors.inc(0);
-    for (const mode of ['killPod', 'randomScale', 'antiPressure'] as const) this.#activeCmcs.set({ mode }, 0);
+    for (const mode of ['killPod', 'randomScale', 'antiPressure'] as const) {
+      this.#activeCmcs.set({ mode }, 0);
+      this.#lateness.zero({ mode });
+      for (const result of ['succeeded', 'skipped', 'failed']) this.#actions.inc({ mode, result }, 0);
+    }
+    for (const result of ['success', 'error', 'requeue']) this.#reconcileDuration.zero({ result });
+    for (const resource of Object.values(RESOURCE_OF)) this.#watchRestarts.inc({ resource }, 0);
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
   }
 
@@ -248,30 +271,93 @@ export class OperatorMetrics implements ChaosMetrics {
     return `${parts.join('\n\n')}\n`;
   }
 
-  /** @inheritdoc */
+  /**
+   * @inheritdoc The seed's per-target series appear with the first action that knows their label
+   * value (the counters at 0, so every dashboard query has a series from then on).
+   */
   actionDone(outcome: ActionOutcome): void {
     const { namespace, mode, result } = outcome;
     this.#actions.inc({ mode, result });
     this.#lateness.observe({ mode }, Math.max(0, outcome.latenessMs) / 1000);
-    const selector = outcome.selector ?? '';
-    if (mode === 'killPod') {
-      if (outcome.candidates !== undefined) this.#podsActive.set({ namespace, label_selector: selector }, outcome.candidates);
-      if (result === 'succeeded') this.#podsKilled.inc({ namespace, label_selector: selector });
-    } else if (mode === 'randomScale') {
-      if (result === 'succeeded' && outcome.replicas !== undefined) {
-        const labels = { namespace, deployment: outcome.deployment ?? '' };
+    if (this.#series.isGone(namespace)) return;
+    switch (outcome.mode) {
+      case 'killPod': {
+        if (outcome.labelSelector === null) return;
+        const labels = { namespace, label_selector: outcome.labelSelector };
+        this.#noteSelector(namespace, outcome.deployment, outcome.labelSelector);
+        for (const c of [this.#podsAdded, this.#podsRemoved, this.#podRestarts, this.#podsKilled]) c.inc(labels, 0);
+        if (outcome.podsSeen !== null && !this.#steppedDown) this.#podsActive.set(labels, outcome.podsSeen);
+        if (result === 'succeeded') this.#podsKilled.inc(labels);
+        return;
+      }
+      case 'randomScale': {
+        if (result !== 'succeeded' || outcome.replicas === null) return;
+        const labels = { namespace, deployment: outcome.deployment };
+        this.#noteTarget(namespace, outcome.deployment);
+        this.#series.note(namespace, `dep\u0000${outcome.deployment}`, () => {
+          this.#rescaled.remove(labels);
+          this.#distribution.remove(labels);
+          this.#lastScale.remove(labels);
+        });
         this.#rescaled.inc(labels);
         this.#distribution.observe(labels, outcome.replicas);
-        this.#lastScale.set(labels, outcome.replicas);
+        if (!this.#steppedDown) this.#lastScale.set(labels, outcome.replicas);
+        return;
       }
-    } else {
-      const labels = { namespace, selector };
-      this.#ahRuns.inc(labels);
-      if (result === 'succeeded') {
-        this.#ahKilled.inc(labels);
-        if (outcome.cpuCores !== undefined) this.#ahCpu.inc(labels, outcome.cpuCores);
+      case 'antiPressure': {
+        if (outcome.selector === null) return;
+        const labels = { namespace, selector: outcome.selector };
+        this.#noteSelector(namespace, outcome.deployment, outcome.selector);
+        this.#ahRuns.inc(labels);
+        this.#ahKilled.inc(labels, 0);
+        this.#ahCpu.inc(labels, 0);
+        if (result === 'succeeded') {
+          this.#ahKilled.inc(labels);
+          if (outcome.cpuCores !== null) this.#ahCpu.inc(labels, outcome.cpuCores);
+        }
+        return;
       }
     }
+  }
+
+  #noteTarget(namespace: string, deployment: string): Set<string> {
+    let deployments = this.#targets.get(namespace);
+    if (deployments === undefined) {
+      deployments = new Map();
+      this.#targets.set(namespace, deployments);
+    }
+    let selectors = deployments.get(deployment);
+    if (selectors === undefined) {
+      selectors = new Set();
+      deployments.set(deployment, selectors);
+    }
+    return selectors;
+  }
+
+  /** Remembers that `deployment`'s actions use `selector` and how to remove that selector's series. */
+  #noteSelector(namespace: string, deployment: string, selector: string): void {
+    this.#noteTarget(namespace, deployment).add(selector);
+    this.#series.note(namespace, `sel\u0000${selector}`, () => {
+      const pod = { namespace, label_selector: selector };
+      for (const m of [this.#podsAdded, this.#podsRemoved, this.#podRestarts, this.#podsKilled]) m.remove(pod);
+      this.#podsActive.remove(pod);
+      const ah = { namespace, selector };
+      for (const m of [this.#ahRuns, this.#ahKilled]) m.remove(ah);
+      this.#ahCpu.remove(ah);
+    });
+  }
+
+  /** @inheritdoc A selector's series go only when no other remembered target of the namespace uses it. */
+  targetGone(namespace: string, deployment: string): void {
+    const deployments = this.#targets.get(namespace);
+    const selectors = deployments?.get(deployment);
+    this.#series.forget(namespace, `dep\u0000${deployment}`);
+    if (deployments === undefined || selectors === undefined) return;
+    deployments.delete(deployment);
+    for (const selector of selectors) {
+      if (![...deployments.values()].some((s) => s.has(selector))) this.#series.forget(namespace, `sel\u0000${selector}`);
+    }
+    if (deployments.size === 0) this.#targets.delete(namespace);
   }
 
   /** @inheritdoc */
@@ -290,10 +376,30 @@ export class OperatorMetrics implements ChaosMetrics {
     if (kind === 'namespace') {
       this.#nsEvents.inc({ event_type: type, ...this.#ns });
       this.#nsDuration.observe(this.#ns, durationUs);
+      if (type === 'delete') this.#forgetNamespace(namespace);
+      else this.#series.revive(namespace);
     } else {
+      if (this.#series.isGone(namespace)) return;
       this.#crdEvents.inc({ namespace, event_type: type });
       this.#crdDuration.observe({ namespace }, durationUs);
+      this.#noteCrdSeries(namespace);
     }
+  }
+
+  /** The crdwatcher series of `namespace` (events, durations, spawned, active), removed together. */
+  #noteCrdSeries(namespace: string): void {
+    this.#series.note(namespace, 'crd', () => {
+      for (const event_type of ['add', 'modify', 'delete']) this.#crdEvents.remove({ namespace, event_type });
+      this.#crdDuration.remove({ namespace });
+      for (const c of Object.values(this.#crdSpawned)) c.remove({ namespace });
+      for (const g of Object.values(this.#crdActive)) g.remove({ namespace });
+    });
+  }
+
+  /** The namespace was deleted: every series labelled by it goes, and late writes for it are dropped. */
+  #forgetNamespace(namespace: string): void {
+    this.#series.forgetNamespace(namespace);
+    this.#targets.delete(namespace);
   }
 
   /** @inheritdoc */
@@ -307,14 +413,16 @@ export class OperatorMetrics implements ChaosMetrics {
   activeEntries(namespace: string, mode: ScalingMode, count: number): void {
     let perMode = this.#active.get(namespace);
     const previous = perMode?.get(mode) ?? 0;
-    if (count > previous) this.#crdSpawned[ACTIVE_GAUGE_OF[mode]].inc({ namespace }, count - previous);
+    const live = !this.#series.isGone(namespace);
+    if (live) this.#noteCrdSeries(namespace);
+    if (count > previous && live) this.#crdSpawned[ACTIVE_GAUGE_OF[mode]].inc({ namespace }, count - previous);
     if (count === previous && perMode !== undefined) return;
     if (perMode === undefined) {
       perMode = new Map();
       this.#active.set(namespace, perMode);
     }
     perMode.set(mode, count);
-    this.#crdActive[ACTIVE_GAUGE_OF[mode]].set({ namespace }, count);
+    if (live) this.#crdActive[ACTIVE_GAUGE_OF[mode]].set({ namespace }, count);
     const total = (this.#activeTotal.get(mode) ?? 0) + count - previous;
     this.#activeTotal.set(mode, total);
     this.#activeCmcs.set({ mode }, total);
@@ -335,5 +443,24 @@ export class OperatorMetrics implements ChaosMetrics {
   /** @inheritdoc */
   leader(isLeader: boolean): void {
     this.#leader.set(isLeader ? 1 : 0);
+    this.#steppedDown = !isLeader;
+    if (isLeader) return;
+    // A follower schedules nothing: drop the gauges only the leader keeps up to date (a new
+    // leadership term rebuilds them from zero as it reconciles every CMC).
+    for (const namespace of this.#active.keys()) for (const g of Object.values(this.#crdActive)) g.remove({ namespace });
+    this.#active.clear();
+    this.#activeTotal.clear();
+    for (const mode of ['killPod', 'randomScale', 'antiPressure'] as const) {
+      this.#activeCmcs.set({ mode }, 0);
+      this.#lateness.zero({ mode });
+      for (const result of ['succeeded', 'skipped', 'failed']) this.#actions.inc({ mode, result }, 0);
+    }
+    for (const result of ['success', 'error', 'requeue']) this.#reconcileDuration.zero({ result });
+    for (const resource of Object.values(RESOURCE_OF)) this.#watchRestarts.inc({ resource }, 0);
+    this.#eligible = 0;
+    this.#nsActive.set(this.#ns, 0);
+    this.#eligibleNamespaces.set(0);
+    this.#podsActive.reset();
+    this.#lastScale.reset();
   }
 }

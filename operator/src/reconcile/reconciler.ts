@@ -19,7 +19,8 @@ import { API_VERSION_V1, KIND } from '../../../api/names.ts';
 import type { ChaosMonkeyConfigurationV1, CmcStatusV1, LastAction, ScalingMode } from '../../../api/v1.ts';
 import type { NamespaceBehavior } from '../chaos/eligibility.ts';
 import type { DueEntry, Recheck, RunResult } from '../chaos/runner.ts';
-import type { ChaosMetrics, Clock, EventSink, Logger, ObjectRef, StatusWriter, Store } from '../ports.ts';
+import { formatGoDuration } from '../../../api/duration.ts';
+import type { ChaosMetrics, Clock, ClusterActions, EventSink, Logger, ObjectRef, StatusWriter, Store } from '../ports.ts';
 import type { TimerHeap } from '../scheduler/timer-heap.ts';
 import { lastActionOf, nextStatus, statusEquals } from './conditions.ts';
 import { desiredSchedule } from './desired.ts';
@@ -35,7 +36,9 @@ export interface ReconcilerOptions {
   events: EventSink;
   clock: Clock;
   log: Logger;
-  metrics: Pick<ChaosMetrics, 'activeEntries' | 'eligibleNamespaces'>;
+  metrics: Pick<ChaosMetrics, 'activeEntries' | 'eligibleNamespaces' | 'targetGone'>;
+  /** Reads the target Deployment's UID for the ChaosMonkeyTarget Event (a slim informer may serve it later). */
+  actions: Pick<ClusterActions, 'getDeployment'>;
   behavior: NamespaceBehavior;
   ownNamespace: string;
   targetSelf: boolean;
@@ -49,6 +52,15 @@ export const LIFECYCLE_EVENTS = Object.freeze({
   nsAdded: { reason: 'Added', message: (ns: string): string => `CRD Watcher added for ${ns}` },
   nsDeleted: { reason: 'Deleted', message: (ns: string): string => `CRD Watcher deleted for ${ns}` },
   invalid: { reason: 'InvalidSpec' },
+  /**
+   * Ours, in the spirit of the seed's "Pod may be targeted by next Chaos Monkey in <timeout>" (row
+   * 6): once per scheduling, on the target Deployment, so `kubectl get events` names Chaos Monkey.
+   */
+  target: {
+    reason: 'ChaosMonkeyTarget',
+    message: (cmc: string, mode: ScalingMode, intervalMs: number): string =>
+      `Targeted by Chaos Monkey: ChaosMonkeyConfiguration ${cmc} runs ${mode} every ${formatGoDuration(BigInt(intervalMs) * 1_000_000n)}`,
+  },
 });
 
 /** One scheduled CMC. */
@@ -101,6 +113,10 @@ export class Reconciler {
   readonly #memory = new Map<string, KeyMemory>();
   /** Scheduled entries per namespace (for the namespace Added/Deleted Events and metrics). */
   readonly #perNamespace = new Map<string, Map<ScalingMode, number>>();
+  /** UID of each namespace holding scheduled entries (for its Deleted Event). */
+  readonly #namespaceUids = new Map<string, string>();
+    /** Scheduled entries per target `namespace/deployment` (its metric series go when none is left). */
+  readonly #perTarget = new Map<string, number>();
 
   constructor(options: ReconcilerOptions) {
     this.#o = options;
@@ -151,17 +167,24 @@ export class Reconciler {
         const entry: BookEntry = { uid, namespace, name, mode: verdict.mode, deployment: verdict.deploymentName, timeoutMs: verdict.intervalMs, generation };
         this.#schedule(entry, resumeAt(cmc, generation, now, verdict.intervalMs) ?? verdict.dueAt);
         await this.#o.events.emit(ref, 'Normal', LIFECYCLE_EVENTS.started.reason, LIFECYCLE_EVENTS.started.message(verdict.deploymentName));
+        await this.#announceTarget(ref, entry);
       } else {
         const modified = existing.generation !== generation;
+        const retargeted = existing.mode !== verdict.mode || existing.deployment !== verdict.deploymentName || existing.timeoutMs !== verdict.intervalMs;
         if (existing.mode !== verdict.mode) {
           this.#count(namespace, existing.mode, -1);
           this.#count(namespace, verdict.mode, +1);
+        }
+        if (existing.deployment !== verdict.deploymentName) {
+          this.#countTarget(namespace, existing.deployment, -1);
+          this.#countTarget(namespace, verdict.deploymentName, +1);
         }
         Object.assign(existing, { mode: verdict.mode, deployment: verdict.deploymentName, timeoutMs: verdict.intervalMs, generation });
         if (verdict.change === 'rescheduled') this.#o.wheel.upsert(uid, verdict.dueAt); // the new period applies at once
         if (modified) {
           await this.#o.events.emit(ref, 'Normal', LIFECYCLE_EVENTS.modified.reason, LIFECYCLE_EVENTS.modified.message(verdict.deploymentName));
         }
+        if (retargeted) await this.#announceTarget(ref, existing);
       }
       nextActionAt = this.#o.wheel.dueAt(uid);
     } else {
@@ -199,10 +222,42 @@ export class Reconciler {
     });
   }
 
+  /**
+   * The ChaosMonkeyTarget Event of a (re)scheduled entry, on the target Deployment with its UID.
+   * When the Deployment cannot be read (not found yet, or the GET failed) the Event goes on the
+   * CMC instead, saying why, so the namespace's Events still name Chaos Monkey.
+   */
+  async #announceTarget(cmcRef: ObjectRef, entry: BookEntry): Promise<void> {
+    const message = LIFECYCLE_EVENTS.target.message(entry.name, entry.mode, entry.timeoutMs);
+    let ref: ObjectRef = cmcRef;
+    let note = '';
+    try {
+      const deployment = await this.#o.actions.getDeployment(entry.namespace, entry.deployment);
+      if (deployment !== undefined) ref = { apiVersion: 'apps/v1', kind: 'Deployment', namespace: entry.namespace, name: entry.deployment, uid: deployment.uid };
+      else note = ` (Deployment ${entry.deployment} not found)`;
+    } catch (error) {
+      note = ` (Deployment ${entry.deployment} could not be read: ${error instanceof Error ? error.message : String(error)})`;
+    }
+    await this.#o.events.emit(ref, 'Normal', LIFECYCLE_EVENTS.target.reason, `${message}${note}`);
+  }
+
   #schedule(entry: BookEntry, dueAt: number): void {
     this.#book.set(entry.uid, entry);
     this.#o.wheel.upsert(entry.uid, dueAt);
     this.#count(entry.namespace, entry.mode, +1);
+    this.#countTarget(entry.namespace, entry.deployment, +1);
+  }
+
+  /** Counts entries per target; when the last one goes, the target's metric series go too. */
+  #countTarget(namespace: string, deployment: string, delta: number): void {
+    const key = keyOf(namespace, deployment);
+    const value = (this.#perTarget.get(key) ?? 0) + delta;
+    if (value > 0) {
+      this.#perTarget.set(key, value);
+      return;
+    }
+    this.#perTarget.delete(key);
+    this.#o.metrics.targetGone(namespace, deployment);
   }
 
   /** Cancels the entry of `uid`; true when one existed. */
@@ -212,6 +267,7 @@ export class Reconciler {
     if (entry === undefined) return false;
     this.#book.delete(uid);
     this.#count(entry.namespace, entry.mode, -1);
+    this.#countTarget(entry.namespace, entry.deployment, -1);
     return true;
   }
 
@@ -226,11 +282,17 @@ export class Reconciler {
     modes.set(mode, value);
     this.#o.metrics.activeEntries(namespace, mode, value);
     const after = before + delta;
-    const ref: ObjectRef = { apiVersion: 'v1', kind: 'Namespace', name: namespace };
     if (before === 0 && after > 0) {
+      const uid = this.#o.store.getNamespace(namespace)?.uid;
+      if (uid !== undefined) this.#namespaceUids.set(namespace, uid);
+      const ref: ObjectRef = { apiVersion: 'v1', kind: 'Namespace', name: namespace, ...(uid !== undefined ? { uid } : {}) };
       void this.#o.events.emit(ref, 'Normal', LIFECYCLE_EVENTS.nsAdded.reason, LIFECYCLE_EVENTS.nsAdded.message(namespace));
     } else if (before > 0 && after === 0) {
       this.#perNamespace.delete(namespace);
+      // The UID remembered at Added: the namespace may already be gone from the cache.
+      const uid = this.#namespaceUids.get(namespace) ?? this.#o.store.getNamespace(namespace)?.uid;
+      this.#namespaceUids.delete(namespace);
+      const ref: ObjectRef = { apiVersion: 'v1', kind: 'Namespace', name: namespace, ...(uid !== undefined ? { uid } : {}) };
       void this.#o.events.emit(ref, 'Normal', LIFECYCLE_EVENTS.nsDeleted.reason, LIFECYCLE_EVENTS.nsDeleted.message(namespace));
     }
     this.#o.metrics.eligibleNamespaces(this.#perNamespace.size);
@@ -247,19 +309,17 @@ export class Reconciler {
     let next = dueAt + entry.timeoutMs;
     if (next <= firedAt) next = firedAt + entry.timeoutMs;
     this.#o.wheel.upsert(id, next);
-    return { uid: id, namespace: entry.namespace, name: entry.name, dueAt, firedAt };
+    return { uid: id, namespace: entry.namespace, name: entry.name, mode: entry.mode, deployment: entry.deployment, dueAt, firedAt };
   }
 
   /** Action-time check from the cache: same UID, valid, enabled, namespace eligible. */
   recheck(entry: DueEntry): Recheck {
     const cmc = this.#o.store.getCmc(entry.namespace, entry.name);
-    const bookMode = this.#book.get(entry.uid)?.mode;
-    const modeOnly = bookMode === undefined ? {} : { mode: bookMode };
     if (cmc === undefined || (cmc.metadata.uid !== undefined && cmc.metadata.uid !== entry.uid)) {
-      return { kind: 'skip', reason: 'the CMC no longer exists', ...modeOnly };
+      return { kind: 'skip', reason: 'the CMC no longer exists' };
     }
     const verdict = this.#desired(cmc, undefined);
-    if (verdict.kind === 'cancel') return { kind: 'skip', reason: verdict.message, ...modeOnly };
+    if (verdict.kind === 'cancel') return { kind: 'skip', reason: verdict.message };
     return { kind: 'act', cmc, spec: cmc.spec };
   }
 
@@ -279,5 +339,7 @@ export class Reconciler {
     this.#book.clear();
     this.#memory.clear();
     this.#perNamespace.clear();
+    this.#perTarget.clear();
+    this.#namespaceUids.clear();
   }
 }

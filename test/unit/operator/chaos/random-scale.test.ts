@@ -53,14 +53,14 @@ describe('decideScale', () => {
   });
 });
 
-test('executeScale patches the scale of the target and returns the answered replicas', async () => {
+test('executeScale patches the scale of the target and returns the answered replicas and UID', async () => {
   const calls: unknown[] = [];
   const actions = {
     scaleDeployment: async (ns: string, name: string, replicas: number) => {
       calls.push([ns, name, replicas]);
-      return replicas;
+      return { replicas, uid: 'uid-web' };
     },
   };
-  expect(await executeScale({ kind: 'scale', replicas: 5 }, actions, { namespace: 'demo', name: 'web' })).toBe(5);
+  expect(await executeScale({ kind: 'scale', replicas: 5 }, actions, { namespace: 'demo', name: 'web' })).toEqual({ replicas: 5, uid: 'uid-web' });
   expect(calls).toEqual([['demo', 'web', 5]]);
 });

@@ -15,6 +15,8 @@ interface World {
   runner: ChaosRunner;
   events: { ref: ObjectRef; type: string; reason: string; message: string }[];
   outcomes: ActionOutcome[];
+  /** targetGone calls, as namespace/deployment. */
+  gone: string[];
   lines: { level: string; message: string; meta: Record<string, unknown> }[];
   calls: string[];
   clock: FakeClock;
@@ -34,6 +36,7 @@ function world(cluster: Cluster, recheck?: Recheck): World {
   const clock = new FakeClock(Date.UTC(2026, 0, 1));
   const events: World['events'] = [];
   const outcomes: ActionOutcome[] = [];
+  const gone: string[] = [];
   const lines: World['lines'] = [];
   const calls: string[] = [];
   const actions: ClusterActions = {
@@ -51,7 +54,7 @@ function world(cluster: Cluster, recheck?: Recheck): World {
     scaleDeployment: async (ns, name, replicas) => {
       calls.push(`scale ${ns}/${name} ${replicas}`);
       if (cluster.scaleError !== undefined) throw cluster.scaleError;
-      return replicas;
+      return { replicas, uid: 'uid-web' };
     },
     podCpu: async (ns) => {
       calls.push(`metrics ${ns}`);
@@ -69,14 +72,22 @@ function world(cluster: Cluster, recheck?: Recheck): World {
     random: new FixedRandom([0]),
     clock,
     log: logger,
-    metrics: { actionDone: (o) => void outcomes.push(o) },
+    metrics: { actionDone: (o) => void outcomes.push(o), targetGone: (ns, dep) => void gone.push(`${ns}/${dep}`) },
     killGraceSeconds: 7,
     recheck: () => recheck ?? { kind: 'act', cmc, spec: cmc.spec },
   });
-  return { runner, events, outcomes, lines, calls, clock };
+  return { runner, events, outcomes, gone, lines, calls, clock };
 }
 
-const entry = (clock: FakeClock, lateMs = 0): DueEntry => ({ uid: 'uid-cmc-1', namespace: 'demo', name: 'cmc-1', dueAt: clock.now() - lateMs, firedAt: clock.now() });
+const entry = (clock: FakeClock, lateMs = 0): DueEntry => ({
+  uid: 'uid-cmc-1',
+  namespace: 'demo',
+  name: 'cmc-1',
+  mode: 'killPod',
+  deployment: 'web',
+  dueAt: clock.now() - lateMs,
+  firedAt: clock.now(),
+});
 const specOf = (overrides: Record<string, unknown>): Recheck => {
   const cmc = aCmc({ spec: overrides });
   return { kind: 'act', cmc, spec: cmc.spec };
@@ -87,7 +98,7 @@ describe('ChaosRunner', () => {
     const w = world({ deployment: aDeployment(), pods: somePods(3) });
     const { outcome, problem } = await w.runner.run(entry(w.clock, 12));
     expect(w.calls).toEqual(['get demo/web', 'list demo', 'delete demo/web-0 grace=7']);
-    expect(outcome).toMatchObject({ result: 'succeeded', mode: 'killPod', target: 'web-0', latenessMs: 12 });
+    expect(outcome).toMatchObject({ result: 'succeeded', mode: 'killPod', target: 'web-0', latenessMs: 12, deployment: 'web', labelSelector: 'app=web', podsSeen: 3 });
     expect(problem).toBeUndefined();
     expect(w.events).toEqual([{ ref: expect.objectContaining({ kind: 'Pod', name: 'web-0' }), type: 'Normal', reason: 'ChaosMonkeyTarget', message: 'Pod got killed by Chaos Monkey' }]);
     expect(w.lines).toEqual([{ level: 'info', message: 'chaos action', meta: expect.objectContaining({ namespace: 'demo', cmc: 'cmc-1', mode: 'killPod', target: 'web-0', result: 'succeeded' }) }]);
@@ -101,6 +112,8 @@ describe('ChaosRunner', () => {
     expect(problem).toBe('TargetMissing');
     expect(w.calls).toEqual(['get demo/web']);
     expect(w.events[0]).toMatchObject({ type: 'Warning', reason: 'TargetMissing', ref: { kind: 'ChaosMonkeyConfiguration', name: 'cmc-1' } });
+    expect(outcome).toMatchObject({ mode: 'killPod', deployment: 'web', labelSelector: null, podsSeen: null });
+    expect(w.gone).toEqual(['demo/web']);
   });
 
   test('a refused DELETE: Warning ActionFailed, failed outcome, warn line', async () => {
@@ -117,8 +130,8 @@ describe('ChaosRunner', () => {
     const w = world({}, specOf({ scalingMode: 'randomScale', minReplicas: 2, maxReplicas: 5 }));
     const { outcome } = await w.runner.run(entry(w.clock));
     expect(w.calls).toEqual(['scale demo/web 2']);
-    expect(outcome).toMatchObject({ result: 'succeeded', replicas: 2, target: 'web' });
-    expect(w.events).toEqual([{ ref: expect.objectContaining({ kind: 'Deployment', name: 'web' }), type: 'Normal', reason: 'ChaosMonkey', message: 'Converted to 2 replicas' }]);
+    expect(outcome).toMatchObject({ result: 'succeeded', mode: 'randomScale', replicas: 2, target: 'web', deployment: 'web' });
+    expect(w.events).toEqual([{ ref: expect.objectContaining({ kind: 'Deployment', name: 'web', uid: 'uid-web' }), type: 'Normal', reason: 'ChaosMonkey', message: 'Converted to 2 replicas' }]);
   });
 
   test('randomScale on a missing Deployment (404 on the scale PATCH): TargetMissing', async () => {
@@ -133,13 +146,13 @@ describe('ChaosRunner', () => {
     const w = world({ deployment: aDeployment(), pods, cpu: [{ name: 'web-0', cpuNanoCores: 1e8 }, { name: 'web-2', cpuNanoCores: 25e7 }] }, specOf({ scalingMode: 'antiPressure', minReplicas: 1 }));
     const { outcome } = await w.runner.run(entry(w.clock));
     expect(w.calls).toEqual(['get demo/web', 'list demo', 'metrics demo', 'delete demo/web-2 grace=7']);
-    expect(outcome).toMatchObject({ result: 'succeeded', target: 'web-2', cpuCores: 0.25 });
+    expect(outcome).toMatchObject({ result: 'succeeded', mode: 'antiPressure', target: 'web-2', cpuCores: 0.25, deployment: 'web', selector: 'app=web' });
   });
 
   test('antiPressure at minReplicas: skipped before reading metrics', async () => {
     const w = world({ deployment: aDeployment(), pods: somePods(2) }, specOf({ scalingMode: 'antiPressure', minReplicas: 2 }));
     const { outcome } = await w.runner.run(entry(w.clock));
-    expect(outcome.result).toBe('skipped');
+    expect(outcome).toMatchObject({ result: 'skipped', mode: 'antiPressure', selector: 'app=web', cpuCores: null });
     expect(w.calls).toEqual(['get demo/web', 'list demo']);
     expect(w.events).toEqual([]);
   });
@@ -153,9 +166,9 @@ describe('ChaosRunner', () => {
   });
 
   test('a recheck that fails skips without any request', async () => {
-    const w = world({ deployment: aDeployment(), pods: somePods(3) }, { kind: 'skip', reason: 'spec.enabled is false', mode: 'killPod' });
+    const w = world({ deployment: aDeployment(), pods: somePods(3) }, { kind: 'skip', reason: 'spec.enabled is false' });
     const { outcome } = await w.runner.run(entry(w.clock));
-    expect(outcome).toMatchObject({ result: 'skipped', reason: 'spec.enabled is false' });
+    expect(outcome).toMatchObject({ result: 'skipped', reason: 'spec.enabled is false', mode: 'killPod', deployment: 'web', labelSelector: null, podsSeen: null });
     expect(w.calls).toEqual([]);
     expect(w.lines[0]?.message).toBe('chaos action skipped');
   });

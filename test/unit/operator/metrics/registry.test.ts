@@ -17,7 +17,28 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
   return undefined;
 }
 
-const outcome = (o: Partial<ActionOutcome> & Pick<ActionOutcome, 'mode' | 'result'>): ActionOutcome => ({ namespace: 'demo', cmc: 'c1', reason: 'r', latenessMs: 12, ...o });
+/** Target fields of every mode; each outcome takes those of its mode (null when not given). */
+interface Fields {
+  namespace?: string;
+  latenessMs?: number;
+  deployment?: string;
+  labelSelector?: string | null;
+  podsSeen?: number | null;
+  replicas?: number | null;
+  selector?: string | null;
+  cpuCores?: number | null;
+}
+const outcome = (o: Pick<ActionOutcome, 'mode' | 'result'> & Fields): ActionOutcome => {
+  const base = { namespace: o.namespace ?? 'demo', cmc: 'c1', reason: 'r', latenessMs: o.latenessMs ?? 12, result: o.result, deployment: o.deployment ?? 'web' };
+  switch (o.mode) {
+    case 'killPod':
+      return { ...base, mode: o.mode, labelSelector: o.labelSelector ?? null, podsSeen: o.podsSeen ?? null };
+    case 'randomScale':
+      return { ...base, mode: o.mode, replicas: o.replicas ?? null };
+    case 'antiPressure':
+      return { ...base, mode: o.mode, selector: o.selector ?? null, cpuCores: o.cpuCores ?? null };
+  }
+};
 
 describe('OperatorMetrics', () => {
   test('exposes all 25 seed metric names and ours, with HELP and TYPE', async () => {
@@ -44,7 +65,8 @@ describe('OperatorMetrics', () => {
 
   test.each([
     ['killPod', 'succeeded', 'chaos_monkey_podwatcher_pods_killed', { namespace: 'demo', label_selector: 'app=web' }, 1],
-    ['killPod', 'skipped', 'chaos_monkey_podwatcher_pods_killed', { namespace: 'demo', label_selector: 'app=web' }, undefined],
+    ['killPod', 'skipped', 'chaos_monkey_podwatcher_pods_killed', { namespace: 'demo', label_selector: 'app=web' }, 0],
+    ['killPod', 'skipped', 'chaos_monkey_podwatcher_pods_added', { namespace: 'demo', label_selector: 'app=web' }, 0],
     ['killPod', 'succeeded', 'chaos_monkey_podwatcher_pods_active', { namespace: 'demo', label_selector: 'app=web' }, 4],
     ['randomScale', 'succeeded', 'chaos_monkey_deploymentwatcher_deployments_rescaled', { namespace: 'demo', deployment: 'web' }, 1],
     ['randomScale', 'succeeded', 'chaos_monkey_deploymentwatcher_last_scale', { namespace: 'demo', deployment: 'web' }, 3],
@@ -55,7 +77,7 @@ describe('OperatorMetrics', () => {
     ['killPod', 'failed', 'chaos_monkey_actions_total', { mode: 'killPod', result: 'failed' }, 1],
   ] as const)('%s %s -> %s%j = %p', async (mode, result, name, labels, value) => {
     const m = fresh();
-    m.actionDone(outcome({ mode, result, selector: 'app=web', deployment: 'web', candidates: 4, replicas: 3, cpuCores: 0.25 }));
+    m.actionDone(outcome({ mode, result, labelSelector: 'app=web', selector: 'app=web', deployment: 'web', podsSeen: 4, replicas: 3, cpuCores: 0.25 }));
     expect(sample(await m.render(), name, labels)).toBe(value);
   });
 

@@ -52,21 +52,21 @@ describe('nextStatus', () => {
   });
 
   test('a skipped or failed last action of the current mode makes Ready False', () => {
-    const skip = lastActionOf({ namespace: 'demo', cmc: 'cmc-1', mode: 'killPod', result: 'skipped', reason: 'deployment web not found', latenessMs: 0 }, 'web', T0);
+    const skip = lastActionOf({ namespace: 'demo', cmc: 'cmc-1', mode: 'killPod', result: 'skipped', reason: 'deployment web not found', latenessMs: 0, deployment: 'web', labelSelector: null, podsSeen: null }, 'web', T0);
     const s = nextStatus(undefined, { desired: scheduled(), generation: 1, now: T0, lastAction: skip });
     expect(byType(s, 'Ready')).toMatchObject({ status: 'False', reason: 'ActionSkipped', message: 'deployment web not found' });
     expect(s.lastAction).toEqual({ time: '2026-01-01T12:00:00Z', mode: 'killPod', target: 'deployment/web', result: 'Skipped', message: 'deployment web not found' });
     // kept from the previous status when no new action
     const kept = nextStatus(s, { desired: scheduled(), generation: 1, now: T0 + 1000 });
     expect(kept.lastAction).toEqual(s.lastAction);
-    const ok = lastActionOf({ namespace: 'demo', cmc: 'cmc-1', mode: 'killPod', result: 'succeeded', target: 'web-1', reason: 'killed', latenessMs: 3 }, 'web', T0 + 30_000);
+    const ok = lastActionOf({ namespace: 'demo', cmc: 'cmc-1', mode: 'killPod', result: 'succeeded', target: 'web-1', reason: 'killed', latenessMs: 3, deployment: 'web', labelSelector: 'app=web', podsSeen: 3 }, 'web', T0 + 30_000);
     const s2 = nextStatus(s, { desired: scheduled(), generation: 1, now: T0 + 30_000, lastAction: ok });
     expect(byType(s2, 'Ready')).toMatchObject({ status: 'True', reason: 'Scheduled' });
     expect(s2.lastAction?.target).toBe('web-1');
   });
 
   test('a failing last action of another mode does not affect Ready', () => {
-    const failed = lastActionOf({ namespace: 'demo', cmc: 'c', mode: 'randomScale', result: 'failed', reason: 'forbidden', latenessMs: 0 }, 'web', T0);
+    const failed = lastActionOf({ namespace: 'demo', cmc: 'c', mode: 'randomScale', result: 'failed', reason: 'forbidden', latenessMs: 0, deployment: 'web', replicas: null }, 'web', T0);
     expect(failed.target).toBe('deployment/web');
     const s = nextStatus(undefined, { desired: scheduled(), generation: 1, now: T0, lastAction: failed });
     expect(byType(s, 'Ready')?.status).toBe('True');

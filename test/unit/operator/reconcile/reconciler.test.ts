@@ -7,9 +7,9 @@ import { describe, expect, test } from '@jest/globals';
 import type { ChaosMonkeyConfigurationV1, CmcStatusV1 } from '../../../../api/v1.ts';
 import { Reconciler } from '../../../../operator/src/reconcile/reconciler.ts';
 import { TimerHeap } from '../../../../operator/src/scheduler/timer-heap.ts';
-import type { EventSink, Logger, NamespaceInfo, StatusWriter, Store } from '../../../../operator/src/ports.ts';
+import type { ClusterActions, DeploymentInfo, EventSink, Logger, NamespaceInfo, StatusWriter, Store } from '../../../../operator/src/ports.ts';
 import { FakeClock } from '../../../support/fake-clock.ts';
-import { aCmc, aNamespace } from '../../../support/builders.ts';
+import { aCmc, aDeployment, aNamespace } from '../../../support/builders.ts';
 import type { CmcOverrides } from '../../../support/builders.ts';
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -17,7 +17,7 @@ const T0 = Date.UTC(2026, 0, 1);
 function setup() {
   const clock = new FakeClock(T0);
   const cmcs = new Map<string, ChaosMonkeyConfigurationV1>();
-  const namespaces = new Map<string, NamespaceInfo>([['demo', aNamespace()]]);
+  const namespaces = new Map<string, NamespaceInfo>([['demo', aNamespace({ uid: 'uid-ns-demo' })]]);
   const store: Store = {
     getCmc: (ns, name) => cmcs.get(`${ns}/${name}`),
     listCmcs: () => [...cmcs.values()],
@@ -32,8 +32,20 @@ function setup() {
       return true;
     },
   };
-  const events: { kind: string; type: string; reason: string; message: string }[] = [];
-  const sink: EventSink = { emit: async (ref, type, reason, message) => void events.push({ kind: ref.kind, type, reason, message }) };
+  const events: { kind: string; name: string; uid: string | undefined; type: string; reason: string; message: string }[] = [];
+  const sink: EventSink = { emit: async (ref, type, reason, message) => void events.push({ kind: ref.kind, name: ref.name, uid: ref.uid, type, reason, message }) };
+  /** Deployments getDeployment knows (`demo/web` by default); an Error makes the GET throw. */
+  const deployments = new Map<string, DeploymentInfo | Error>([['demo/web', aDeployment()]]);
+  const gets: string[] = [];
+  const actions: Pick<ClusterActions, 'getDeployment'> = {
+    getDeployment: async (ns, name) => {
+      gets.push(`${ns}/${name}`);
+      const d = deployments.get(`${ns}/${name}`);
+      if (d instanceof Error) throw d;
+      return d;
+    },
+  };
+  const gone: string[] = [];
   const lines: { level: string; message: string }[] = [];
   const log = (level: string) => (message: string) => void lines.push({ level, message });
   const logger: Logger = { error: log('error'), warn: log('warn'), info: log('info'), debug: log('debug'), child: () => logger };
@@ -45,7 +57,8 @@ function setup() {
     events: sink,
     clock,
     log: logger,
-    metrics: { activeEntries: () => undefined, eligibleNamespaces: () => undefined },
+    metrics: { activeEntries: () => undefined, eligibleNamespaces: () => undefined, targetGone: (ns, dep) => void gone.push(`${ns}/${dep}`) },
+    actions,
     behavior: 'AllowAll',
     ownNamespace: 'chaosmonkey',
     targetSelf: false,
@@ -55,16 +68,24 @@ function setup() {
     cmcs.set(`${cmc.metadata.namespace}/${cmc.metadata.name}`, cmc);
     return cmc;
   };
-  return { clock, cmcs, namespaces, patches, events, lines, wheel, reconciler, put };
+  return { clock, cmcs, namespaces, patches, events, lines, wheel, reconciler, put, deployments, gets, gone };
 }
 
 describe('Reconciler', () => {
-  test('a new valid CMC is scheduled one timeout out, with Started/Added Events and one status patch', async () => {
+  test('a new valid CMC is scheduled one timeout out, with Started/Added/ChaosMonkeyTarget Events and one status patch', async () => {
     const s = setup();
     s.put();
     await s.reconciler.reconcile('demo/cmc-1');
     expect(s.wheel.dueAt('uid-cmc-1')).toBe(T0 + 30_000);
-    expect(s.events.map((e) => `${e.kind} ${e.reason}`)).toEqual(['Namespace Added', 'ChaosMonkeyConfiguration Started']);
+    expect(s.events.map((e) => `${e.kind} ${e.reason}`)).toEqual(['Namespace Added', 'ChaosMonkeyConfiguration Started', 'Deployment ChaosMonkeyTarget']);
+    expect(s.events[2]).toEqual({
+      kind: 'Deployment',
+      name: 'web',
+      uid: 'uid-web',
+      type: 'Normal',
+      reason: 'ChaosMonkeyTarget',
+      message: 'Targeted by Chaos Monkey: ChaosMonkeyConfiguration cmc-1 runs killPod every 30s',
+    });
     expect(s.patches).toHaveLength(1);
     expect(s.patches[0]).toMatchObject({ observedGeneration: 1, nextActionAt: '2026-01-01T00:00:30Z' });
     expect(s.patches[0]?.conditions?.find((c) => c.type === 'Ready')).toMatchObject({ status: 'True', reason: 'Scheduled' });
@@ -78,7 +99,8 @@ describe('Reconciler', () => {
     await s.reconciler.reconcile('demo/cmc-1');
     expect(s.wheel.dueAt('uid-cmc-1')).toBe(T0 + 30_000);
     expect(s.patches).toHaveLength(1);
-    expect(s.events).toHaveLength(2);
+    expect(s.events).toHaveLength(3);
+    expect(s.gets).toEqual(['demo/web']);
   });
 
   test('a timeout edit reschedules at now + new timeout; a mode edit keeps the slot', async () => {
@@ -93,6 +115,39 @@ describe('Reconciler', () => {
     await s.reconciler.reconcile('demo/cmc-1');
     expect(s.wheel.dueAt('uid-cmc-1')).toBe(T0 + 10_000 + 120_000);
     expect(s.events.filter((e) => e.reason === 'Modified')).toHaveLength(2);
+    expect(s.events.filter((e) => e.reason === 'ChaosMonkeyTarget').map((e) => e.message)).toEqual([
+      'Targeted by Chaos Monkey: ChaosMonkeyConfiguration cmc-1 runs killPod every 30s',
+      'Targeted by Chaos Monkey: ChaosMonkeyConfiguration cmc-1 runs randomScale every 30s',
+      'Targeted by Chaos Monkey: ChaosMonkeyConfiguration cmc-1 runs killPod every 2m0s', // each put starts from the default spec
+    ]);
+  });
+
+  test('ChaosMonkeyTarget: not repeated for an edit that keeps target, mode and period; follows a retarget', async () => {
+    const s = setup();
+    s.deployments.set('demo/api', aDeployment({ name: 'api', uid: 'uid-api' }));
+    s.put();
+    await s.reconciler.reconcile('demo/cmc-1');
+    s.put({ metadata: { generation: 2 }, spec: { minReplicas: 2 } });
+    await s.reconciler.reconcile('demo/cmc-1');
+    expect(s.events.filter((e) => e.reason === 'ChaosMonkeyTarget')).toHaveLength(1);
+    s.put({ metadata: { generation: 3 }, spec: { deployment: { name: 'api' } } });
+    await s.reconciler.reconcile('demo/cmc-1');
+    expect(s.events.filter((e) => e.reason === 'ChaosMonkeyTarget').map((e) => `${e.kind} ${e.name} ${e.uid}`)).toEqual(['Deployment web uid-web', 'Deployment api uid-api']);
+    expect(s.gone).toEqual(['demo/web']);
+  });
+
+  test.each([
+    ['missing', undefined, 'Targeted by Chaos Monkey: ChaosMonkeyConfiguration cmc-1 runs killPod every 30s (Deployment web not found)'],
+    ['unreadable', new Error('HTTP 403'), 'Targeted by Chaos Monkey: ChaosMonkeyConfiguration cmc-1 runs killPod every 30s (Deployment web could not be read: HTTP 403)'],
+  ] as const)('ChaosMonkeyTarget for a %s Deployment goes on the CMC, with its UID', async (_name, deployment, message) => {
+    const s = setup();
+    if (deployment === undefined) s.deployments.delete('demo/web');
+    else s.deployments.set('demo/web', deployment);
+    s.put();
+    await s.reconciler.reconcile('demo/cmc-1');
+    expect(s.events.filter((e) => e.reason === 'ChaosMonkeyTarget')).toEqual([
+      { kind: 'ChaosMonkeyConfiguration', name: 'cmc-1', uid: 'uid-cmc-1', type: 'Normal', reason: 'ChaosMonkeyTarget', message },
+    ]);
   });
 
   test.each([
@@ -129,10 +184,12 @@ describe('Reconciler', () => {
     s.cmcs.clear();
     await s.reconciler.reconcile('demo/cmc-1');
     expect(s.wheel.size).toBe(0);
-    expect(s.events.slice(-2).map((e) => `${e.kind} ${e.reason} ${e.message}`)).toEqual([
-      'Namespace Deleted CRD Watcher deleted for demo',
-      'ChaosMonkeyConfiguration Deleted Watcher deleted for deployment web',
+    expect(s.events.slice(-2).map((e) => `${e.kind} ${e.reason} ${e.message} ${e.uid}`)).toEqual([
+      'Namespace Deleted CRD Watcher deleted for demo uid-ns-demo',
+      'ChaosMonkeyConfiguration Deleted Watcher deleted for deployment web uid-cmc-1',
     ]);
+    expect(s.events.find((e) => e.reason === 'Added')?.uid).toBe('uid-ns-demo');
+    expect(s.gone).toEqual(['demo/web']);
   });
 
   test('takeDue books the next slot one period after the due time, or after now when late', async () => {
@@ -152,7 +209,7 @@ describe('Reconciler', () => {
     await s.reconciler.reconcile('demo/cmc-1');
     const due = s.reconciler.takeDue('uid-cmc-1', T0 + 30_000, T0 + 30_000);
     s.clock.advanceTo(T0 + 30_000);
-    s.reconciler.recordOutcome(due!, { cmc: undefined, outcome: { namespace: 'demo', cmc: 'cmc-1', mode: 'killPod', result: 'succeeded', target: 'web-abc', reason: 'killed', latenessMs: 0 } });
+    s.reconciler.recordOutcome(due!, { cmc: undefined, outcome: { namespace: 'demo', cmc: 'cmc-1', mode: 'killPod', result: 'succeeded', target: 'web-abc', reason: 'killed', latenessMs: 0, deployment: 'web', labelSelector: 'app=web', podsSeen: 2 } });
     await s.reconciler.reconcile('demo/cmc-1');
     expect(s.patches.at(-1)).toMatchObject({ lastAction: { mode: 'killPod', target: 'web-abc', result: 'Succeeded' }, nextActionAt: '2026-01-01T00:01:00Z' });
   });
