@@ -28,7 +28,7 @@ import type { Operator } from '../../../operator/src/operator.ts';
 import { createRandom } from '../../../operator/src/chaos/random.ts';
 import { REPO_ROOT, RELEASE, field, findOne, renderObjects } from '../../unit/chart/support/render.ts';
 import type { K8sObject } from '../../unit/chart/support/render.ts';
-import { isAllowed } from '../../unit/chart/support/rbac.ts';
+import { isAllowed } from '../../../api/rbac.ts';
 
 const OPERATOR_NAMESPACE = 'chaosmonkey';
 const WEBHOOK_AGENT = WEBHOOK_USER_AGENT;
@@ -52,6 +52,8 @@ function grantsOf(objects: K8sObject[], name: string): Grants {
  */
 function allowedBy(r: RecordedRequest, grants: Grants, roleNamespace: string = OPERATOR_NAMESPACE): boolean {
   if (r.resource === '') return true;
+  // The start-up permission probe: every authenticated user may create these (system:basic-user).
+  if (r.group === 'authorization.k8s.io' && r.resource === 'selfsubjectaccessreviews' && r.verb === 'create') return true;
   const req = { verb: r.verb, group: r.group, resource: r.resource, ...(r.subresource !== undefined ? { subresource: r.subresource } : {}), ...(r.name !== undefined ? { name: r.name } : {}) };
   const inRoleNamespace = r.namespace !== undefined && (roleNamespace === 'any' || r.namespace === roleNamespace);
   return isAllowed(req, grants.cluster) || (inRoleNamespace && isAllowed(req, grants.namespaced));
