@@ -63,6 +63,8 @@ export interface Sandbox {
   kubeconfig: string;
   /** The same kubeconfig with another bearer token (e.g. one of `identities`). */
   kubeconfigWithToken(token: string): string;
+  /** Sets (or with undefined removes, i.e. full access) the RBAC identity of a bearer token: an RBAC change. */
+  setIdentity(token: string, identity: SandboxIdentity | undefined): void;
   /** CA certificate PEM of the serving cert ('' without TLS). */
   caPem: string;
   writeKubeconfig(path: string): Promise<void>;

@@ -96,7 +96,7 @@ export class SandboxServer implements Sandbox, AdminTarget {
   private cert: ServingCert | undefined;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly requestLogFile: string | undefined;
-  private readonly identities: ReadonlyMap<string, SandboxIdentity>;
+  private readonly identities: Map<string, SandboxIdentity>;
 
   constructor(options: SandboxOptions = {}) {
     this.port = options.port ?? 0;
@@ -192,6 +192,11 @@ export class SandboxServer implements Sandbox, AdminTarget {
     this.url = `${this.tls ? 'https' : 'http'}://127.0.0.1:${this.port}`;
     this.caPem = this.cert?.caPem ?? '';
     this.kubeconfig = kubeconfigFor(this.url, this.caPem);
+  }
+
+  setIdentity(token: string, identity: SandboxIdentity | undefined): void {
+    if (identity === undefined) this.identities.delete(token);
+    else this.identities.set(token, identity);
   }
 
   kubeconfigWithToken(token: string): string {

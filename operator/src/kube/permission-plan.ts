@@ -88,7 +88,7 @@ export function planPermissions(answers: readonly PermissionAnswer[], leaderElec
       return 'list-watch';
     }
     if (watch) {
-      say('list', group, resource, `watch-only source: a watch without resourceVersion delivers every existing ${kind} as ADDED`);
+      say('list', group, resource, `watch-only source: a watch without resourceVersion delivers every existing one as ADDED`);
       warnings.push(`no list on ${resource}: using a watch-only source for ${kind}`);
     } else say('list', group, resource, '-');
     return 'watch-only';
