@@ -216,7 +216,7 @@ class Supervised<T extends KubernetesObject> {
     const now = this.#opts.clock.now();
     if (this.#lastLoggedAt === undefined || now - this.#lastLoggedAt >= ERROR_LOG_INTERVAL_MS) {
       this.#lastLoggedAt = now;
-      this.#opts.log.warn('informer stopped on error, restarting (logged at most once a minute)', { informer: this.#kind, ...describeApiError(err), restartInMs: delay, restarts: this.restarts });
+      this.#opts.log.warn('informer stopped on error, restarting', { informer: this.#kind, ...describeApiError(err), restartInMs: delay, restarts: this.restarts });
     }
     this.#cancelRestart?.();
     this.#cancelRestart = this.#opts.clock.setTimer(delay, () => {
@@ -313,7 +313,7 @@ export class InformerStore implements Store {
         const now = o.clock.now();
         if (lastLoggedAt !== undefined && now - lastLoggedAt < ERROR_LOG_INTERVAL_MS) return;
         lastLoggedAt = now;
-        o.log.warn('watch-only source stopped on error, restarting (logged at most once a minute)', { informer: kind, ...describeApiError(error), restartInMs });
+        o.log.warn('watch-only source stopped on error, restarting', { informer: kind, ...describeApiError(error), restartInMs });
       },
     });
   }
