@@ -21,7 +21,13 @@ const TOKEN = 'limited-token';
 const USER = 'system:serviceaccount:chaosmonkey:limited';
 const without = (rules: readonly PolicyRule[], verb: string, resource: string): PolicyRule[] =>
   rules.map((r) => (r.resources.includes(resource) ? { ...r, verbs: r.verbs.filter((v) => v !== verb) } : { ...r }));
-const ours = (w: World): ReturnType<World['sandbox']['requests']> => w.sandbox.requests().filter((r) => r.userAgent === 'chaos-monkey-operator');
+/**
+ * User-Agent of the limited replicas: their requests follow the rules given here, not the chart's, so
+ * the whole-run RBAC proof (chart/rbac-recorded.test.ts, which checks `chaos-monkey-operator`) skips them.
+ */
+const LIMITED_AGENT = 'chaos-monkey-operator-limited-rbac';
+const ours = (w: World): ReturnType<World['sandbox']['requests']> => w.sandbox.requests().filter((r) => r.userAgent === LIMITED_AGENT);
+const limited = (w: World, token: string): ReturnType<typeof connectFromKubeconfigText> => connectFromKubeconfigText(w.sandbox.kubeconfigWithToken(token), { userAgent: LIMITED_AGENT });
 
 describe('under the seed ClusterRole (main.tf)', () => {
   test('one table at start-up, watch-only Namespaces, scale by update, no status writes, no Lease, and chaos acts', async () => {
@@ -32,7 +38,7 @@ describe('under the seed ClusterRole (main.tf)', () => {
     await w.createCmc('target', 'kill', { scalingMode: 'killPod' });
     await w.createCmc('target', 'scale', { scalingMode: 'randomScale', minReplicas: 2, maxReplicas: 5 });
     w.sandbox.clearRequests();
-    const replica = await w.startOperator({ overrides: { connection: connectFromKubeconfigText(w.sandbox.kubeconfigWithToken(SEED_TOKEN)) }, waitForLeader: false });
+    const replica = await w.startOperator({ overrides: { connection: limited(w, SEED_TOKEN) }, waitForLeader: false });
 
     const tables = replica.logs.filter((l) => typeof l.message === 'string' && l.message.startsWith('permissions at start-up'));
     expect(tables).toHaveLength(1);
@@ -62,7 +68,7 @@ describe('what cannot work at all', () => {
     const rules = without(without(OPERATOR_CLUSTER_RULES, 'delete', 'pods'), 'watch', 'chaosmonkeyconfigurations');
     world = await startWorld({ identities: { [TOKEN]: { user: USER, clusterRules: rules, namespaceRules: { [OPERATOR_NAMESPACE]: [...OPERATOR_NAMESPACE_RULES] } } } });
     const w = world;
-    void w.startOperator({ overrides: { connection: connectFromKubeconfigText(w.sandbox.kubeconfigWithToken(TOKEN)), permissionRecheckMs: 60_000 }, waitForLeader: false });
+    void w.startOperator({ overrides: { connection: limited(w, TOKEN), permissionRecheckMs: 60_000 }, waitForLeader: false });
     const replica = await waitFor('replica built', () => w.replicas[0]);
     await waitFor('probe answered', () => replica.operator.permissions !== undefined);
     const port = await waitFor('http port', () => replica.operator.httpPort);
@@ -85,7 +91,7 @@ describe('what cannot work at all', () => {
     const identity = { user: USER, clusterRules: rules, namespaceRules: { [OPERATOR_NAMESPACE]: [...OPERATOR_NAMESPACE_RULES] } };
     world = await startWorld({ identities: { [TOKEN]: identity } });
     const w = world;
-    void w.startOperator({ overrides: { connection: connectFromKubeconfigText(w.sandbox.kubeconfigWithToken(TOKEN)), permissionRecheckMs: 300 }, waitForLeader: false });
+    void w.startOperator({ overrides: { connection: limited(w, TOKEN), permissionRecheckMs: 300 }, waitForLeader: false });
     const replica = await waitFor('replica built', () => w.replicas[0]);
     await waitFor('not ready: delete pods missing', () => replica.operator.permissions?.fatal.length === 1);
     w.sandbox.setIdentity(TOKEN, { ...identity, clusterRules: [...OPERATOR_CLUSTER_RULES] });
@@ -106,7 +112,7 @@ describe('status writes heal', () => {
     // A probe that believes everything is granted: the status patch meets the real 403.
     const replica = await w.startOperator({
       overrides: {
-        connection: connectFromKubeconfigText(w.sandbox.kubeconfigWithToken(TOKEN)),
+        connection: limited(w, TOKEN),
         probe: () => Promise.resolve([]),
       },
     });
