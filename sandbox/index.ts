@@ -5,7 +5,7 @@
 import { startSandboxServer } from './server/sandbox.ts';
 import type { Sandbox, SandboxOptions } from './server/options.ts';
 
-export type { Sandbox, SandboxOptions, RecordedRequest, FailRule } from './server/options.ts';
+export type { Sandbox, SandboxOptions, SandboxIdentity, RecordedRequest, FailRule } from './server/options.ts';
 export { SandboxServer } from './server/sandbox.ts';
 
 /**

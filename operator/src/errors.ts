@@ -41,10 +41,10 @@ export class ThrottledError extends ChaosMonkeyError {
   }
 }
 
-/** RBAC refused the request (401/403). Terminal until someone fixes the RBAC. */
+/** RBAC refused the request (401/403). Retried with backoff, so that an RBAC fix heals it without a restart. */
 export class ForbiddenError extends ChaosMonkeyError {
   readonly code = 'CM_ERR_FORBIDDEN';
-  readonly retryable = false;
+  readonly retryable = true;
 }
 
 /** The request was rejected as invalid (400/422). */

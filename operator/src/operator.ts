@@ -20,6 +20,9 @@ import { KubeEventSink } from './kube/events.ts';
 import { InformerStore } from './kube/informers.ts';
 import type { StoreEvent } from './kube/informers.ts';
 import { LeaderElector } from './kube/leader.ts';
+import { planPermissions, renderPermissionTable } from './kube/permission-plan.ts';
+import type { PermissionAnswer, PermissionPlan } from './kube/permission-plan.ts';
+import { probePermissions } from './kube/permissions.ts';
 import { HttpServer } from './http/server.ts';
 import { OperatorMetrics } from './metrics/registry.ts';
 import { KubeStatusWriter } from './kube/status-writer.ts';
@@ -49,6 +52,10 @@ export interface OperatorOptions {
   identity?: string;
   /** Lease timing overrides (tests): retry/renew period and renew deadline, ms. */
   lease?: { retryIntervalMs?: number; renewDeadlineMs?: number };
+  /** How often denied permissions are asked again (and fatal problems logged again). Default 60 s. */
+  permissionRecheckMs?: number;
+  /** The permission probe; default SelfSubjectAccessReviews (kube/permissions.ts). */
+  probe?: () => Promise<PermissionAnswer[]>;
 }
 
 /** A built operator. */
@@ -67,6 +74,8 @@ export interface Operator {
   readonly httpPort: number | undefined;
   /** This replica's metrics (private registry). */
   readonly metrics: OperatorMetrics;
+  /** The permission plan in force (undefined before the start-up probe answered). */
+  readonly permissions: PermissionPlan | undefined;
   /** Snapshot for tests and benchmarks. */
   stats(): OperatorStats;
 }
@@ -219,21 +228,41 @@ export function createOperator(options: OperatorOptions): Operator {
     reconciler.clear();
     metrics.leader(false);
   };
-  const elector = config.leaderElect
-    ? new LeaderElector({
-        connection,
-        namespace: config.namespace,
-        leaseName: config.leaseName,
-        identity,
-        leaseDurationMs: config.leaseDurationMs,
-        ...(options.lease?.retryIntervalMs !== undefined ? { retryIntervalMs: options.lease.retryIntervalMs } : {}),
-        ...(options.lease?.renewDeadlineMs !== undefined ? { renewDeadlineMs: options.lease.renewDeadlineMs } : {}),
-        clock: systemClock,
-        log: log.child({ component: 'leader' }),
-        onStartedLeading: becomeLeader,
-        onStoppedLeading: loseLeadership,
-      })
-    : undefined;
+  const permLog = log.child({ component: 'permissions' });
+  let plan: PermissionPlan | undefined;
+  let elector: LeaderElector | undefined;
+  const buildElector = (): LeaderElector =>
+    new LeaderElector({
+      connection,
+      namespace: config.namespace,
+      leaseName: config.leaseName,
+      identity,
+      leaseDurationMs: config.leaseDurationMs,
+      ...(options.lease?.retryIntervalMs !== undefined ? { retryIntervalMs: options.lease.retryIntervalMs } : {}),
+      ...(options.lease?.renewDeadlineMs !== undefined ? { renewDeadlineMs: options.lease.renewDeadlineMs } : {}),
+      clock: systemClock,
+      log: log.child({ component: 'leader' }),
+      onStartedLeading: becomeLeader,
+      onStoppedLeading: loseLeadership,
+    });
+
+  /** Applies what can change while running (status writes, Events, scale verb); says each change once. */
+  const applyPlan = (next: PermissionPlan): void => {
+    const before = plan;
+    plan = next;
+    status.enabled = next.statusWrites;
+    events.enabled = next.events;
+    actions.scaleVerb = next.scaleVerb;
+    if (before === undefined) return;
+    if (before.statusWrites !== next.statusWrites) permLog.warn(next.statusWrites ? 'patch on chaosmonkeyconfigurations/status granted now: writing status again' : 'patch on chaosmonkeyconfigurations/status revoked: no status writes');
+    if (before.events !== next.events) permLog.warn(next.events ? 'create on events granted now: recording Events again' : 'create on events revoked: no Events');
+    if (before.scaleVerb !== next.scaleVerb) permLog.warn(`randomScale now uses ${next.scaleVerb} on deployments/scale`);
+    if (next.fatal.length === 0 && before.fatal.length > 0) permLog.info('every required permission is granted now');
+    if (next.statusWrites && !before.statusWrites) enqueueAll();
+  };
+  const probe = options.probe ?? (() => probePermissions(connection, config.namespace));
+  let recheckTimer: (() => void) | undefined;
+  const recheckMs = options.permissionRecheckMs ?? 60_000;
 
   queue.start(async (key) => (leader ? reconciler.reconcile(key) : undefined));
 
@@ -251,8 +280,9 @@ export function createOperator(options: OperatorOptions): Operator {
             logLevel: config.logLevel,
             informers: 2,
             scheduledEntries: reconciler.scheduled,
+            problems: plan?.fatal ?? [],
           }),
-          ready: () => store.hasSynced(),
+          ready: () => store.hasSynced() && plan !== undefined && plan.fatal.length === 0,
           log: log.child({ component: 'http' }),
         });
 
@@ -272,6 +302,9 @@ export function createOperator(options: OperatorOptions): Operator {
       return http?.port;
     },
     metrics,
+    get permissions() {
+      return plan;
+    },
     async start() {
       if (started) return ready;
       started = true;
@@ -279,15 +312,54 @@ export function createOperator(options: OperatorOptions): Operator {
         const port = await http.start();
         log.info('serving /metrics, /health, /readyz and /livez', { port });
       }
-      await store.start();
+      const first = planPermissions(await probe(), config.leaderElect);
+      applyPlan(first);
+      permLog.info('permissions at start-up (SelfSubjectAccessReview per rule of kube/rbac.ts)', {
+        table: `\n${renderPermissionTable(first.rows)}`,
+        permissions: first.rows,
+      });
+      for (const warning of first.warnings) permLog.warn(warning);
+      if (config.leaderElect && !first.leaderElection) {
+        permLog.error(`NO LEADER ELECTION: this ServiceAccount may not get, create and update Leases in namespace ${config.namespace}. Running without a Lease: run exactly ONE replica (as the seed does).`);
+      }
+      // Denied permissions are asked again every recheckMs: an RBAC fix heals without a restart,
+      // and what cannot work is said again at most that often (one line per problem).
+      const recheck = async (): Promise<void> => {
+        const next = planPermissions(await probe(), config.leaderElect);
+        if (stopped !== undefined) return;
+        applyPlan(next);
+        for (const problem of next.fatal) permLog.error(problem);
+      };
+      const scheduleRecheck = (): void => {
+        recheckTimer = systemClock.setTimer(recheckMs, () => {
+          recheckTimer = undefined;
+          if (stopped !== undefined) return;
+          void recheck().finally(() => {
+            if (stopped === undefined && plan !== undefined && (plan.fatal.length > 0 || plan.rows.some((r) => r.granted !== 'yes'))) scheduleRecheck();
+          });
+        });
+      };
+      for (const problem of first.fatal) permLog.error(problem);
+      if (first.rows.some((r) => r.granted !== 'yes')) scheduleRecheck();
+      // Nothing can work while a required permission is missing: wait for an RBAC fix (not ready).
+      while (plan !== undefined && plan.fatal.length > 0 && stopped === undefined) {
+        await new Promise<void>((resolve) => systemClock.setTimer(Math.min(recheckMs, 1_000), resolve));
+      }
+      if (stopped !== undefined) return;
+      const current = plan ?? first;
+      await store.start({ namespaces: current.namespaceSource, cmcs: current.cmcSource });
       if (stopped !== undefined) return; // stopped while the caches were syncing
       resolveReady();
       log.info('caches synced', { server: connection.server, namespaces: store.listNamespaces().length, cmcs: store.listCmcs().length });
-      if (elector === undefined) becomeLeader();
-      else elector.start();
+      if (!current.leaderElection) becomeLeader();
+      else {
+        elector = buildElector();
+        elector.start();
+      }
     },
     stop(stopOptions = {}) {
       stopped ??= (async () => {
+        recheckTimer?.();
         wheel.stop();
         if (elector !== undefined) await elector.stop({ release: stopOptions.releaseLease !== false });
         else loseLeadership();

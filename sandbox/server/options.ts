@@ -2,6 +2,9 @@
  * Public types of the sandbox (docs/sandbox.md); re-exported by sandbox/index.ts.
  */
 import type { RequestIdent } from './route.ts';
+import type { SandboxIdentity } from './authz.ts';
+
+export type { SandboxIdentity } from './authz.ts';
 
 /** Options of startSandbox(). */
 export interface SandboxOptions {
@@ -23,6 +26,12 @@ export interface SandboxOptions {
    * schedulable node (conformance replay).
    */
   startPods?: boolean;
+  /**
+   * Opt-in RBAC: bearer token -> RBAC-limited identity (docs/sandbox.md "RBAC"). Requests carrying one of
+   * these tokens are authorized like kube-apiserver's RBAC authorizer does (403 Status when denied);
+   * every other request (the kubeconfig's own token included) keeps full access.
+   */
+  identities?: Record<string, SandboxIdentity>;
 }
 
 /** One served request, as recorded: what it addressed, who sent it, how it was answered. */
@@ -46,6 +55,10 @@ export interface Sandbox {
   url: string;
   /** kubeconfig YAML (cluster "sandbox", user with a token). */
   kubeconfig: string;
+  /** The same kubeconfig with another bearer token (e.g. one of `identities`). */
+  kubeconfigWithToken(token: string): string;
+  /** Sets (or with undefined removes, i.e. full access) the RBAC identity of a bearer token: an RBAC change. */
+  setIdentity(token: string, identity: SandboxIdentity | undefined): void;
   /** CA certificate PEM of the serving cert ('' without TLS). */
   caPem: string;
   writeKubeconfig(path: string): Promise<void>;

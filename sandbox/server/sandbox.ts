@@ -22,6 +22,8 @@ import type { AdminTarget } from './admin.ts';
 import { ApiError, PlainNotFound } from './status.ts';
 import { Faults } from './faults.ts';
 import { identify } from './route.ts';
+import { SSAR_PATH, attributesOf, authorize, bearerToken, forbidden, selfSubjectAccessReview } from './authz.ts';
+import type { SandboxIdentity } from './authz.ts';
 import { generateServingCert } from './tls.ts';
 import type { ServingCert } from './tls.ts';
 import type { WatchStream } from './watch.ts';
@@ -45,7 +47,7 @@ function typeOf(reg: Registry, group: string, version: string, resource: string)
 }
 
 /** Builds the kubeconfig YAML for a server URL. */
-export function kubeconfigFor(url: string, caPem: string): string {
+export function kubeconfigFor(url: string, caPem: string, token: string = SANDBOX_TOKEN): string {
   const cluster = caPem ? `    certificate-authority-data: ${Buffer.from(caPem).toString('base64')}\n` : '    insecure-skip-tls-verify: true\n';
   return `apiVersion: v1
 kind: Config
@@ -56,7 +58,7 @@ clusters:
 ${cluster}users:
 - name: sandbox
   user:
-    token: ${SANDBOX_TOKEN}
+    token: ${token}
 contexts:
 - name: sandbox
   context:
@@ -92,10 +94,12 @@ export class SandboxServer implements Sandbox, AdminTarget {
   private readonly tls: boolean;
   private cert: ServingCert | undefined;
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly identities: Map<string, SandboxIdentity>;
 
   constructor(options: SandboxOptions = {}) {
     this.port = options.port ?? 0;
     this.tls = options.tls ?? true;
+    this.identities = new Map(Object.entries(options.identities ?? {}));
     this.validation = options.validation ?? true;
     for (const t of builtinTypes()) {
       if (t.storeKey === 'apiextensions.k8s.io/customresourcedefinitions') {
@@ -184,6 +188,15 @@ export class SandboxServer implements Sandbox, AdminTarget {
     this.url = `${this.tls ? 'https' : 'http'}://127.0.0.1:${this.port}`;
     this.caPem = this.cert?.caPem ?? '';
     this.kubeconfig = kubeconfigFor(this.url, this.caPem);
+  }
+
+  setIdentity(token: string, identity: SandboxIdentity | undefined): void {
+    if (identity === undefined) this.identities.delete(token);
+    else this.identities.set(token, identity);
+  }
+
+  kubeconfigWithToken(token: string): string {
+    return kubeconfigFor(this.url, this.caPem, token);
   }
 
   async writeKubeconfig(path: string): Promise<void> {
@@ -324,6 +337,15 @@ export class SandboxServer implements Sandbox, AdminTarget {
       }
       if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
       if (ident.resource !== '') {
+        // Authorization comes before everything else the API does (kube's filter chain).
+        const identity = this.identities.get(bearerToken(req));
+        const attrs = attributesOf(ident, url.searchParams);
+        if (!authorize(identity, attrs) && identity !== undefined) throw forbidden(identity, attrs);
+        if (method === 'POST' && url.pathname === SSAR_PATH) {
+          res.writeHead(201, { 'Content-Type': 'application/json' }).end(JSON.stringify(selfSubjectAccessReview(identity, raw)));
+          record(201);
+          return;
+        }
         const fault = this.faults.take(ident.verb, ident.resource);
         if (fault) throw fault;
       }

@@ -15,11 +15,15 @@ export interface HealthSnapshot {
   informers: number;
   /** Entries scheduled on the timer wheel (one per active CMC). */
   scheduledEntries: number;
+  /** What cannot work at all (missing RBAC rules); non-empty makes `status` "down". */
+  problems?: readonly string[];
 }
 
 /** The seed's /health document. */
 export interface HealthBody {
-  status: 'up';
+  status: 'up' | 'down';
+  /** Present when down: one line per problem. */
+  problems?: string[];
   root_namespace: string;
   behavior: string;
   loglevel: string;
@@ -38,8 +42,10 @@ const LOGRUS_NAME: Readonly<Record<string, string>> = { warn: 'warning', critica
  */
 export function healthBody(snapshot: HealthSnapshot): HealthBody {
   const level = snapshot.logLevel.toLowerCase();
+  const problems = snapshot.problems ?? [];
   return {
-    status: 'up',
+    status: problems.length === 0 ? 'up' : 'down',
+    ...(problems.length > 0 ? { problems: [...problems] } : {}),
     root_namespace: snapshot.rootNamespace,
     behavior: snapshot.behavior.toUpperCase(),
     loglevel: LOGRUS_NAME[level] ?? level,

@@ -25,22 +25,50 @@ export function statusCodeOf(error: unknown): number | undefined {
   return undefined;
 }
 
-/** The `message` of a Kubernetes Status body, when the error carries one. */
-function statusMessageOf(error: unknown): string | undefined {
+/** The Status body an ApiException carries (parsed when it is JSON text), else undefined. */
+function statusBodyOf(error: unknown): { message?: unknown; reason?: unknown; code?: unknown } | string | undefined {
   if (!(error instanceof ApiException)) return undefined;
-  let body: unknown = error.body;
+  const body: unknown = error.body;
   if (typeof body === 'string') {
-    const text = body;
     try {
-      body = JSON.parse(text);
+      const parsed: unknown = JSON.parse(body);
+      return typeof parsed === 'object' && parsed !== null ? parsed : body;
     } catch {
-      return text.length > 0 ? text.slice(0, 300) : undefined;
+      return body;
     }
   }
-  if (typeof body === 'object' && body !== null && typeof (body as { message?: unknown }).message === 'string') {
-    return (body as { message: string }).message;
-  }
-  return undefined;
+  return typeof body === 'object' && body !== null ? body : undefined;
+}
+
+/** The `message` of a Kubernetes Status body, when the error carries one. */
+function statusMessageOf(error: unknown): string | undefined {
+  const body = statusBodyOf(error);
+  if (typeof body === 'string') return body.length > 0 ? body.slice(0, 300) : undefined;
+  return typeof body?.message === 'string' ? body.message : undefined;
+}
+
+/** Log fields of an API failure: the Status `message`, `reason` and `code`. */
+export interface ApiErrorFields {
+  error: string;
+  reason?: string;
+  code?: number;
+}
+
+/**
+ * Readable log fields for any error a request produced: the Status `message` (never the escaped
+ * HTTP body client-node puts in ApiException.message), its `reason` and the HTTP `code`. A
+ * translated {@link ChaosMonkeyError} keeps its message; its cause supplies reason and code.
+ */
+export function describeApiError(error: unknown): ApiErrorFields {
+  const source = error instanceof ChaosMonkeyError && error.cause !== undefined ? error.cause : error;
+  const body = statusBodyOf(source);
+  const code = statusCodeOf(source);
+  const message = error instanceof ChaosMonkeyError ? error.message : (statusMessageOf(source) ?? (error instanceof Error ? error.message : String(error)));
+  const out: ApiErrorFields = { error: message };
+  if (typeof body === 'object' && typeof body.reason === 'string') out.reason = body.reason;
+  else if (code === 403) out.reason = 'Forbidden';
+  if (code !== undefined) out.code = code;
+  return out;
 }
 
 /** Retry-After header in milliseconds, when present and numeric. */

@@ -84,6 +84,12 @@ export class KubeClusterActions implements ClusterActions {
   readonly #apps: AppsV1Api;
   readonly #custom: CustomObjectsApi;
   readonly #cpu: (quantity: string) => number | undefined;
+  /**
+   * How randomScale writes: PATCH (merge patch) of deployments/<name>/scale, or PUT of a Scale when
+   * the identity may only `update` that subresource (the seed's ClusterRole). Set from the
+   * start-up permission plan.
+   */
+  scaleVerb: 'patch' | 'update' = 'patch';
 
   constructor(options: KubeClusterActionsOptions) {
     const kc = options.connection.kubeConfig;
@@ -132,10 +138,10 @@ export class KubeClusterActions implements ClusterActions {
 
   async scaleDeployment(namespace: string, name: string, replicas: number): Promise<ScaleResult> {
     try {
-      const scale = await this.#apps.patchNamespacedDeploymentScale(
-        { namespace, name, body: { spec: { replicas } } },
-        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
-      );
+      const scale =
+        this.scaleVerb === 'update'
+          ? await this.#apps.replaceNamespacedDeploymentScale({ namespace, name, body: { apiVersion: 'autoscaling/v1', kind: 'Scale', metadata: { name, namespace }, spec: { replicas } } })
+          : await this.#apps.patchNamespacedDeploymentScale({ namespace, name, body: { spec: { replicas } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
       // The Scale's metadata.uid is the Deployment's (kube-apiserver's scaleFromDeployment copies it).
       return { replicas: scale.spec?.replicas ?? replicas, uid: scale.metadata?.uid };
     } catch (error) {

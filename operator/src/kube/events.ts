@@ -7,7 +7,7 @@
 import { CoreV1Api, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { EVENT_COMPONENT } from '../../../api/names.ts';
 import type { Clock, EventSink, Logger, ObjectRef } from '../ports.ts';
-import { statusCodeOf } from './api-errors.ts';
+import { describeApiError, statusCodeOf } from './api-errors.ts';
 import type { KubeConnection } from './connect.ts';
 
 /** Repeats within this window are folded into one Event (client-go uses 10 minutes too). */
@@ -44,6 +44,8 @@ export class KubeEventSink implements EventSink {
   readonly #instance: string;
   readonly #recent = new Map<string, Remembered>();
   #seq = 0;
+  /** false when the identity may not create Events (start-up permission plan): nothing is sent. */
+  enabled = true;
 
   constructor(options: KubeEventSinkOptions) {
     this.#core = options.connection.kubeConfig.makeApiClient(CoreV1Api);
@@ -53,6 +55,7 @@ export class KubeEventSink implements EventSink {
   }
 
   async emit(ref: ObjectRef, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void> {
+    if (!this.enabled) return;
     const now = this.#clock.now();
     const nowIso = new Date(now).toISOString();
     const namespace = eventNamespaceFor(ref);
@@ -110,7 +113,7 @@ export class KubeEventSink implements EventSink {
       this.#log[level]('could not write Event', {
         reason,
         object: `${ref.kind}/${ref.namespace ?? ''}/${ref.name}`,
-        error: error instanceof Error ? error.message : String(error),
+        error: describeApiError(error).error,
         statusCode: statusCodeOf(error),
       });
     }

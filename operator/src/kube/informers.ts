@@ -17,6 +17,17 @@ import type { ChaosMonkeyConfigurationV1 } from '../../../api/v1.ts';
 import { GROUP, PLURAL, V1 } from '../../../api/names.ts';
 import type { ChaosMetrics, Clock, Logger, NamespaceInfo, Store } from '../ports.ts';
 import type { KubeConnection } from './connect.ts';
+import { describeApiError } from './api-errors.ts';
+import { WatchOnlySource } from './watch-only.ts';
+
+/** How each cache is fed: client-node's list+watch informer, or a watch-only source (no `list` permission). */
+export interface SourceModes {
+  namespaces: 'list-watch' | 'watch-only';
+  cmcs: 'list-watch' | 'watch-only';
+}
+
+/** A source failure is logged at most once per this interval per informer (the restarts go on). */
+export const ERROR_LOG_INTERVAL_MS = 60_000;
 
 /** A change seen by an informer. `delete` carries the last known object. */
 export type StoreEvent =
@@ -124,6 +135,18 @@ export function toNamespaceInfo(obj: KubernetesObject & { status?: { phase?: str
 
 type Kind = 'namespace' | 'cmc';
 
+/** What InformerStore needs of a cache feeder (client-node's ListWatch, or {@link WatchOnlySource}). */
+interface Source {
+  readonly synced: boolean;
+  readonly restarts: number;
+  readonly firstSync: Promise<void>;
+  on(event: 'add' | 'update' | 'delete', handler: (obj: KubernetesObject) => void): void;
+  get(name: string, namespace?: string): KubernetesObject | undefined;
+  list(namespace?: string): readonly KubernetesObject[];
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
 /** One informer plus its restart state. */
 class Supervised<T extends KubernetesObject> {
   readonly informer: ListWatch<T>;
@@ -135,6 +158,7 @@ class Supervised<T extends KubernetesObject> {
   #cancelRestart: (() => void) | undefined;
   #resolveSynced: () => void = () => undefined;
   #connects = 0;
+  #lastLoggedAt: number | undefined;
   /** Resolves at the first successful list, or at stop(). */
   readonly firstSync: Promise<void>;
   readonly #kind: Kind;
@@ -190,19 +214,29 @@ class Supervised<T extends KubernetesObject> {
     this.restarts += 1;
     const delay = this.#delayMs;
     this.#delayMs = Math.min(delay * 2, this.#opts.maxRestartDelayMs ?? 30_000);
-    this.#opts.log.warn('informer stopped on error, restarting', {
-      informer: this.#kind,
-      error: err instanceof Error ? err.message : String(err),
-      statusCode: (err as { statusCode?: unknown } | undefined)?.statusCode,
-      restartInMs: delay,
-      restarts: this.restarts,
-    });
+    const now = this.#opts.clock.now();
+    if (this.#lastLoggedAt === undefined || now - this.#lastLoggedAt >= ERROR_LOG_INTERVAL_MS) {
+      this.#lastLoggedAt = now;
+      this.#opts.log.warn('informer stopped on error, restarting', { informer: this.#kind, ...describeApiError(err), restartInMs: delay, restarts: this.restarts });
+    }
     this.#cancelRestart?.();
     this.#cancelRestart = this.#opts.clock.setTimer(delay, () => {
       this.#cancelRestart = undefined;
       if (this.#stopped) return;
       this.start().catch((e: unknown) => this.#onError(e));
     });
+  }
+
+  on(event: 'add' | 'update' | 'delete', handler: (obj: KubernetesObject) => void): void {
+    this.informer.on(event, handler as (obj: T) => void);
+  }
+
+  get(name: string, namespace?: string): KubernetesObject | undefined {
+    return this.informer.get(name, namespace);
+  }
+
+  list(namespace?: string): readonly KubernetesObject[] {
+    return this.informer.list(namespace);
   }
 
   async stop(): Promise<void> {
@@ -220,13 +254,15 @@ class Supervised<T extends KubernetesObject> {
  * callback, in registration order; a throwing listener is logged and does not stop the others.
  */
 export class InformerStore implements Store {
-  readonly #namespaces: Supervised<KubernetesObject>;
-  readonly #cmcs: Supervised<KubernetesObject>;
+  #namespaces: Source;
+  #cmcs: Source;
   readonly #listeners = new Set<(event: StoreEvent) => void>();
   readonly #log: Logger;
+  readonly #options: InformerStoreOptions;
 
   constructor(options: InformerStoreOptions) {
     this.#log = options.log;
+    this.#options = options;
     const core = options.connection.kubeConfig.makeApiClient(CoreV1Api);
     const custom = options.connection.kubeConfig.makeApiClient(CustomObjectsApi);
     this.#namespaces = new Supervised(
@@ -245,14 +281,42 @@ export class InformerStore implements Store {
       options.cmcWatchTimeoutSeconds,
       options,
     );
-    const ns = this.#namespaces.informer;
+    this.#wireNamespaces(this.#namespaces);
+    this.#wireCmcs(this.#cmcs);
+  }
+
+  #wireNamespaces(ns: Source): void {
     ns.on('add', (o) => this.#emit({ kind: 'namespace', type: 'add', namespace: toNamespaceInfo(o) }));
     ns.on('update', (o) => this.#emit({ kind: 'namespace', type: 'modify', namespace: toNamespaceInfo(o) }));
     ns.on('delete', (o) => this.#emit({ kind: 'namespace', type: 'delete', namespace: toNamespaceInfo(o) }));
-    const cmc = this.#cmcs.informer;
+  }
+
+  #wireCmcs(cmc: Source): void {
     cmc.on('add', (o) => this.#emit({ kind: 'cmc', type: 'add', cmc: o as unknown as ChaosMonkeyConfigurationV1 }));
     cmc.on('update', (o) => this.#emit({ kind: 'cmc', type: 'modify', cmc: o as unknown as ChaosMonkeyConfigurationV1 }));
     cmc.on('delete', (o) => this.#emit({ kind: 'cmc', type: 'delete', cmc: o as unknown as ChaosMonkeyConfigurationV1 }));
+  }
+
+  /** A watch-only source for `kind` (see watch-only.ts), its failures logged at most once a minute. */
+  #watchOnly(kind: Kind, path: string, slim: Slim, timeoutSeconds: number): WatchOnlySource {
+    const o = this.#options;
+    let lastLoggedAt: number | undefined;
+    return new WatchOnlySource({
+      connection: o.connection,
+      path,
+      timeoutSeconds,
+      slim,
+      clock: o.clock,
+      log: o.log,
+      ...(o.initialRestartDelayMs !== undefined ? { initialRestartDelayMs: o.initialRestartDelayMs } : {}),
+      onReconnect: () => o.metrics?.watchRestart(kind),
+      onError: (error, restartInMs) => {
+        const now = o.clock.now();
+        if (lastLoggedAt !== undefined && now - lastLoggedAt < ERROR_LOG_INTERVAL_MS) return;
+        lastLoggedAt = now;
+        o.log.warn('watch-only source stopped on error, restarting', { informer: kind, ...describeApiError(error), restartInMs });
+      },
+    });
   }
 
   /** Subscribes to changes; returns the unsubscribe function. */
@@ -277,7 +341,15 @@ export class InformerStore implements Store {
    * Starts both informers; resolves once each has listed and opened its watch. A failing list is
    * retried with backoff (so this may take a while against an unreachable server); never rejects.
    */
-  async start(): Promise<void> {
+  async start(modes: SourceModes = { namespaces: 'list-watch', cmcs: 'list-watch' }): Promise<void> {
+    if (modes.namespaces === 'watch-only' && this.#namespaces instanceof Supervised) {
+      this.#namespaces = this.#watchOnly('namespace', '/api/v1/namespaces', slimNamespace as Slim, this.#options.namespaceWatchTimeoutSeconds);
+      this.#wireNamespaces(this.#namespaces);
+    }
+    if (modes.cmcs === 'watch-only' && this.#cmcs instanceof Supervised) {
+      this.#cmcs = this.#watchOnly('cmc', `/apis/${GROUP}/${V1}/${PLURAL}`, slimCmc as Slim, this.#options.cmcWatchTimeoutSeconds);
+      this.#wireCmcs(this.#cmcs);
+    }
     await Promise.all([this.#namespaces.start(), this.#cmcs.start()]);
     await Promise.all([this.#namespaces.firstSync, this.#cmcs.firstSync]);
   }
@@ -297,20 +369,20 @@ export class InformerStore implements Store {
   }
 
   getCmc(namespace: string, name: string): ChaosMonkeyConfigurationV1 | undefined {
-    return this.#cmcs.informer.get(name, namespace) as unknown as ChaosMonkeyConfigurationV1 | undefined;
+    return this.#cmcs.get(name, namespace) as unknown as ChaosMonkeyConfigurationV1 | undefined;
   }
 
   listCmcs(namespace?: string): ChaosMonkeyConfigurationV1[] {
-    return this.#cmcs.informer.list(namespace) as unknown as ChaosMonkeyConfigurationV1[];
+    return this.#cmcs.list(namespace) as unknown as ChaosMonkeyConfigurationV1[];
   }
 
   getNamespace(name: string): NamespaceInfo | undefined {
-    const obj = this.#namespaces.informer.get(name);
+    const obj = this.#namespaces.get(name);
     return obj === undefined ? undefined : toNamespaceInfo(obj);
   }
 
   /** Every namespace in the cache. */
   listNamespaces(): NamespaceInfo[] {
-    return this.#namespaces.informer.list().map((o) => toNamespaceInfo(o));
+    return this.#namespaces.list().map((o) => toNamespaceInfo(o));
   }
 }

@@ -10,7 +10,7 @@
 import { CoordinationV1Api } from '@kubernetes/client-node';
 import type { V1Lease } from '@kubernetes/client-node';
 import type { Clock, Logger } from '../ports.ts';
-import { statusCodeOf } from './api-errors.ts';
+import { describeApiError, statusCodeOf } from './api-errors.ts';
 import type { KubeConnection } from './connect.ts';
 
 /** Construction options of {@link LeaderElector}. */
@@ -122,7 +122,7 @@ export class LeaderElector {
       await this.#api.replaceNamespacedLease({ name: this.#o.leaseName, namespace: this.#o.namespace, body: lease });
       this.#o.log.info('released leader lease', { lease: this.#o.leaseName, identity: this.#o.identity });
     } catch (error) {
-      this.#o.log.warn('could not release leader lease', { error: error instanceof Error ? error.message : String(error) });
+      this.#o.log.warn('could not release leader lease', { ...describeApiError(error) });
     }
   }
 
@@ -134,10 +134,7 @@ export class LeaderElector {
     if (this.#inFlight === undefined) {
       this.#inFlight = this.#attempt()
         .catch((error: unknown) => {
-          this.#o.log.warn('leader election attempt failed', {
-            error: error instanceof Error ? error.message : String(error),
-            statusCode: statusCodeOf(error),
-          });
+          this.#o.log.warn('leader election attempt failed', { ...describeApiError(error) });
         })
         .finally(() => {
           this.#inFlight = undefined;

@@ -44,6 +44,8 @@ export function statusPatch(current: CmcStatusV1 | undefined, next: CmcStatusV1)
 /** The kube/ implementation of {@link StatusWriter}. Throws typed errors (api-errors.ts) except on 404. */
 export class KubeStatusWriter implements StatusWriter {
   readonly #custom: CustomObjectsApi;
+  /** false when the identity may not patch chaosmonkeyconfigurations/status (start-up permission plan): nothing is sent. */
+  enabled = true;
 
   constructor(options: { connection: KubeConnection }) {
     this.#custom = options.connection.kubeConfig.makeApiClient(CustomObjectsApi);
@@ -51,7 +53,7 @@ export class KubeStatusWriter implements StatusWriter {
 
   async patchStatus(cmc: ChaosMonkeyConfigurationV1, current: CmcStatusV1 | undefined, next: CmcStatusV1): Promise<boolean> {
     const patch = statusPatch(current, next);
-    if (patch === undefined) return false;
+    if (patch === undefined || !this.enabled) return false;
     const namespace = cmc.metadata.namespace ?? '';
     const name = cmc.metadata.name ?? '';
     try {

@@ -82,6 +82,8 @@ interface KeyMemory {
   lastAction?: LastAction;
   /** Fingerprint of the last status we patched, to skip a repeat while the cache catches up. */
   lastSent?: string;
+  /** resourceVersion of the cached object `lastSent` was computed from. */
+  lastSentAgainst?: string | undefined;
   /** Generation whose invalid spec was already reported (log + Event once per generation). */
   reportedInvalid?: number;
 }
@@ -204,10 +206,16 @@ export class Reconciler {
     const effective: Desired = verdict.kind === 'schedule' && nextActionAt !== undefined ? { ...verdict, dueAt: nextActionAt } : verdict;
     const next = nextStatus(cmc.status, { desired: effective, generation, now: this.#o.clock.now(), ...(mem.lastAction !== undefined ? { lastAction: mem.lastAction } : {}) });
     if (statusEquals(cmc.status, next)) return {};
+    // Sent already and the cache has not moved since: our own write is on its way back. A cached
+    // object newer than the one we wrote against (someone overwrote the status) is repaired.
     const fingerprint = fingerprintOf(next);
-    if (fingerprint === mem.lastSent) return {};
+    const seenRv = cmc.metadata.resourceVersion;
+    if (fingerprint === mem.lastSent && seenRv === mem.lastSentAgainst) return {};
     const sent = await this.#o.status.patchStatus(cmc, cmc.status, next);
-    if (sent) mem.lastSent = fingerprint;
+    if (sent) {
+      mem.lastSent = fingerprint;
+      mem.lastSentAgainst = seenRv;
+    }
     return {};
   }
 

@@ -27,7 +27,7 @@ import { actionLines, OPERATOR_NAMESPACE, startWorld } from '../operator/support
 import type { World } from '../operator/support/world.ts';
 import { renderObjects } from '../../unit/chart/support/render.ts';
 import type { K8sObject } from '../../unit/chart/support/render.ts';
-import { isAllowed } from '../../unit/chart/support/rbac.ts';
+import { isAllowed } from '../../../api/rbac.ts';
 
 const TARGET = 'rbac-target';
 const MODES = { kill: 'killPod', scale: 'randomScale', pressure: 'antiPressure' } as const;
@@ -72,6 +72,8 @@ function grantsOf(objects: K8sObject[], entrypoint: string, releaseNamespace = O
 /** True when the request is allowed: discovery and /version are open to every user; Role rules hold in their namespace only. */
 function allowedBy(r: RecordedRequest, grants: Grants): boolean {
   if (r.resource === '') return true;
+  // The start-up permission probe: every authenticated user may create these (system:basic-user).
+  if (r.group === 'authorization.k8s.io' && r.resource === 'selfsubjectaccessreviews' && r.verb === 'create') return true;
   const req = { verb: r.verb, group: r.group, resource: r.resource, ...(r.subresource !== undefined ? { subresource: r.subresource } : {}), ...(r.name !== undefined ? { name: r.name } : {}) };
   return isAllowed(req, grants.cluster) || (r.namespace !== undefined && isAllowed(req, grants.namespaced.get(r.namespace) ?? []));
 }

@@ -1,7 +1,7 @@
 /**
  * The chart's RBAC is exactly what the code declares it needs: the pod's one ServiceAccount gets
  * one ClusterRole and one Role equal to operator/src/kube/rbac.ts plus webhook/src/rbac.ts (the
- * webhook's part only with self-managed certificates), with no wildcard. Also unit-tests the isAllowed() checker the recorded-requests test uses.
+ * webhook's part only with self-managed certificates), with no wildcard. Also unit-tests the isAllowed() checker (api/rbac.ts) the recorded-requests test and the sandbox use.
  */
 import { describe, expect, test, beforeAll } from '@jest/globals';
 import { OPERATOR_CLUSTER_RULES, OPERATOR_NAMESPACE_RULES } from '../../../operator/src/kube/rbac.ts';
@@ -9,7 +9,7 @@ import { WEBHOOK_CLUSTER_RULES, WEBHOOK_NAMESPACE_RULES } from '../../../webhook
 import type { PolicyRule } from '../../../api/rbac.ts';
 import { RELEASE, field, findOne, renderObjects } from './support/render.ts';
 import type { K8sObject } from './support/render.ts';
-import { isAllowed, normalizeRules, wildcards } from './support/rbac.ts';
+import { isAllowed, normalizeRules, wildcards } from '../../../api/rbac.ts';
 
 const NAME = `${RELEASE}-chaos-monkey`;
 let objects: K8sObject[];

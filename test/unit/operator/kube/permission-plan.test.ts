@@ -1,0 +1,63 @@
+/** Pure rules: from SelfSubjectAccessReview answers to the plan, and the readable API error fields. */
+import { describe, expect, test } from '@jest/globals';
+import { ApiException } from '@kubernetes/client-node';
+import { isAllowed } from '../../../../api/rbac.ts';
+import { describeApiError, toChaosError } from '../../../../operator/src/kube/api-errors.ts';
+import { permissionChecks, planPermissions, renderPermissionTable } from '../../../../operator/src/kube/permission-plan.ts';
+import { OPERATOR_CLUSTER_RULES, OPERATOR_NAMESPACE_RULES } from '../../../../operator/src/kube/rbac.ts';
+import { healthBody } from '../../../../operator/src/http/health.ts';
+import { SEED_CLUSTER_RULES } from '../../../integration/operator/support/seed-rbac.ts';
+
+const checks = permissionChecks(OPERATOR_CLUSTER_RULES, OPERATOR_NAMESPACE_RULES, 'chaosmonkey');
+const answersFor = (cluster: typeof SEED_CLUSTER_RULES, namespaced: typeof SEED_CLUSTER_RULES = []) =>
+  checks.map((c) => {
+    const [resource, subresource] = c.resource.split('/') as [string, string | undefined];
+    const request = { verb: c.verb, group: c.group, resource, ...(subresource !== undefined ? { subresource } : {}) };
+    return { ...c, allowed: isAllowed(request, cluster) || (c.namespace !== undefined && isAllowed(request, namespaced)) };
+  });
+
+describe('planPermissions', () => {
+  test('the seed ClusterRole: watch-only Namespaces, scale by update, no status, no leader election, nothing fatal', () => {
+    const plan = planPermissions(answersFor(SEED_CLUSTER_RULES), true);
+    expect(plan).toMatchObject({ namespaceSource: 'watch-only', cmcSource: 'list-watch', scaleVerb: 'update', statusWrites: false, leaderElection: false, events: true, fatal: [] });
+    expect(renderPermissionTable(plan.rows).split('\n')).toHaveLength(checks.length + 1);
+  });
+  test('the chart RBAC: everything as designed', () => {
+    const plan = planPermissions(answersFor([...OPERATOR_CLUSTER_RULES], [...OPERATOR_NAMESPACE_RULES]), true);
+    expect(plan).toMatchObject({ namespaceSource: 'list-watch', cmcSource: 'list-watch', scaleVerb: 'patch', statusWrites: true, leaderElection: true, fatal: [], warnings: [] });
+  });
+  test('no delete on pods and no watch on CMCs are fatal, each naming its rule', () => {
+    const rules = OPERATOR_CLUSTER_RULES.map((r) => ({ ...r, verbs: r.verbs.filter((v) => !(v === 'delete' && r.resources.includes('pods')) && !(v === 'watch' && r.resources.includes('chaosmonkeyconfigurations'))) }));
+    const plan = planPermissions(answersFor(rules), false);
+    expect(plan.fatal).toEqual([
+      'missing RBAC rule {apiGroups: ["cm.massix.github.io"], resources: ["chaosmonkeyconfigurations"], verbs: ["watch"]}: cannot watch ChaosMonkeyConfigurations',
+      'missing RBAC rule {apiGroups: [""], resources: ["pods"], verbs: ["delete"]}: cannot kill pods',
+    ]);
+  });
+  test('unknown answers (the probe failed) count as granted and say "unknown"', () => {
+    const plan = planPermissions(checks.map((c) => ({ ...c, allowed: undefined, error: 'forbidden' })), true);
+    expect(plan.fatal).toEqual([]);
+    expect(plan.leaderElection).toBe(true);
+    expect(plan.rows.every((r) => r.granted === 'unknown')).toBe(true);
+  });
+});
+
+describe('describeApiError', () => {
+  const body = JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', message: 'pods is forbidden: User "u" cannot list resource "pods"', reason: 'Forbidden', code: 403 });
+  test('the Status message, reason and code, never the escaped body', () => {
+    const raw = new ApiException(403, `HTTP-Code: 403\nMessage: Unknown API Status Code!\nBody: ${JSON.stringify(body)}`, body, {});
+    expect(describeApiError(raw)).toEqual({ error: 'pods is forbidden: User "u" cannot list resource "pods"', reason: 'Forbidden', code: 403 });
+    const translated = toChaosError(raw, 'list pods');
+    expect(describeApiError(translated)).toEqual({ error: 'list pods: HTTP 403: pods is forbidden: User "u" cannot list resource "pods"', reason: 'Forbidden', code: 403 });
+    expect(translated.retryable).toBe(true);
+  });
+  test('a watch failure (no body) still gets its code and reason', () => {
+    expect(describeApiError(Object.assign(new Error('Forbidden'), { statusCode: 403 }))).toEqual({ error: 'Forbidden', reason: 'Forbidden', code: 403 });
+  });
+});
+
+test('/health says down with the problems', () => {
+  const body = healthBody({ rootNamespace: 'cm', behavior: 'AllowAll', logLevel: 'info', informers: 2, scheduledEntries: 0, problems: ['missing RBAC rule x'] });
+  expect(body).toMatchObject({ status: 'down', problems: ['missing RBAC rule x'] });
+  expect(healthBody({ rootNamespace: 'cm', behavior: 'AllowAll', logLevel: 'info', informers: 2, scheduledEntries: 0 }).status).toBe('up');
+});
