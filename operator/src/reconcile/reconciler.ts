@@ -68,6 +68,8 @@ interface KeyMemory {
   deployment: string;
   generation: number | undefined;
   lastAction?: LastAction;
+  /** Ready reason of a problem recorded with lastAction (CacheStale); else derived from its result. */
+  lastReason?: string;
   /** Fingerprint of the last status we patched, to skip a repeat while the cache catches up. */
   lastSent?: string;
   /** Generation whose invalid spec was already reported (log + Event once per generation). */
@@ -111,8 +113,16 @@ export class Reconciler {
     return this.#book.size;
   }
 
-  /** Reconciles `namespace/name`. Throws typed errors from the status writer (retryable ones requeue). */
-  async reconcile(key: string): Promise<ReconcileResult> {
+  /**
+   * Reconciles `namespace/name`. Throws typed errors from the status writer (retryable ones
+   * requeue). `term` is the leadership term it was dispatched in: once aborted, the reconcile
+   * writes nothing more (no Event, no status) and the status request in flight is aborted.
+   */
+  async reconcile(key: string, term?: AbortSignal): Promise<ReconcileResult> {
+    const ended = (): boolean => term?.aborted === true;
+    const emit = async (...args: Parameters<EventSink['emit']>): Promise<void> => {
+      if (!ended()) await this.#o.events.emit(...args);
+    };
     const parts = splitKey(key);
     if (parts === undefined) return {}; // not a namespace/name key: nothing can match it
     const { namespace, name } = parts;
@@ -123,7 +133,7 @@ export class Reconciler {
         this.#unschedule(memory.uid);
         this.#memory.delete(key);
         const ref: ObjectRef = { apiVersion: API_VERSION_V1, kind: KIND, namespace, name, uid: memory.uid };
-        await this.#o.events.emit(ref, 'Normal', LIFECYCLE_EVENTS.deleted.reason, LIFECYCLE_EVENTS.deleted.message(memory.deployment));
+        await emit(ref, 'Normal', LIFECYCLE_EVENTS.deleted.reason, LIFECYCLE_EVENTS.deleted.message(memory.deployment));
       }
       return {};
     }
@@ -150,7 +160,7 @@ export class Reconciler {
       if (existing === undefined) {
         const entry: BookEntry = { uid, namespace, name, mode: verdict.mode, deployment: verdict.deploymentName, timeoutMs: verdict.intervalMs, generation };
         this.#schedule(entry, resumeAt(cmc, generation, now, verdict.intervalMs) ?? verdict.dueAt);
-        await this.#o.events.emit(ref, 'Normal', LIFECYCLE_EVENTS.started.reason, LIFECYCLE_EVENTS.started.message(verdict.deploymentName));
+        await emit(ref, 'Normal', LIFECYCLE_EVENTS.started.reason, LIFECYCLE_EVENTS.started.message(verdict.deploymentName));
       } else {
         const modified = existing.generation !== generation;
         if (existing.mode !== verdict.mode) {
@@ -160,30 +170,37 @@ export class Reconciler {
         Object.assign(existing, { mode: verdict.mode, deployment: verdict.deploymentName, timeoutMs: verdict.intervalMs, generation });
         if (verdict.change === 'rescheduled') this.#o.wheel.upsert(uid, verdict.dueAt); // the new period applies at once
         if (modified) {
-          await this.#o.events.emit(ref, 'Normal', LIFECYCLE_EVENTS.modified.reason, LIFECYCLE_EVENTS.modified.message(verdict.deploymentName));
+          await emit(ref, 'Normal', LIFECYCLE_EVENTS.modified.reason, LIFECYCLE_EVENTS.modified.message(verdict.deploymentName));
         }
       }
       nextActionAt = this.#o.wheel.dueAt(uid);
     } else {
       const wasScheduled = this.#unschedule(uid);
       if (wasScheduled && mem.generation !== undefined && mem.generation !== generation) {
-        await this.#o.events.emit(ref, 'Normal', LIFECYCLE_EVENTS.modified.reason, LIFECYCLE_EVENTS.modified.message(dep));
+        await emit(ref, 'Normal', LIFECYCLE_EVENTS.modified.reason, LIFECYCLE_EVENTS.modified.message(dep));
       }
       if (verdict.reason === 'InvalidSpec' && mem.reportedInvalid !== generation) {
         mem.reportedInvalid = generation;
         this.#o.log.error('invalid ChaosMonkeyConfiguration: no chaos until it is fixed', { namespace, cmc: name, uid, generation, reason: verdict.message });
-        await this.#o.events.emit(ref, 'Warning', LIFECYCLE_EVENTS.invalid.reason, verdict.message);
+        await emit(ref, 'Warning', LIFECYCLE_EVENTS.invalid.reason, verdict.message);
       }
     }
     mem.generation = generation;
     mem.deployment = dep;
 
     const effective: Desired = verdict.kind === 'schedule' && nextActionAt !== undefined ? { ...verdict, dueAt: nextActionAt } : verdict;
-    const next = nextStatus(cmc.status, { desired: effective, generation, now: this.#o.clock.now(), ...(mem.lastAction !== undefined ? { lastAction: mem.lastAction } : {}) });
+    const next = nextStatus(cmc.status, { desired: effective, generation, now: this.#o.clock.now(), ...(mem.lastAction !== undefined ? { lastAction: mem.lastAction } : {}), ...(mem.lastReason !== undefined ? { lastActionReason: mem.lastReason } : {}) });
     if (statusEquals(cmc.status, next)) return {};
     const fingerprint = fingerprintOf(next);
     if (fingerprint === mem.lastSent) return {};
-    const sent = await this.#o.status.patchStatus(cmc, cmc.status, next);
+    if (ended()) return {};
+    let sent: boolean;
+    try {
+      sent = await this.#o.status.patchStatus(cmc, cmc.status, next, term === undefined ? {} : { signal: term });
+    } catch (error) {
+      if (ended()) return {}; // aborted with the term: the new leader writes it
+      throw error;
+    }
     if (sent) mem.lastSent = fingerprint;
     return {};
   }
@@ -250,11 +267,18 @@ export class Reconciler {
     return { uid: id, namespace: entry.namespace, name: entry.name, dueAt, firedAt };
   }
 
-  /** Action-time check from the cache: same UID, valid, enabled, namespace eligible. */
+  /**
+   * Action-time check from the cache: the cache is fresh (else skip with problem CacheStale: an
+   * opt-out made while a watch was down would go unseen), same UID, valid, enabled, namespace
+   * eligible.
+   */
   recheck(entry: DueEntry): Recheck {
-    const cmc = this.#o.store.getCmc(entry.namespace, entry.name);
     const bookMode = this.#book.get(entry.uid)?.mode;
     const modeOnly = bookMode === undefined ? {} : { mode: bookMode };
+    if (!this.#o.store.isFresh()) {
+      return { kind: 'skip', reason: 'CacheStale: a watch is down, the cache may miss an opt-out; slot skipped', problem: 'CacheStale', ...modeOnly };
+    }
+    const cmc = this.#o.store.getCmc(entry.namespace, entry.name);
     if (cmc === undefined || (cmc.metadata.uid !== undefined && cmc.metadata.uid !== entry.uid)) {
       return { kind: 'skip', reason: 'the CMC no longer exists', ...modeOnly };
     }
@@ -271,6 +295,8 @@ export class Reconciler {
     const mem = this.#memory.get(keyOf(entry.namespace, entry.name));
     if (mem === undefined || mem.uid !== entry.uid) return;
     mem.lastAction = lastActionOf(result.outcome, mem.deployment, this.#o.clock.now());
+    if (result.problem === 'CacheStale') mem.lastReason = result.problem;
+    else delete mem.lastReason;
   }
 
   /** Keys of every CMC the reconciler currently knows (for resync after leadership changes). */

@@ -18,7 +18,9 @@ function setup() {
   const clock = new FakeClock(T0);
   const cmcs = new Map<string, ChaosMonkeyConfigurationV1>();
   const namespaces = new Map<string, NamespaceInfo>([['demo', aNamespace()]]);
+  const cache = { fresh: true };
   const store: Store = {
+    isFresh: () => cache.fresh,
     getCmc: (ns, name) => cmcs.get(`${ns}/${name}`),
     listCmcs: () => [...cmcs.values()],
     getNamespace: (name) => namespaces.get(name),
@@ -55,7 +57,7 @@ function setup() {
     cmcs.set(`${cmc.metadata.namespace}/${cmc.metadata.name}`, cmc);
     return cmc;
   };
-  return { clock, cmcs, namespaces, patches, events, lines, wheel, reconciler, put };
+  return { cache, clock, cmcs, namespaces, patches, events, lines, wheel, reconciler, put };
 }
 
 describe('Reconciler', () => {
