@@ -8,6 +8,13 @@
  * status come from one writer) and fires the wheel. Becoming leader clears the schedule book and
  * re-enqueues every CMC (schedules resume from `status.nextActionAt` when still in the future);
  * losing the lease stops the wheel first, before anything else.
+ *
+ * Fail closed (issue 9 point 5): each leadership term has an AbortController, aborted when the
+ * lease is lost. Actions and reconciles carry the signal of the term they were dispatched in:
+ * their mutating requests are aborted with it, the runner re-checks the lease right before each
+ * mutating request, and nothing dispatched in an ended term records an outcome or writes status.
+ * Actions run only while the informer cache is fresh (else the slot is skipped as CacheStale);
+ * `/readyz` answers 503 while it is not.
  */
 import { parseCpuNanoCores } from './chaos/quantity.ts';
 import { createRandom } from './chaos/random.ts';
@@ -50,12 +57,14 @@ export interface OperatorOptions {
   httpHost?: string;
   /** Leader identity; default config.podName. */
   identity?: string;
-  /** Lease timing overrides (tests): retry/renew period and renew deadline, ms. */
+  /** Lease timing overrides: retry/renew period and renew deadline, ms (validated as client-go does). */
   lease?: { retryIntervalMs?: number; renewDeadlineMs?: number };
   /** How often denied permissions are asked again (and fatal problems logged again). Default 60 s. */
   permissionRecheckMs?: number;
   /** The permission probe; default SelfSubjectAccessReviews (kube/permissions.ts). */
   probe?: () => Promise<PermissionAnswer[]>;
+  /** How long a watch may be down before the cache counts as stale; default 5 s. */
+  cacheStaleAfterMs?: number;
 }
 
 /** A built operator. */
@@ -83,6 +92,8 @@ export interface Operator {
 /** Counters exposed by {@link Operator.stats}. */
 export interface OperatorStats {
   synced: boolean;
+  /** Synced and both watches healthy (what /readyz reports). */
+  fresh: boolean;
   leader: boolean;
   scheduled: number;
   actionsStarted: number;
@@ -111,6 +122,8 @@ export function createOperator(options: OperatorOptions): Operator {
     clock: systemClock,
     log: log.child({ component: 'informers' }),
     metrics,
+    ...(options.cacheStaleAfterMs !== undefined ? { staleAfterMs: options.cacheStaleAfterMs } : {}),
+    onFreshChange: (fresh) => metrics.cacheFresh(fresh),
   });
   const actions = new KubeClusterActions({
     connection,
@@ -149,6 +162,7 @@ export function createOperator(options: OperatorOptions): Operator {
     metrics,
     killGraceSeconds: config.killGraceSeconds,
     recheck: (entry) => reconciler.recheck(entry),
+    holdsLease: () => leader && (elector?.holdsLease() ?? true),
   });
   const queueLog = log.child({ component: 'queue' });
   const queue = new WorkQueue({
@@ -174,6 +188,8 @@ export function createOperator(options: OperatorOptions): Operator {
   });
 
   let leader = false;
+  /** The current leadership term; aborted when it ends, replaced when the next one starts. */
+  let term = new AbortController();
   let actionsStarted = 0;
   const running = new Set<Promise<void>>();
 
@@ -204,9 +220,12 @@ export function createOperator(options: OperatorOptions): Operator {
     const entry: DueEntry | undefined = reconciler.takeDue(id, dueAt, firedAt);
     if (entry === undefined) return;
     actionsStarted += 1;
+    const signal = term.signal;
     const p = runner
-      .run(entry)
+      .run(entry, signal)
       .then((result) => {
+        if (result.problem === 'CacheStale' || result.problem === 'NotLeader') metrics.slotSkipped(result.problem);
+        if (signal.aborted) return; // dispatched in an ended term: the new leader owns the status
         reconciler.recordOutcome(entry, result);
         queue.add(keyOf(entry.namespace, entry.name)); // status: lastAction, nextActionAt
       })
@@ -216,6 +235,7 @@ export function createOperator(options: OperatorOptions): Operator {
   wheel.onDue(onDue);
 
   const becomeLeader = (): void => {
+    term = new AbortController();
     leader = true;
     reconciler.clear();
     wheel.start();
@@ -225,6 +245,7 @@ export function createOperator(options: OperatorOptions): Operator {
   const loseLeadership = (): void => {
     wheel.stop(); // first: no action may fire once the lease is lost
     leader = false;
+    term.abort(new Error('leadership lost')); // in-flight actions and reconciles stop writing
     reconciler.clear();
     metrics.leader(false);
   };
@@ -264,7 +285,7 @@ export function createOperator(options: OperatorOptions): Operator {
   let recheckTimer: (() => void) | undefined;
   const recheckMs = options.permissionRecheckMs ?? 60_000;
 
-  queue.start(async (key) => (leader ? reconciler.reconcile(key) : undefined));
+  queue.start(async (key) => (leader ? reconciler.reconcile(key, term.signal) : undefined));
 
   const http =
     options.httpPort === undefined
@@ -282,7 +303,7 @@ export function createOperator(options: OperatorOptions): Operator {
             scheduledEntries: reconciler.scheduled,
             problems: plan?.fatal ?? [],
           }),
-          ready: () => store.hasSynced() && plan !== undefined && plan.fatal.length === 0,
+          ready: () => store.isFresh() && plan !== undefined && plan.fatal.length === 0,
           log: log.child({ component: 'http' }),
         });
 
@@ -375,6 +396,7 @@ export function createOperator(options: OperatorOptions): Operator {
     stats() {
       return {
         synced: store.hasSynced(),
+        fresh: store.isFresh(),
         leader,
         scheduled: reconciler.scheduled,
         actionsStarted,

@@ -83,6 +83,19 @@ export interface Store {
   getNamespace(name: string): NamespaceInfo | undefined;
   /** True when every informer has finished its initial list. */
   hasSynced(): boolean;
+  /**
+   * Synced, and every watch is healthy (open, or reconnecting for only a few seconds): the cache
+   * reflects the cluster. Chaos acts only while this is true (fail closed).
+   */
+  isFresh(): boolean;
+}
+
+/**
+ * Guard of a mutating request: `signal` is aborted when the leadership term it was started in ends
+ * (the kube layer adds its own 10 s deadline). An aborted request fails with a ChaosMonkeyError.
+ */
+export interface MutationOptions {
+  signal?: AbortSignal;
 }
 
 /**
@@ -94,10 +107,14 @@ export interface ClusterActions {
   getDeployment(namespace: string, name: string): Promise<DeploymentInfo | undefined>;
   /** LIST pods matching the selector (one request). */
   listPods(namespace: string, selector: LabelSelector): Promise<PodInfo[]>;
-  /** DELETE a pod; resolves true when deleted, false when it was already gone. */
-  deletePod(namespace: string, name: string, gracePeriodSeconds: number): Promise<boolean>;
+  /**
+   * DELETE a pod, with `preconditions.uid` when `uid` is given (a pod re-created under the same
+   * name is never hit); resolves true when deleted, false when it was already gone (404, or 409:
+   * the name now belongs to another pod).
+   */
+  deletePod(namespace: string, name: string, gracePeriodSeconds: number, options?: MutationOptions & { uid?: string }): Promise<boolean>;
   /** PATCH deployments/<name>/scale to `replicas`; resolves the replicas and the Deployment UID the API answered. */
-  scaleDeployment(namespace: string, name: string, replicas: number): Promise<ScaleResult>;
+  scaleDeployment(namespace: string, name: string, replicas: number, options?: MutationOptions): Promise<ScaleResult>;
   /** LIST metrics.k8s.io PodMetrics for the selector; throws MetricsUnavailableError when the API is absent. */
   podCpu(namespace: string, selector: LabelSelector): Promise<PodCpu[]>;
 }
@@ -122,7 +139,7 @@ export interface StatusWriter {
    * Merge-patches status when it differs from `current` (no request otherwise).
    * Resolves true when a request was sent. A 404 (CMC gone) resolves false.
    */
-  patchStatus(cmc: ChaosMonkeyConfigurationV1, current: CmcStatusV1 | undefined, next: CmcStatusV1): Promise<boolean>;
+  patchStatus(cmc: ChaosMonkeyConfigurationV1, current: CmcStatusV1 | undefined, next: CmcStatusV1, options?: MutationOptions): Promise<boolean>;
 }
 
 /** Fields every {@link ActionOutcome} has, whatever the mode. */

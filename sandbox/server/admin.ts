@@ -10,7 +10,7 @@ export interface AdminTarget {
   compact(): void;
   failRequests(rule: FailRule): void;
   clearFaults(): void;
-  setLatency(ms: number): void;
+  setLatency(ms: number, match?: { verb?: string; resource?: string }): void;
   setValidation(enabled: boolean): void;
   setPodMetrics(namespace: string, pod: string, containers: { name: string; cpu: string; memory?: string }[]): void;
   setPodPhaseAsync(namespace: string, pod: string, phase: string): Promise<void>;
@@ -50,7 +50,10 @@ export async function adminRoute(target: AdminTarget, method: string, pathname: 
       target.clearFaults();
       return { status: 200, value: OK };
     case 'POST latency':
-      target.setLatency(Number(body.ms ?? 0));
+      target.setLatency(Number(body.ms ?? 0), {
+        ...(typeof body.verb === 'string' ? { verb: body.verb } : {}),
+        ...(typeof body.resource === 'string' ? { resource: body.resource } : {}),
+      });
       return { status: 200, value: OK };
     case 'POST validation':
       target.setValidation(body.enabled !== false);

@@ -71,7 +71,10 @@ export interface Sandbox {
   /** Every resourceVersion older than the current one becomes too old (410 Expired on watch). */
   compact(): void;
   failRequests(rule: FailRule): void;
-  setLatency(ms: number): void;
+  /** Removes every failRequests() rule. */
+  clearFaults(): void;
+  /** Delay before answering every API request, or only those matching `match` (verb and/or resource). */
+  setLatency(ms: number, match?: { verb?: string; resource?: string }): void;
   setValidation(enabled: boolean): void;
   setPodMetrics(namespace: string, pod: string, containers: { name: string; cpu: string; memory?: string }[]): void;
   setPodPhase(namespace: string, pod: string, phase: string): void;

@@ -88,6 +88,7 @@ export class SandboxServer implements Sandbox, AdminTarget {
   private readonly podMetrics = new Map<string, ContainerMetrics[]>();
   private recorded: RecordedRequest[] = [];
   private latencyMs = 0;
+  private latencyMatch: { verb?: string; resource?: string } = {};
   private validation: boolean;
   private server: http.Server | https.Server | undefined;
   private port: number;
@@ -252,8 +253,9 @@ export class SandboxServer implements Sandbox, AdminTarget {
     this.faults.clear();
   }
 
-  setLatency(ms: number): void {
+  setLatency(ms: number, match: { verb?: string; resource?: string } = {}): void {
     this.latencyMs = Math.max(0, ms);
+    this.latencyMatch = { ...match };
   }
 
   setValidation(enabled: boolean): void {
@@ -335,7 +337,10 @@ export class SandboxServer implements Sandbox, AdminTarget {
         res.setHeader('Connection', 'close');
         throw new ApiError(413, 'RequestEntityTooLarge', 'Request entity too large: limit is 3145728', {});
       }
-      if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
+      const lm = this.latencyMatch;
+      if (this.latencyMs > 0 && (lm.verb === undefined || lm.verb === ident.verb) && (lm.resource === undefined || lm.resource === ident.resource)) {
+        await new Promise((r) => setTimeout(r, this.latencyMs));
+      }
       if (ident.resource !== '') {
         // Authorization comes before everything else the API does (kube's filter chain).
         const identity = this.identities.get(bearerToken(req));

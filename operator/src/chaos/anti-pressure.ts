@@ -3,7 +3,7 @@
  * total CPU (sum over its containers, from metrics.k8s.io), ties broken at random; do nothing when
  * the number of running pods is <= minReplicas (the CRD promises it, the seed did not honour it).
  */
-import type { ClusterActions, PodCpu, PodInfo, Random } from '../ports.ts';
+import type { ClusterActions, MutationOptions, PodCpu, PodInfo, Random } from '../ports.ts';
 
 /** Decision of {@link decideAntiPressure}. `cpuNanoCores` is the victim's total CPU. */
 export type AntiPressureDecision =
@@ -65,6 +65,8 @@ export async function executeAntiPressure(
   decision: Extract<AntiPressureDecision, { kind: 'kill' }>,
   actions: Pick<ClusterActions, 'deletePod'>,
   gracePeriodSeconds: number,
+  options: MutationOptions = {},
 ): Promise<boolean> {
-  return actions.deletePod(decision.pod.namespace, decision.pod.name, gracePeriodSeconds);
+  const { pod } = decision;
+  return actions.deletePod(pod.namespace, pod.name, gracePeriodSeconds, { ...options, ...(pod.uid !== '' ? { uid: pod.uid } : {}) });
 }

@@ -2,7 +2,7 @@
  * `killPod` mode (seed-spec.md 6, issue 4 point 6): delete one pod chosen uniformly at random among
  * the target's pods that are not already terminating. min/maxReplicas are ignored, as in the seed.
  */
-import type { ClusterActions, PodInfo, Random } from '../ports.ts';
+import type { ClusterActions, MutationOptions, PodInfo, Random } from '../ports.ts';
 
 /** Decision of {@link decideKillPod}. `candidates` = number of pods the victim was drawn from. */
 export type KillPodDecision = { kind: 'kill'; pod: PodInfo; candidates: number } | { kind: 'skip'; reason: string };
@@ -33,8 +33,9 @@ export async function executeKillPod(
   decision: Extract<KillPodDecision, { kind: 'kill' }>,
   actions: Pick<ClusterActions, 'deletePod'>,
   gracePeriodSeconds: number,
+  options: MutationOptions = {},
 ): Promise<KillPodResult> {
   const { pod } = decision;
-  const deleted = await actions.deletePod(pod.namespace, pod.name, gracePeriodSeconds);
+  const deleted = await actions.deletePod(pod.namespace, pod.name, gracePeriodSeconds, { ...options, ...(pod.uid !== '' ? { uid: pod.uid } : {}) });
   return { kind: deleted ? 'killed' : 'alreadyGone', pod };
 }

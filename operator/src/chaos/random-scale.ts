@@ -3,7 +3,7 @@
  * count drawn uniformly in [minReplicas, maxReplicas]. The seed drew in [0, max] and clamped up to
  * min, which favours min; we draw uniformly (README says so).
  */
-import type { ClusterActions, Random, ScaleResult } from '../ports.ts';
+import type { ClusterActions, MutationOptions, Random, ScaleResult } from '../ports.ts';
 
 /** Decision of {@link decideScale}. */
 export type ScaleDecision = { kind: 'scale'; replicas: number } | { kind: 'skip'; reason: string };
@@ -30,6 +30,7 @@ export async function executeScale(
   decision: Extract<ScaleDecision, { kind: 'scale' }>,
   actions: Pick<ClusterActions, 'scaleDeployment'>,
   target: { namespace: string; name: string },
+  options: MutationOptions = {},
 ): Promise<ScaleResult> {
-  return actions.scaleDeployment(target.namespace, target.name, decision.replicas);
+  return actions.scaleDeployment(target.namespace, target.name, decision.replicas, options);
 }

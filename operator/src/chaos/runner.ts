@@ -8,6 +8,13 @@
  * API requests per action: killPod = GET deployment + LIST pods + DELETE pod; randomScale = PATCH
  * scale only (a 404 means the target is missing); antiPressure = GET deployment + LIST pods + LIST
  * PodMetrics + DELETE pod. Plus one Event write on success or failure.
+ *
+ * Fail closed (issue 9 point 5): `run` takes the AbortSignal of the leadership term the slot fired
+ * in. Right before the mutating request (DELETE pod, PATCH scale) the runner re-checks leadership
+ * (term not aborted and the injected `holdsLease` still true); when lost it sends nothing and
+ * skips with problem `NotLeader`. The mutating request itself carries the signal, and no Event is
+ * written once the term is over. A `CacheStale` skip from the recheck is logged at debug only: the
+ * store writes one line per stale period.
  */
 import type { ChaosMonkeyConfigurationV1, CmcSpecV1, ScalingMode } from '../../../api/v1.ts';
 import { API_VERSION_V1, KIND } from '../../../api/names.ts';
@@ -42,7 +49,7 @@ export interface DueEntry {
 }
 
 /** Fresh verdict on a CMC at action time (computed from the cache by the reconcile layer). */
-export type Recheck = { kind: 'act'; cmc: ChaosMonkeyConfigurationV1; spec: CmcSpecV1 } | { kind: 'skip'; reason: string };
+export type Recheck = { kind: 'act'; cmc: ChaosMonkeyConfigurationV1; spec: CmcSpecV1 } | { kind: 'skip'; reason: string; problem?: ActionProblem };
 
 /** Construction options of {@link ChaosRunner}. */
 export interface ChaosRunnerOptions {
@@ -56,10 +63,15 @@ export interface ChaosRunnerOptions {
   killGraceSeconds: number;
   /** Re-reads the CMC and its namespace from the cache and re-checks eligibility and validity. */
   recheck: (entry: DueEntry) => Recheck;
+  /** Re-checked right before each mutating request: true while this replica may act. Default always true. */
+  holdsLease?: () => boolean;
 }
 
+/** Signal of a term that never ends (no leader election, unit tests). */
+const FOREVER: AbortSignal = new AbortController().signal;
+
 /** Stable code of a problem found at action time (usable as a condition reason). */
-export type ActionProblem = 'TargetMissing' | 'NoMetrics' | 'ActionFailed';
+export type ActionProblem = 'TargetMissing' | 'NoMetrics' | 'ActionFailed' | 'CacheStale' | 'NotLeader';
 
 /** Outcome plus the CMC it was about (undefined when the CMC vanished) and the problem, if any. */
 export interface RunResult {
@@ -116,8 +128,11 @@ export class ChaosRunner {
     return this.#inFlight.size;
   }
 
-  /** Runs the action of `entry`; resolves its outcome (already reported to metrics and the log). */
-  async run(entry: DueEntry): Promise<RunResult> {
+  /**
+   * Runs the action of `entry` within the leadership term `term`; resolves its outcome (already
+   * reported to metrics and the log).
+   */
+  async run(entry: DueEntry, term: AbortSignal = FOREVER): Promise<RunResult> {
     const latenessMs = Math.max(0, this.#o.clock.now() - entry.dueAt);
     const check = this.#o.recheck(entry);
     const at = { namespace: entry.namespace, cmc: entry.name, latenessMs };
@@ -126,6 +141,7 @@ export class ChaosRunner {
     let problem: ActionProblem | undefined;
     if (check.kind === 'skip') {
       outcome = untargeted({ ...at, deployment: entry.deployment, result: 'skipped', reason: check.reason }, entry.mode);
+      problem = check.problem;
     } else if (this.#inFlight.has(entry.uid)) {
       cmc = check.cmc;
       outcome = untargeted({ ...at, deployment: check.spec.deployment.name, result: 'skipped', reason: 'the previous action of this CMC is still running' }, check.spec.scalingMode);
@@ -134,7 +150,7 @@ export class ChaosRunner {
       const base = { ...at, deployment: check.spec.deployment.name };
       this.#inFlight.add(entry.uid);
       try {
-        ({ outcome, problem } = await this.#execute(check.cmc, check.spec, base));
+        ({ outcome, problem } = await this.#execute(check.cmc, check.spec, base, term));
       } catch (error) {
         outcome = untargeted({ ...base, result: 'failed', reason: `unexpected error: ${errorText(error)}` }, check.spec.scalingMode);
       } finally {
@@ -154,27 +170,40 @@ export class ChaosRunner {
       ...(outcome.mode === 'randomScale' && outcome.replicas !== null ? { replicas: outcome.replicas } : {}),
       ...(outcome.mode === 'antiPressure' && outcome.cpuCores !== null ? { cpuCores: outcome.cpuCores } : {}),
     };
-    if (outcome.result === 'failed') this.#o.log.warn('chaos action failed', line);
+    if (problem === 'CacheStale') this.#o.log.debug('chaos action skipped', line);
+    else if (outcome.result === 'failed') this.#o.log.warn('chaos action failed', line);
     else this.#o.log.info(outcome.result === 'succeeded' ? 'chaos action' : 'chaos action skipped', line);
     return problem === undefined ? { outcome, cmc } : { outcome, cmc, problem };
   }
 
-  async #execute(cmc: ChaosMonkeyConfigurationV1, spec: CmcSpecV1, base: Omit<ActionOutcomeBase, 'result' | 'reason'>): Promise<{ outcome: ActionOutcome; problem: ActionProblem | undefined }> {
+  async #execute(cmc: ChaosMonkeyConfigurationV1, spec: CmcSpecV1, base: Omit<ActionOutcomeBase, 'result' | 'reason'>, term: AbortSignal): Promise<{ outcome: ActionOutcome; problem: ActionProblem | undefined }> {
     switch (spec.scalingMode) {
       case 'randomScale':
-        return this.#randomScale(cmc, spec, base);
+        return this.#randomScale(cmc, spec, base, term);
       case 'killPod':
-        return this.#killPod(cmc, spec, base, false);
+        return this.#killPod(cmc, spec, base, false, term);
       case 'antiPressure':
-        return this.#killPod(cmc, spec, base, true);
+        return this.#killPod(cmc, spec, base, true, term);
     }
   }
 
-  async #warn(cmc: ChaosMonkeyConfigurationV1, reason: string, message: string): Promise<void> {
-    await this.#o.events.emit(cmcRef(cmc), 'Warning', reason, message);
+  #leading(term: AbortSignal): boolean {
+    return !term.aborted && (this.#o.holdsLease?.() ?? true);
   }
 
-  async #randomScale(cmc: ChaosMonkeyConfigurationV1, spec: CmcSpecV1, base: Omit<ActionOutcomeBase, 'result' | 'reason'>): Promise<{ outcome: ActionOutcome; problem: ActionProblem | undefined }> {
+  /** The skip of an action whose term ended before (or while) its mutating request `what`. */
+  #notLeader(target: string, what: string, sent: boolean): Step {
+    const reason = sent ? `leadership lost while ${what} was in flight: request aborted` : `leadership lost before ${what}: request not sent`;
+    return { result: 'skipped', target, reason, problem: 'NotLeader' };
+  }
+
+  /** Writes an Event unless the leadership term is over. */
+  async #event(term: AbortSignal, ref: ObjectRef, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void> {
+    if (!this.#leading(term)) return;
+    await this.#o.events.emit(ref, type, reason, message);
+  }
+
+  async #randomScale(cmc: ChaosMonkeyConfigurationV1, spec: CmcSpecV1, base: Omit<ActionOutcomeBase, 'result' | 'reason'>, term: AbortSignal): Promise<{ outcome: ActionOutcome; problem: ActionProblem | undefined }> {
     let replicas: number | null = null;
     const done = (step: Step): { outcome: ActionOutcome; problem: ActionProblem | undefined } => {
       const { common, problem } = split(step);
@@ -185,20 +214,24 @@ export class ChaosRunner {
     const decision = decideScale(spec.minReplicas, spec.maxReplicas, this.#o.random);
     if (decision.kind === 'skip') return done({ result: 'skipped', target, reason: decision.reason });
     let scaled;
+    const what = `scaling deployment ${target}`;
+    if (!this.#leading(term)) return done(this.#notLeader(target, what, false));
     try {
-      scaled = await executeScale(decision, this.#o.actions, { namespace: ns, name: target });
+      scaled = await executeScale(decision, this.#o.actions, { namespace: ns, name: target }, { signal: term });
     } catch (error) {
+      if (term.aborted) return done(this.#notLeader(target, what, true));
       if (error instanceof NotFoundError) {
         const reason = `target deployment ${target} not found in namespace ${ns}`;
-        await this.#warn(cmc, EVENTS.targetMissing.reason, reason);
+        await this.#event(term, cmcRef(cmc), 'Warning', EVENTS.targetMissing.reason, reason);
         return done({ result: 'skipped', target, reason, problem: 'TargetMissing' });
       }
       const reason = `scaling deployment ${target} to ${decision.replicas} replicas was refused: ${errorText(error)}`;
-      await this.#warn(cmc, EVENTS.actionFailed.reason, reason);
+      await this.#event(term, cmcRef(cmc), 'Warning', EVENTS.actionFailed.reason, reason);
       return done({ result: 'failed', target, reason, problem: 'ActionFailed' });
     }
     replicas = scaled.replicas;
-    await this.#o.events.emit(
+    await this.#event(
+      term,
       { apiVersion: 'apps/v1', kind: 'Deployment', namespace: ns, name: target, ...(scaled.uid !== undefined ? { uid: scaled.uid } : {}) },
       'Normal',
       EVENTS.scaled.reason,
@@ -212,6 +245,7 @@ export class ChaosRunner {
     spec: CmcSpecV1,
     base: Omit<ActionOutcomeBase, 'result' | 'reason'>,
     byPressure: boolean,
+    term: AbortSignal,
   ): Promise<{ outcome: ActionOutcome; problem: ActionProblem | undefined }> {
     // The mode's target fields, filled in as the action learns them.
     let selector: string | null = null;
@@ -232,7 +266,7 @@ export class ChaosRunner {
       deployment = await this.#o.actions.getDeployment(ns, depName);
       if (deployment === undefined) {
         const reason = `target deployment ${depName} not found in namespace ${ns}`;
-        await this.#warn(cmc, EVENTS.targetMissing.reason, reason);
+        await this.#event(term, cmcRef(cmc), 'Warning', EVENTS.targetMissing.reason, reason);
         return done({ result: 'skipped', target: depName, reason, problem: 'TargetMissing' });
       }
       selector = seedSelectorLabel(deployment.selector);
@@ -258,13 +292,13 @@ export class ChaosRunner {
         cpu = await this.#o.actions.podCpu(ns, deployment.selector);
       } catch (error) {
         const reason = `no pod metrics: ${errorText(error)}`;
-        await this.#warn(cmc, EVENTS.noMetrics.reason, reason);
+        await this.#event(term, cmcRef(cmc), 'Warning', EVENTS.noMetrics.reason, reason);
         return done({ result: error instanceof MetricsUnavailableError ? 'skipped' : 'failed', target: depName, reason, problem: 'NoMetrics' });
       }
       const decision = decideAntiPressure(pods, cpu, spec.minReplicas, this.#o.random);
       if (decision.kind === 'skip') {
         if (decision.noMetrics !== true) return done({ result: 'skipped', target: depName, reason: decision.reason });
-        await this.#warn(cmc, EVENTS.noMetrics.reason, decision.reason);
+        await this.#event(term, cmcRef(cmc), 'Warning', EVENTS.noMetrics.reason, decision.reason);
         return done({ result: 'skipped', target: depName, reason: decision.reason, problem: 'NoMetrics' });
       }
       victim = decision;
@@ -273,17 +307,21 @@ export class ChaosRunner {
     }
     const pod = victim.pod;
     let deleted: boolean;
+    const what = `deleting pod ${pod.name}`;
+    if (!this.#leading(term)) return done(this.#notLeader(pod.name, what, false));
     try {
       deleted = byPressure
-        ? await executeAntiPressure({ kind: 'kill', pod, cpuNanoCores: cpuNanoCores ?? 0, candidates }, this.#o.actions, this.#o.killGraceSeconds)
-        : (await executeKillPod({ kind: 'kill', pod, candidates }, this.#o.actions, this.#o.killGraceSeconds)).kind === 'killed';
+        ? await executeAntiPressure({ kind: 'kill', pod, cpuNanoCores: cpuNanoCores ?? 0, candidates }, this.#o.actions, this.#o.killGraceSeconds, { signal: term })
+        : (await executeKillPod({ kind: 'kill', pod, candidates }, this.#o.actions, this.#o.killGraceSeconds, { signal: term })).kind === 'killed';
     } catch (error) {
+      if (term.aborted) return done(this.#notLeader(pod.name, what, true));
       const reason = `deleting pod ${pod.name} was refused: ${errorText(error)}`;
-      await this.#warn(cmc, EVENTS.actionFailed.reason, reason);
+      await this.#event(term, cmcRef(cmc), 'Warning', EVENTS.actionFailed.reason, reason);
       return done({ result: 'failed', target: pod.name, reason, problem: 'ActionFailed' });
     }
     if (!deleted) return done({ result: 'skipped', target: pod.name, reason: `pod ${pod.name} was already gone` });
-    await this.#o.events.emit(
+    await this.#event(
+      term,
       { apiVersion: 'v1', kind: 'Pod', namespace: ns, name: pod.name, uid: pod.uid },
       'Normal',
       EVENTS.podKilled.reason,

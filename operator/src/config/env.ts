@@ -15,7 +15,7 @@
  * | `CHAOSMONKEY_METRICS_PORT` | integer 0..65535 (0 = any free port) | `9000` | ours: port of /metrics, /health, /readyz, /livez |
  * | `CHAOSMONKEY_LEADER_ELECT` | true/false (1/0, yes/no) | `true` | ours: Lease-based leader election |
  * | `CHAOSMONKEY_LEASE_NAME` | DNS-1123 subdomain | `chaos-monkey-leader` | ours: Lease object name |
- * | `CHAOSMONKEY_LEASE_DURATION` | Go duration >= 1s | `15s` | ours: Lease duration (failover time) |
+ * | `CHAOSMONKEY_LEASE_DURATION` | Go duration >= 1s | `15s` | ours: Lease duration (failover time); renew deadline and retry period derive from it (config/lease-timing.ts) |
  * | `CHAOSMONKEY_POD_NAME` | any non-empty text | host name | ours: leader identity (holderIdentity) |
  * | `CHAOSMONKEY_RANDOM_SEED` | any non-empty text | unset (random seed, logged) | ours: seed of the chaos PRNG, for reproducible runs |
  * | `CHAOSMONKEY_LOG_FORMAT` | json, text; case-insensitive | unset: text when stdout is a terminal, else json | ours: log line format |
@@ -101,7 +101,7 @@ export const ENV_VARIABLES: readonly EnvVariableDoc[] = Object.freeze([
   { name: 'CHAOSMONKEY_METRICS_PORT', defaultValue: '9000', origin: 'ours', description: 'port of /metrics, /health, /readyz, /livez (0 = any free port)' },
   { name: 'CHAOSMONKEY_LEADER_ELECT', defaultValue: 'true', origin: 'ours', description: 'Lease-based leader election (false: this replica always acts)' },
   { name: 'CHAOSMONKEY_LEASE_NAME', defaultValue: 'chaos-monkey-leader', origin: 'ours', description: 'name of the coordination.k8s.io/v1 Lease' },
-  { name: 'CHAOSMONKEY_LEASE_DURATION', defaultValue: '15s', origin: 'ours', description: 'Go duration >= 1s: Lease duration, bounds failover time' },
+  { name: 'CHAOSMONKEY_LEASE_DURATION', defaultValue: '15s', origin: 'ours', description: 'Go duration >= 1s: Lease duration, bounds failover time; renew deadline 2/3 and retry period 2/15 of it' },
   { name: 'CHAOSMONKEY_POD_NAME', defaultValue: 'host name', origin: 'ours', description: 'leader identity written to the Lease' },
   { name: 'CHAOSMONKEY_RANDOM_SEED', defaultValue: '(random, logged)', origin: 'ours', description: 'seed of the chaos random source, for reproducible runs' },
   { name: 'CHAOSMONKEY_LOG_FORMAT', defaultValue: 'text on a terminal, else json', origin: 'ours', description: 'json (one object per line) or text (one readable line: time, level, message, fields)' },

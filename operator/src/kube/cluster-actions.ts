@@ -2,13 +2,18 @@
  * {@link ClusterActions} over client-node (architecture.md "chaos": execute). One request per method:
  * GET deployment, LIST pods by selector, DELETE pod, PATCH deployments/<name>/scale (merge patch),
  * LIST metrics.k8s.io PodMetrics. Every failure becomes a typed error (api-errors.ts).
+ *
+ * The two mutating calls (DELETE pod, PATCH scale) carry an AbortSignal: the caller's (aborted when
+ * the leadership term ends) combined with a 10 s deadline (request-options.ts). A pod DELETE carries
+ * `preconditions.uid` when the caller knows the pod's UID.
  */
 import { AppsV1Api, CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import type { V1LabelSelector, V1Pod } from '@kubernetes/client-node';
 import { MetricsUnavailableError } from '../errors.ts';
-import type { ClusterActions, DeploymentInfo, LabelSelector, PodCpu, PodInfo, ScaleResult } from '../ports.ts';
+import type { ClusterActions, DeploymentInfo, LabelSelector, MutationOptions, PodCpu, PodInfo, ScaleResult } from '../ports.ts';
 import { statusCodeOf, toChaosError } from './api-errors.ts';
 import type { KubeConnection } from './connect.ts';
+import { mutationRequestOptions } from './request-options.ts';
 
 /** Construction options of {@link KubeClusterActions}. */
 export interface KubeClusterActionsOptions {
@@ -126,22 +131,35 @@ export class KubeClusterActions implements ClusterActions {
     }
   }
 
-  async deletePod(namespace: string, name: string, gracePeriodSeconds: number): Promise<boolean> {
+  async deletePod(namespace: string, name: string, gracePeriodSeconds: number, options: MutationOptions & { uid?: string } = {}): Promise<boolean> {
+    options.signal?.throwIfAborted();
     try {
-      await this.#core.deleteNamespacedPod({ namespace, name, gracePeriodSeconds });
+      await this.#core.deleteNamespacedPod(
+        { namespace, name, gracePeriodSeconds, ...(options.uid !== undefined ? { body: { preconditions: { uid: options.uid } } } : {}) },
+        mutationRequestOptions(options),
+      );
       return true;
     } catch (error) {
-      if (statusCodeOf(error) === 404) return false;
+      const code = statusCodeOf(error);
+      // 409 with a UID precondition: the name now belongs to a re-created pod, ours is gone.
+      if (code === 404 || (code === 409 && options.uid !== undefined)) return false;
       throw toChaosError(error, `delete pod ${namespace}/${name}`);
     }
   }
 
-  async scaleDeployment(namespace: string, name: string, replicas: number): Promise<ScaleResult> {
+  async scaleDeployment(namespace: string, name: string, replicas: number, options: MutationOptions = {}): Promise<ScaleResult> {
+    options.signal?.throwIfAborted();
     try {
       const scale =
         this.scaleVerb === 'update'
-          ? await this.#apps.replaceNamespacedDeploymentScale({ namespace, name, body: { apiVersion: 'autoscaling/v1', kind: 'Scale', metadata: { name, namespace }, spec: { replicas } } })
-          : await this.#apps.patchNamespacedDeploymentScale({ namespace, name, body: { spec: { replicas } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
+          ? await this.#apps.replaceNamespacedDeploymentScale(
+              { namespace, name, body: { apiVersion: 'autoscaling/v1', kind: 'Scale', metadata: { name, namespace }, spec: { replicas } } },
+              mutationRequestOptions(options),
+            )
+          : await this.#apps.patchNamespacedDeploymentScale(
+              { namespace, name, body: { spec: { replicas } } },
+              mutationRequestOptions(options, setHeaderOptions('Content-Type', PatchStrategy.MergePatch)),
+            );
       // The Scale's metadata.uid is the Deployment's (kube-apiserver's scaleFromDeployment copies it).
       return { replicas: scale.spec?.replicas ?? replicas, uid: scale.metadata?.uid };
     } catch (error) {

@@ -7,6 +7,11 @@
  * error stops its informer, so this module restarts it with capped exponential backoff and counts
  * the restart. Each watch request carries `timeoutSeconds` from the CHAOSMONKEY_*_TIMEOUT config.
  *
+ * Freshness (issue 9 point 5): each informer tracks its watch stream ({@link WatchHealth}); the
+ * store is fresh only while both streams are open or ended less than `staleAfterMs` ago. The
+ * first time it turns stale in a period it writes one warning; `onFreshChange` reports both
+ * transitions (the operator's metric).
+ *
  * Memory: every object is slimmed before client-node caches it (list items and watch events alike):
  * a CMC loses `metadata.managedFields` and kubectl's last-applied annotation (often larger than
  * the spec, never read here), a Namespace keeps only what {@link toNamespaceInfo} reads.
@@ -28,6 +33,7 @@ export interface SourceModes {
 
 /** A source failure is logged at most once per this interval per informer (the restarts go on). */
 export const ERROR_LOG_INTERVAL_MS = 60_000;
+import { DEFAULT_STALE_AFTER_MS, WatchHealth } from './watch-health.ts';
 
 /** A change seen by an informer. `delete` carries the last known object. */
 export type StoreEvent =
@@ -50,6 +56,10 @@ export interface InformerStoreOptions {
   maxRestartDelayMs?: number;
   /** Cap of client-node's delay before re-opening a watch that ended normally. Default 1 s. */
   maxReconnectDelayMs?: number;
+  /** How long a watch may be down (reconnecting) before the cache counts as stale. Default 5 s. */
+  staleAfterMs?: number;
+  /** Called when the store turns stale (false) and fresh again (true). */
+  onFreshChange?: (fresh: boolean) => void;
 }
 
 /** kubectl's copy of the last applied manifest, kept in an annotation; the operator never reads it. */
@@ -96,11 +106,13 @@ class TimedWatch extends Watch {
   readonly #timeoutSeconds: number;
   readonly #isStopped: () => boolean;
   readonly #slim: Slim;
-  constructor(connection: KubeConnection, timeoutSeconds: number, isStopped: () => boolean, slim: Slim) {
+  readonly #health: WatchHealth;
+  constructor(connection: KubeConnection, timeoutSeconds: number, isStopped: () => boolean, slim: Slim, health: WatchHealth) {
     super(connection.kubeConfig);
     this.#timeoutSeconds = Math.trunc(timeoutSeconds);
     this.#isStopped = isStopped;
     this.#slim = slim;
+    this.#health = health;
   }
   override watch(
     path: string,
@@ -112,13 +124,26 @@ class TimedWatch extends Watch {
     done: (err: any) => void,
   ): Promise<AbortController> {
     if (this.#isStopped()) return Promise.resolve(new AbortController());
+    const health = this.#health;
+    let ended = false;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- client-node's untyped done argument
+    const tracked = (err: any): void => {
+      ended = true;
+      health.closed();
+      done(err);
+    };
     const params = { ...queryParams, allowWatchBookmarks: true };
     const slim = this.#slim;
     // BOOKMARK and ERROR objects only carry a resourceVersion or a Status: passed through as they are.
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- same untyped objects as above
     const slimmed = (phase: string, apiObj: any, watchObj?: any): void =>
       callback(phase, phase === 'ADDED' || phase === 'MODIFIED' || phase === 'DELETED' ? slim(apiObj as KubernetesObject) : apiObj, watchObj);
-    return super.watch(path, this.#timeoutSeconds > 0 ? { ...params, timeoutSeconds: this.#timeoutSeconds } : params, slimmed, done);
+    const opened = super.watch(path, this.#timeoutSeconds > 0 ? { ...params, timeoutSeconds: this.#timeoutSeconds } : params, slimmed, tracked);
+    // client-node resolves once the server answered 200 (the stream is open), after calling done on a failure.
+    return opened.then((controller) => {
+      if (!ended) health.opened();
+      return controller;
+    });
   }
 }
 
@@ -145,6 +170,8 @@ interface Source {
   list(namespace?: string): readonly KubernetesObject[];
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** Whether the watch stream is open (watch-health.ts). */
+  readonly health: WatchHealth;
 }
 
 /** One informer plus its restart state. */
@@ -163,9 +190,19 @@ class Supervised<T extends KubernetesObject> {
   readonly firstSync: Promise<void>;
   readonly #kind: Kind;
   readonly #opts: InformerStoreOptions;
+  readonly health: WatchHealth;
 
-  constructor(kind: Kind, path: string, list: () => Promise<KubernetesListObject<T>>, slim: Slim, timeoutSeconds: number, opts: InformerStoreOptions) {
+  constructor(
+    kind: Kind,
+    path: string,
+    list: () => Promise<KubernetesListObject<T>>,
+    slim: Slim,
+    timeoutSeconds: number,
+    opts: InformerStoreOptions,
+    onHealth: () => void,
+  ) {
     this.#kind = kind;
+    this.health = new WatchHealth({ clock: opts.clock, graceMs: opts.staleAfterMs ?? DEFAULT_STALE_AFTER_MS, onChange: onHealth });
     this.#opts = opts;
     this.#delayMs = opts.initialRestartDelayMs ?? 250;
     this.firstSync = new Promise((resolve) => {
@@ -188,7 +225,7 @@ class Supervised<T extends KubernetesObject> {
           if (!this.#stopped) resolve();
         }),
       );
-    this.informer = new ListWatch<T>(path, new TimedWatch(opts.connection, timeoutSeconds, () => this.#stopped, slim), listFn, false, undefined, undefined, { delayFn });
+    this.informer = new ListWatch<T>(path, new TimedWatch(opts.connection, timeoutSeconds, () => this.#stopped, slim, this.health), listFn, false, undefined, undefined, { delayFn });
     this.informer.on('error', (err?: unknown) => this.#onError(err));
     // Every (re)connection after the first is a watch restart for the metrics: stream closed by a
     // server timeout or a drop, relist after 410 Gone, or our restart after an error.
@@ -243,6 +280,7 @@ class Supervised<T extends KubernetesObject> {
     this.#stopped = true;
     this.#cancelRestart?.();
     this.#cancelRestart = undefined;
+    this.health.stop();
     this.#resolveSynced();
     await this.informer.stop();
   }
@@ -259,10 +297,15 @@ export class InformerStore implements Store {
   readonly #listeners = new Set<(event: StoreEvent) => void>();
   readonly #log: Logger;
   readonly #options: InformerStoreOptions;
+  readonly #onFreshChange: (fresh: boolean) => void;
+  /** Freshness last reported; a stale period starts when this goes from true to false. */
+  #fresh = false;
 
   constructor(options: InformerStoreOptions) {
     this.#log = options.log;
     this.#options = options;
+    this.#onFreshChange = options.onFreshChange ?? (() => undefined);
+    const onHealth = (): void => this.#checkFresh();
     const core = options.connection.kubeConfig.makeApiClient(CoreV1Api);
     const custom = options.connection.kubeConfig.makeApiClient(CustomObjectsApi);
     this.#namespaces = new Supervised(
@@ -272,6 +315,7 @@ export class InformerStore implements Store {
       slimNamespace,
       options.namespaceWatchTimeoutSeconds,
       options,
+      onHealth,
     );
     this.#cmcs = new Supervised(
       'cmc',
@@ -280,6 +324,7 @@ export class InformerStore implements Store {
       slimCmc,
       options.cmcWatchTimeoutSeconds,
       options,
+      onHealth,
     );
     this.#wireNamespaces(this.#namespaces);
     this.#wireCmcs(this.#cmcs);
@@ -310,6 +355,7 @@ export class InformerStore implements Store {
       log: o.log,
       ...(o.initialRestartDelayMs !== undefined ? { initialRestartDelayMs: o.initialRestartDelayMs } : {}),
       onReconnect: () => o.metrics?.watchRestart(kind),
+      health: new WatchHealth({ clock: o.clock, graceMs: o.staleAfterMs ?? DEFAULT_STALE_AFTER_MS, onChange: () => this.#checkFresh() }),
       onError: (error, restartInMs) => {
         const now = o.clock.now();
         if (lastLoggedAt !== undefined && now - lastLoggedAt < ERROR_LOG_INTERVAL_MS) return;
@@ -366,6 +412,23 @@ export class InformerStore implements Store {
 
   hasSynced(): boolean {
     return this.#namespaces.synced && this.#cmcs.synced;
+  }
+
+  /** Synced, and both watches open or reconnecting for less than `staleAfterMs`. */
+  isFresh(): boolean {
+    return this.hasSynced() && this.#namespaces.health.fresh && this.#cmcs.health.fresh;
+  }
+
+  /** Re-evaluates freshness after a watch opened or went stale; one warning per stale period. */
+  #checkFresh(): void {
+    const fresh = this.#namespaces.health.fresh && this.#cmcs.health.fresh;
+    if (fresh === this.#fresh) return;
+    this.#fresh = fresh;
+    if (!fresh) {
+      const down = [this.#namespaces.health.fresh ? undefined : 'namespace', this.#cmcs.health.fresh ? undefined : 'cmc'].filter((k) => k !== undefined);
+      this.#log.warn('informer cache stale: chaos actions are skipped (CacheStale) until the watches are back', { informers: down });
+    }
+    this.#onFreshChange(fresh);
   }
 
   getCmc(namespace: string, name: string): ChaosMonkeyConfigurationV1 | undefined {

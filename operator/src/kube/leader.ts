@@ -6,9 +6,14 @@
  * leader renews every `retryIntervalMs` and steps down as soon as a renewal finds another holder or
  * no renewal succeeded for `renewDeadlineMs` (< lease duration, so the old leader has stopped
  * before anyone else may take over). `stop()` releases the Lease so failover is immediate.
+ *
+ * Timing: renew deadline and retry period derive from the lease duration with client-go's ratios
+ * (15 s / 10 s / 2 s) and are validated as client-go does (config/lease-timing.ts); the
+ * constructor throws on an inconsistent combination.
  */
 import { CoordinationV1Api } from '@kubernetes/client-node';
 import type { V1Lease } from '@kubernetes/client-node';
+import { leaseTiming } from '../config/lease-timing.ts';
 import type { Clock, Logger } from '../ports.ts';
 import { describeApiError, statusCodeOf } from './api-errors.ts';
 import type { KubeConnection } from './connect.ts';
@@ -23,9 +28,9 @@ export interface LeaderElectorOptions {
   identity: string;
   /** Lease duration (whole seconds on the wire). Default 15 s. */
   leaseDurationMs?: number;
-  /** Leader gives up when no renewal succeeded for this long. Default 2/3 of the lease duration. */
+  /** Leader gives up when no renewal succeeded for this long. Default 2/3 of the lease duration (client-go: 10 s of 15 s). */
   renewDeadlineMs?: number;
-  /** Poll/renew period. Default 2 s. */
+  /** Poll/renew period. Default 2/15 of the lease duration (client-go: 2 s of 15 s). */
   retryIntervalMs?: number;
   clock: Clock;
   log: Logger;
@@ -57,14 +62,18 @@ export class LeaderElector {
 
   constructor(options: LeaderElectorOptions) {
     this.#api = options.connection.kubeConfig.makeApiClient(CoordinationV1Api);
-    const leaseDurationMs = options.leaseDurationMs ?? 15_000;
+    const timing = leaseTiming(options.leaseDurationMs ?? 15_000, {
+      ...(options.renewDeadlineMs !== undefined ? { renewDeadlineMs: options.renewDeadlineMs } : {}),
+      ...(options.retryIntervalMs !== undefined ? { retryPeriodMs: options.retryIntervalMs } : {}),
+    });
+    if (!timing.ok) throw new Error(`invalid leader election timing: ${timing.error}`);
     this.#o = {
       namespace: options.namespace,
       leaseName: options.leaseName,
       identity: options.identity,
-      leaseDurationMs,
-      renewDeadlineMs: options.renewDeadlineMs ?? Math.floor((leaseDurationMs * 2) / 3),
-      retryIntervalMs: options.retryIntervalMs ?? 2_000,
+      leaseDurationMs: timing.timing.leaseDurationMs,
+      renewDeadlineMs: timing.timing.renewDeadlineMs,
+      retryIntervalMs: timing.timing.retryPeriodMs,
       clock: options.clock,
       log: options.log,
       onStartedLeading: options.onStartedLeading,
@@ -75,6 +84,19 @@ export class LeaderElector {
   /** True while this replica holds the Lease. */
   get isLeader(): boolean {
     return this.#leader;
+  }
+
+  /** The timing in force (derived and validated at construction). */
+  get timing(): { leaseDurationMs: number; renewDeadlineMs: number; retryIntervalMs: number } {
+    return { leaseDurationMs: this.#o.leaseDurationMs, renewDeadlineMs: this.#o.renewDeadlineMs, retryIntervalMs: this.#o.retryIntervalMs };
+  }
+
+  /**
+   * Leader and the last successful renewal is younger than the renew deadline, checked on the
+   * clock now (not only at the next tick): what a mutating request re-checks right before it goes.
+   */
+  holdsLease(): boolean {
+    return this.#leader && this.#o.clock.now() - this.#lastRenewAt <= this.#o.renewDeadlineMs;
   }
 
   /** Starts campaigning (first attempt at once). Idempotent. */

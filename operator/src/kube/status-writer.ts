@@ -5,9 +5,10 @@
 import { CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import type { ChaosMonkeyConfigurationV1, CmcStatusV1 } from '../../../api/v1.ts';
 import { GROUP, PLURAL, V1 } from '../../../api/names.ts';
-import type { StatusWriter } from '../ports.ts';
+import type { MutationOptions, StatusWriter } from '../ports.ts';
 import { statusCodeOf, toChaosError } from './api-errors.ts';
 import type { KubeConnection } from './connect.ts';
+import { mutationRequestOptions } from './request-options.ts';
 
 /** JSON text with object keys sorted, so equal values compare equal whatever their key order. */
 export function canonicalJson(value: unknown): string {
@@ -51,7 +52,7 @@ export class KubeStatusWriter implements StatusWriter {
     this.#custom = options.connection.kubeConfig.makeApiClient(CustomObjectsApi);
   }
 
-  async patchStatus(cmc: ChaosMonkeyConfigurationV1, current: CmcStatusV1 | undefined, next: CmcStatusV1): Promise<boolean> {
+  async patchStatus(cmc: ChaosMonkeyConfigurationV1, current: CmcStatusV1 | undefined, next: CmcStatusV1, options: MutationOptions = {}): Promise<boolean> {
     const patch = statusPatch(current, next);
     if (patch === undefined || !this.enabled) return false;
     const namespace = cmc.metadata.namespace ?? '';
@@ -59,7 +60,7 @@ export class KubeStatusWriter implements StatusWriter {
     try {
       await this.#custom.patchNamespacedCustomObjectStatus(
         { group: GROUP, version: V1, namespace, plural: PLURAL, name, body: { status: patch } },
-        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+        mutationRequestOptions(options, setHeaderOptions('Content-Type', PatchStrategy.MergePatch)),
       );
       return true;
     } catch (error) {

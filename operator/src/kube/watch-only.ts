@@ -10,6 +10,7 @@ import { Watch } from '@kubernetes/client-node';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Clock, Logger } from '../ports.ts';
 import type { KubeConnection } from './connect.ts';
+import type { WatchHealth } from './watch-health.ts';
 
 type Handler = (obj: KubernetesObject) => void;
 
@@ -31,6 +32,8 @@ export interface WatchOnlySourceOptions {
   onReconnect?: () => void;
   /** Called on every error, before the restart (the owner logs, rate-limited). */
   onError: (error: unknown, restartInMs: number) => void;
+  /** Tracks whether the watch stream is open (fail closed on a stale cache, watch-health.ts). */
+  health: WatchHealth;
 }
 
 const keyOf = (o: KubernetesObject): string => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
@@ -50,9 +53,11 @@ export class WatchOnlySource {
   synced = false;
   restarts = 0;
   readonly firstSync: Promise<void>;
+  readonly health: WatchHealth;
 
   constructor(options: WatchOnlySourceOptions) {
     this.#o = options;
+    this.health = options.health;
     this.#delayMs = options.initialRestartDelayMs ?? 250;
     this.firstSync = new Promise((resolve) => {
       this.#resolveSynced = resolve;
@@ -83,6 +88,7 @@ export class WatchOnlySource {
     this.#cancelTimer?.();
     this.#cancelSettle?.();
     this.#abort?.abort();
+    this.health.stop();
     this.#resolveSynced();
     await Promise.resolve();
   }
@@ -140,6 +146,7 @@ export class WatchOnlySource {
     };
     const onDone = (err: unknown): void => {
       this.#cancelSettle?.();
+      this.health.closed();
       if (this.#stopped || failed) return;
       failed = err !== null && err !== undefined;
       if (failed) {
@@ -155,7 +162,10 @@ export class WatchOnlySource {
     };
     try {
       this.#abort = await watch.watch(this.#o.path, params, onEvent, onDone);
-      if (!this.#stopped && !failed) settle();
+      if (!this.#stopped && !failed) {
+        this.health.opened();
+        settle();
+      }
     } catch (error) {
       onDone(error);
     }

@@ -53,6 +53,8 @@
  * | chaos_monkey_leader | gauge | - | 1 while this replica holds the Lease, else 0 |
  * | chaos_monkey_active_cmcs | gauge | mode | CMCs scheduled, by mode |
  * | chaos_monkey_eligible_namespaces | gauge | - | same value as nswatcher_cmc_active, without the seed's labels |
+ * | chaos_monkey_cache_stale | gauge | - | 1 while the informer cache is not fresh (before the first sync, or a watch down beyond the grace) |
+ * | chaos_monkey_skipped_slots_total | counter | reason | due slots skipped to fail closed (CacheStale, NotLeader) |
  *
  * Plus prom-client's default process and Node.js metrics (`process_*`, `nodejs_*`) on the same
  * private registry, like the seed's Go runtime collectors.
@@ -120,6 +122,8 @@ export const OWN_METRIC_NAMES: readonly string[] = Object.freeze([
   'chaos_monkey_leader',
   'chaos_monkey_active_cmcs',
   'chaos_monkey_eligible_namespaces',
+  'chaos_monkey_cache_stale',
+  'chaos_monkey_skipped_slots_total',
 ]);
 
 const ACTIVE_GAUGE_OF: Readonly<Record<ScalingMode, 'pw' | 'dw' | 'ah'>> = { killPod: 'pw', randomScale: 'dw', antiPressure: 'ah' };
@@ -175,6 +179,8 @@ export class OperatorMetrics implements ChaosMetrics {
   readonly #leader: Gauge;
   readonly #activeCmcs: Gauge<'mode'>;
   readonly #eligibleNamespaces: Gauge;
+  readonly #cacheStale: Gauge;
+  readonly #skippedSlots: Counter<'reason'>;
 
   /** Registers every metric on a new private registry. */
   constructor(options: OperatorMetricsOptions) {
@@ -232,6 +238,8 @@ export class OperatorMetrics implements ChaosMetrics {
     this.#leader = gauge('chaos_monkey_leader', '1 while this replica holds the leader Lease', []);
     this.#activeCmcs = gauge('chaos_monkey_active_cmcs', 'CMCs scheduled, by mode', ['mode']);
     this.#eligibleNamespaces = gauge('chaos_monkey_eligible_namespaces', 'Eligible namespaces with scheduled CMCs', []);
+    this.#cacheStale = gauge('chaos_monkey_cache_stale', '1 while an informer watch is down beyond the grace: chaos actions are skipped', []);
+    this.#skippedSlots = counter('chaos_monkey_skipped_slots_total', 'Due slots skipped to fail closed, by reason (CacheStale, NotLeader)', ['reason']);
 
     // Zero-valued series for label-less and fixed-label metrics (every mode, result, resource), so
     // they appear from the first scrape and the number of series does not grow with activity.
@@ -240,6 +248,7 @@ export class OperatorMetrics implements ChaosMetrics {
     this.#nsSpawned.inc(this.#ns, 0);
     this.#crdRestarts.inc({ namespace: '' }, 0);
     this.#leader.set(0);
+    this.#cacheStale.set(1);
     this.#queueDepth.set(0);
     this.#reconcileErrors.inc(0);
     for (const mode of ['killPod', 'randomScale', 'antiPressure'] as const) {
@@ -462,5 +471,15 @@ export class OperatorMetrics implements ChaosMetrics {
     this.#eligibleNamespaces.set(0);
     this.#podsActive.reset();
     this.#lastScale.reset();
+  }
+
+  /** Whether the informer cache is fresh (chaos_monkey_cache_stale = 0) or not (1). */
+  cacheFresh(fresh: boolean): void {
+    this.#cacheStale.set(fresh ? 0 : 1);
+  }
+
+  /** A due slot skipped to fail closed. */
+  slotSkipped(reason: 'CacheStale' | 'NotLeader'): void {
+    this.#skippedSlots.inc({ reason });
   }
 }

@@ -4,7 +4,7 @@
  *
  * | condition | True when | reasons |
  * |---|---|---|
- * | Ready | an action is scheduled and the last action of the current mode did not skip or fail | True: Scheduled; False: InvalidSpec, Paused, NamespaceNotFound, NamespaceTerminating, OwnNamespace, NamespaceOptedOut, NamespaceNotOptedIn, Deleting, ActionSkipped, ActionFailed |
+ * | Ready | an action is scheduled and the last action of the current mode did not skip or fail | True: Scheduled; False: InvalidSpec, Paused, NamespaceNotFound, NamespaceTerminating, OwnNamespace, NamespaceOptedOut, NamespaceNotOptedIn, Deleting, ActionSkipped, ActionFailed, CacheStale |
  * | Paused | spec.enabled is false | True: Disabled; False: Enabled |
  * | Blocked | the namespace is not a target (seed-spec 4.1, own namespace, terminating, missing) | True: the eligibility code; False: NamespaceEligible |
  *
@@ -27,6 +27,8 @@ export interface StatusInput {
   now: number;
   /** A new action outcome to record; otherwise the previous lastAction is kept. */
   lastAction?: LastAction;
+  /** Ready reason when lastAction did not succeed (e.g. CacheStale); default ActionSkipped / ActionFailed. */
+  lastActionReason?: string;
 }
 
 /** RFC 3339 (UTC, second precision, as Kubernetes writes metav1.Time). */
@@ -41,12 +43,12 @@ interface ConditionCore {
   message: string;
 }
 
-function readyCore(desired: Desired, lastAction: LastAction | undefined): ConditionCore {
+function readyCore(desired: Desired, lastAction: LastAction | undefined, lastActionReason: string | undefined): ConditionCore {
   if (desired.kind === 'cancel') {
     return desired.condition ?? { type: 'Ready', status: 'False', reason: 'Deleted', message: desired.message };
   }
   if (lastAction !== undefined && lastAction.mode === desired.mode && lastAction.result !== 'Succeeded') {
-    const reason = lastAction.result === 'Skipped' ? 'ActionSkipped' : 'ActionFailed';
+    const reason = lastActionReason ?? (lastAction.result === 'Skipped' ? 'ActionSkipped' : 'ActionFailed');
     return { type: 'Ready', status: 'False', reason, message: lastAction.message ?? `last ${lastAction.mode} action: ${lastAction.result}` };
   }
   return {
@@ -66,7 +68,7 @@ export function nextStatus(previous: CmcStatusV1 | undefined, input: StatusInput
   const lastAction = input.lastAction ?? previous?.lastAction;
   const facts = desired.facts;
   const cores: ConditionCore[] = [
-    readyCore(desired, lastAction),
+    readyCore(desired, lastAction, input.lastActionReason),
     facts.paused
       ? { type: 'Paused', status: 'True', reason: 'Disabled', message: 'spec.enabled is false' }
       : { type: 'Paused', status: 'False', reason: 'Enabled', message: 'spec.enabled is not false' },

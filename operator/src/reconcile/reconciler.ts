@@ -80,6 +80,8 @@ interface KeyMemory {
   deployment: string;
   generation: number | undefined;
   lastAction?: LastAction;
+  /** Ready reason of a problem recorded with lastAction (CacheStale); else derived from its result. */
+  lastReason?: string;
   /** Fingerprint of the last status we patched, to skip a repeat while the cache catches up. */
   lastSent?: string;
   /** resourceVersion of the cached object `lastSent` was computed from. */
@@ -129,8 +131,16 @@ export class Reconciler {
     return this.#book.size;
   }
 
-  /** Reconciles `namespace/name`. Throws typed errors from the status writer (retryable ones requeue). */
-  async reconcile(key: string): Promise<ReconcileResult> {
+  /**
+   * Reconciles `namespace/name`. Throws typed errors from the status writer (retryable ones
+   * requeue). `term` is the leadership term it was dispatched in: once aborted, the reconcile
+   * writes nothing more (no Event, no status) and the status request in flight is aborted.
+   */
+  async reconcile(key: string, term?: AbortSignal): Promise<ReconcileResult> {
+    const ended = (): boolean => term?.aborted === true;
+    const emit = async (...args: Parameters<EventSink['emit']>): Promise<void> => {
+      if (!ended()) await this.#o.events.emit(...args);
+    };
     const parts = splitKey(key);
     if (parts === undefined) return {}; // not a namespace/name key: nothing can match it
     const { namespace, name } = parts;
@@ -141,7 +151,7 @@ export class Reconciler {
         this.#unschedule(memory.uid);
         this.#memory.delete(key);
         const ref: ObjectRef = { apiVersion: API_VERSION_V1, kind: KIND, namespace, name, uid: memory.uid };
-        await this.#o.events.emit(ref, 'Normal', LIFECYCLE_EVENTS.deleted.reason, LIFECYCLE_EVENTS.deleted.message(memory.deployment));
+        await emit(ref, 'Normal', LIFECYCLE_EVENTS.deleted.reason, LIFECYCLE_EVENTS.deleted.message(memory.deployment));
       }
       return {};
     }
@@ -168,7 +178,7 @@ export class Reconciler {
       if (existing === undefined) {
         const entry: BookEntry = { uid, namespace, name, mode: verdict.mode, deployment: verdict.deploymentName, timeoutMs: verdict.intervalMs, generation };
         this.#schedule(entry, resumeAt(cmc, generation, now, verdict.intervalMs) ?? verdict.dueAt);
-        await this.#o.events.emit(ref, 'Normal', LIFECYCLE_EVENTS.started.reason, LIFECYCLE_EVENTS.started.message(verdict.deploymentName));
+        await emit(ref, 'Normal', LIFECYCLE_EVENTS.started.reason, LIFECYCLE_EVENTS.started.message(verdict.deploymentName));
         await this.#announceTarget(ref, entry);
       } else {
         const modified = existing.generation !== generation;
@@ -184,7 +194,7 @@ export class Reconciler {
         Object.assign(existing, { mode: verdict.mode, deployment: verdict.deploymentName, timeoutMs: verdict.intervalMs, generation });
         if (verdict.change === 'rescheduled') this.#o.wheel.upsert(uid, verdict.dueAt); // the new period applies at once
         if (modified) {
-          await this.#o.events.emit(ref, 'Normal', LIFECYCLE_EVENTS.modified.reason, LIFECYCLE_EVENTS.modified.message(verdict.deploymentName));
+          await emit(ref, 'Normal', LIFECYCLE_EVENTS.modified.reason, LIFECYCLE_EVENTS.modified.message(verdict.deploymentName));
         }
         if (retargeted) await this.#announceTarget(ref, existing);
       }
@@ -192,26 +202,33 @@ export class Reconciler {
     } else {
       const wasScheduled = this.#unschedule(uid);
       if (wasScheduled && mem.generation !== undefined && mem.generation !== generation) {
-        await this.#o.events.emit(ref, 'Normal', LIFECYCLE_EVENTS.modified.reason, LIFECYCLE_EVENTS.modified.message(dep));
+        await emit(ref, 'Normal', LIFECYCLE_EVENTS.modified.reason, LIFECYCLE_EVENTS.modified.message(dep));
       }
       if (verdict.reason === 'InvalidSpec' && mem.reportedInvalid !== generation) {
         mem.reportedInvalid = generation;
         this.#o.log.error('invalid ChaosMonkeyConfiguration: no chaos until it is fixed', { namespace, cmc: name, uid, generation, reason: verdict.message });
-        await this.#o.events.emit(ref, 'Warning', LIFECYCLE_EVENTS.invalid.reason, verdict.message);
+        await emit(ref, 'Warning', LIFECYCLE_EVENTS.invalid.reason, verdict.message);
       }
     }
     mem.generation = generation;
     mem.deployment = dep;
 
     const effective: Desired = verdict.kind === 'schedule' && nextActionAt !== undefined ? { ...verdict, dueAt: nextActionAt } : verdict;
-    const next = nextStatus(cmc.status, { desired: effective, generation, now: this.#o.clock.now(), ...(mem.lastAction !== undefined ? { lastAction: mem.lastAction } : {}) });
+    const next = nextStatus(cmc.status, { desired: effective, generation, now: this.#o.clock.now(), ...(mem.lastAction !== undefined ? { lastAction: mem.lastAction } : {}), ...(mem.lastReason !== undefined ? { lastActionReason: mem.lastReason } : {}) });
     if (statusEquals(cmc.status, next)) return {};
     // Sent already and the cache has not moved since: our own write is on its way back. A cached
     // object newer than the one we wrote against (someone overwrote the status) is repaired.
     const fingerprint = fingerprintOf(next);
     const seenRv = cmc.metadata.resourceVersion;
     if (fingerprint === mem.lastSent && seenRv === mem.lastSentAgainst) return {};
-    const sent = await this.#o.status.patchStatus(cmc, cmc.status, next);
+    if (ended()) return {};
+    let sent: boolean;
+    try {
+      sent = await this.#o.status.patchStatus(cmc, cmc.status, next, term === undefined ? {} : { signal: term });
+    } catch (error) {
+      if (ended()) return {}; // aborted with the term: the new leader writes it
+      throw error;
+    }
     if (sent) {
       mem.lastSent = fingerprint;
       mem.lastSentAgainst = seenRv;
@@ -320,8 +337,15 @@ export class Reconciler {
     return { uid: id, namespace: entry.namespace, name: entry.name, mode: entry.mode, deployment: entry.deployment, dueAt, firedAt };
   }
 
-  /** Action-time check from the cache: same UID, valid, enabled, namespace eligible. */
+  /**
+   * Action-time check from the cache: the cache is fresh (else skip with problem CacheStale: an
+   * opt-out made while a watch was down would go unseen), same UID, valid, enabled, namespace
+   * eligible.
+   */
   recheck(entry: DueEntry): Recheck {
+    if (!this.#o.store.isFresh()) {
+      return { kind: 'skip', reason: 'CacheStale: a watch is down, the cache may miss an opt-out; slot skipped', problem: 'CacheStale' };
+    }
     const cmc = this.#o.store.getCmc(entry.namespace, entry.name);
     if (cmc === undefined || (cmc.metadata.uid !== undefined && cmc.metadata.uid !== entry.uid)) {
       return { kind: 'skip', reason: 'the CMC no longer exists' };
@@ -339,6 +363,8 @@ export class Reconciler {
     const mem = this.#memory.get(keyOf(entry.namespace, entry.name));
     if (mem === undefined || mem.uid !== entry.uid) return;
     mem.lastAction = lastActionOf(result.outcome, mem.deployment, this.#o.clock.now());
+    if (result.problem === 'CacheStale') mem.lastReason = result.problem;
+    else delete mem.lastReason;
   }
 
   /** Forgets everything and clears the wheel (used on shutdown). */

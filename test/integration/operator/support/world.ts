@@ -69,7 +69,7 @@ export const FAST_SPEC: CmcSpecV1 = { enabled: true, minReplicas: 1, maxReplicas
 
 const merge = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
 
-/** Test configuration: the operator's namespace, quiet logs, fast lease timing. */
+/** Test configuration: the operator's namespace, quiet logs, a 3 s lease (renew deadline 2 s, retry 400 ms, derived as in production). */
 export function testConfig(env: Record<string, string> = {}): OperatorConfig {
   const { config, warnings } = parseEnv({ CHAOSMONKEY_NAMESPACE: OPERATOR_NAMESPACE, CHAOSMONKEY_LOGLEVEL: 'info', CHAOSMONKEY_METRICS_PORT: '0', CHAOSMONKEY_LEASE_DURATION: '3s', ...env });
   if (warnings.length > 0) throw new Error(`bad test env: ${warnings.join('; ')}`);
@@ -108,7 +108,6 @@ export async function startWorld(options: SandboxOptions = {}): Promise<World> {
         config,
         log,
         random: createRandom(`test-${identity}`),
-        lease: { retryIntervalMs: 200 },
         httpPort: 0,
         httpHost: '127.0.0.1',
         ...o.overrides,

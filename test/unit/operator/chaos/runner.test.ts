@@ -20,6 +20,9 @@ interface World {
   lines: { level: string; message: string; meta: Record<string, unknown> }[];
   calls: string[];
   clock: FakeClock;
+  /** Options of each mutating call (DELETE pod, PATCH scale). */
+  mutations: { uid?: string | undefined; signal?: AbortSignal | undefined }[];
+  lease: { held: boolean };
 }
 
 interface Cluster {
@@ -39,6 +42,8 @@ function world(cluster: Cluster, recheck?: Recheck): World {
   const gone: string[] = [];
   const lines: World['lines'] = [];
   const calls: string[] = [];
+  const mutations: World['mutations'] = [];
+  const lease = { held: true };
   const actions: ClusterActions = {
     getDeployment: async (ns, name) => {
       calls.push(`get ${ns}/${name}`);
@@ -46,12 +51,14 @@ function world(cluster: Cluster, recheck?: Recheck): World {
       return cluster.deployment;
     },
     listPods: async (ns) => (calls.push(`list ${ns}`), cluster.pods ?? []),
-    deletePod: async (ns, name, grace) => {
+    deletePod: async (ns, name, grace, options) => {
       calls.push(`delete ${ns}/${name} grace=${grace}`);
+      mutations.push({ uid: options?.uid, signal: options?.signal });
       if (cluster.deleteError !== undefined) throw cluster.deleteError;
       return true;
     },
-    scaleDeployment: async (ns, name, replicas) => {
+    scaleDeployment: async (ns, name, replicas, options) => {
+      mutations.push({ signal: options?.signal });
       calls.push(`scale ${ns}/${name} ${replicas}`);
       if (cluster.scaleError !== undefined) throw cluster.scaleError;
       return { replicas, uid: 'uid-web' };
@@ -75,8 +82,9 @@ function world(cluster: Cluster, recheck?: Recheck): World {
     metrics: { actionDone: (o) => void outcomes.push(o), targetGone: (ns, dep) => void gone.push(`${ns}/${dep}`) },
     killGraceSeconds: 7,
     recheck: () => recheck ?? { kind: 'act', cmc, spec: cmc.spec },
+    holdsLease: () => lease.held,
   });
-  return { runner, events, outcomes, gone, lines, calls, clock };
+  return { runner, events, outcomes, gone, lines, calls, clock, mutations, lease };
 }
 
 const entry = (clock: FakeClock, lateMs = 0): DueEntry => ({
@@ -187,5 +195,46 @@ describe('ChaosRunner', () => {
     expect((await slow).outcome.result).toBe('succeeded');
     expect(w.runner.inFlight).toBe(0);
     expect(w.calls.filter((c) => c.startsWith('delete'))).toHaveLength(1);
+  });
+
+  describe('fail closed', () => {
+    test('DELETE carries the victim UID (preconditions.uid) and the term signal', async () => {
+      const w = world({ deployment: aDeployment(), pods: somePods(3) });
+      const term = new AbortController();
+      await w.runner.run(entry(w.clock), term.signal);
+      expect(w.mutations).toEqual([{ uid: 'uid-web-0', signal: term.signal }]);
+    });
+
+    test('term ended while the action was reading: no DELETE, no Event, skipped NotLeader', async () => {
+      let open: () => void = () => undefined;
+      const gate = new Promise<void>((r) => (open = r));
+      const w = world({ deployment: aDeployment(), pods: somePods(3), gate });
+      const term = new AbortController();
+      const running = w.runner.run(entry(w.clock), term.signal);
+      term.abort();
+      open();
+      const { outcome, problem } = await running;
+      expect(w.calls).toEqual(['get demo/web', 'list demo']);
+      expect(problem).toBe('NotLeader');
+      expect(outcome).toMatchObject({ result: 'skipped', reason: 'leadership lost before deleting pod web-0: request not sent' });
+      expect(w.events).toEqual([]);
+    });
+
+    test('lease no longer held right before PATCH scale (renew deadline passed): nothing sent', async () => {
+      const w = world({}, specOf({ scalingMode: 'randomScale' }));
+      w.lease.held = false;
+      const { problem } = await w.runner.run(entry(w.clock), new AbortController().signal);
+      expect(problem).toBe('NotLeader');
+      expect(w.calls).toEqual([]);
+    });
+
+    test('a CacheStale skip from the recheck is logged at debug only (the store logs once per period)', async () => {
+      const w = world({}, { kind: 'skip', reason: 'CacheStale: a watch is down', problem: 'CacheStale' });
+      const { outcome, problem } = await w.runner.run(entry(w.clock));
+      expect(problem).toBe('CacheStale');
+      expect(outcome.result).toBe('skipped');
+      expect(w.lines.map((l) => l.level)).toEqual(['debug']);
+      expect(w.calls).toEqual([]);
+    });
   });
 });

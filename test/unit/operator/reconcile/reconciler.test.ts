@@ -18,7 +18,9 @@ function setup() {
   const clock = new FakeClock(T0);
   const cmcs = new Map<string, ChaosMonkeyConfigurationV1>();
   const namespaces = new Map<string, NamespaceInfo>([['demo', aNamespace({ uid: 'uid-ns-demo' })]]);
+  const cache = { fresh: true };
   const store: Store = {
+    isFresh: () => cache.fresh,
     getCmc: (ns, name) => cmcs.get(`${ns}/${name}`),
     listCmcs: () => [...cmcs.values()],
     getNamespace: (name) => namespaces.get(name),
@@ -68,7 +70,7 @@ function setup() {
     cmcs.set(`${cmc.metadata.namespace}/${cmc.metadata.name}`, cmc);
     return cmc;
   };
-  return { clock, cmcs, namespaces, patches, events, lines, wheel, reconciler, put, deployments, gets, gone };
+  return { cache, clock, cmcs, namespaces, patches, events, lines, wheel, reconciler, put, deployments, gets, gone };
 }
 
 describe('Reconciler', () => {
@@ -212,6 +214,33 @@ describe('Reconciler', () => {
     s.reconciler.recordOutcome(due!, { cmc: undefined, outcome: { namespace: 'demo', cmc: 'cmc-1', mode: 'killPod', result: 'succeeded', target: 'web-abc', reason: 'killed', latenessMs: 0, deployment: 'web', labelSelector: 'app=web', podsSeen: 2 } });
     await s.reconciler.reconcile('demo/cmc-1');
     expect(s.patches.at(-1)).toMatchObject({ lastAction: { mode: 'killPod', target: 'web-abc', result: 'Succeeded' }, nextActionAt: '2026-01-01T00:01:00Z' });
+  });
+
+  test('a stale cache makes recheck skip with problem CacheStale; recorded, it becomes the Ready reason', async () => {
+    const s = setup();
+    s.put();
+    await s.reconciler.reconcile('demo/cmc-1');
+    const due = s.reconciler.takeDue('uid-cmc-1', T0 + 30_000, T0 + 30_000);
+    expect(s.reconciler.recheck(due!)).toMatchObject({ kind: 'act' });
+    s.cache.fresh = false;
+    const check = s.reconciler.recheck(due!);
+    expect(check).toMatchObject({ kind: 'skip', problem: 'CacheStale' });
+    s.clock.advanceTo(T0 + 30_000);
+    const reason = check.kind === 'skip' ? check.reason : '';
+    s.reconciler.recordOutcome(due!, { cmc: undefined, problem: 'CacheStale', outcome: { namespace: 'demo', cmc: 'cmc-1', deployment: 'web', mode: 'killPod', labelSelector: null, podsSeen: null, result: 'skipped', reason, latenessMs: 0 } });
+    await s.reconciler.reconcile('demo/cmc-1');
+    expect(s.patches.at(-1)?.conditions?.find((c) => c.type === 'Ready')).toMatchObject({ status: 'False', reason: 'CacheStale' });
+    expect(s.patches.at(-1)?.lastAction).toMatchObject({ result: 'Skipped' });
+  });
+
+  test('a reconcile whose leadership term ended writes neither status nor Events', async () => {
+    const s = setup();
+    s.put();
+    const term = new AbortController();
+    term.abort();
+    await s.reconciler.reconcile('demo/cmc-1', term.signal);
+    expect(s.patches).toEqual([]);
+    expect(s.events.filter((e) => e.kind === 'ChaosMonkeyConfiguration')).toEqual([]);
   });
 
   test("resumes a previous leader's nextActionAt for the same generation", async () => {
