@@ -27,6 +27,7 @@ import { KubeEventSink } from './kube/events.ts';
 import { InformerStore } from './kube/informers.ts';
 import type { StoreEvent } from './kube/informers.ts';
 import { LeaderElector } from './kube/leader.ts';
+import { leaseTiming } from './config/lease-timing.ts';
 import { planPermissions, renderPermissionTable } from './kube/permission-plan.ts';
 import type { PermissionAnswer, PermissionPlan } from './kube/permission-plan.ts';
 import { probePermissions } from './kube/permissions.ts';
@@ -249,6 +250,15 @@ export function createOperator(options: OperatorOptions): Operator {
     reconciler.clear();
     metrics.leader(false);
   };
+  // Checked here, not only when the elector is built after the permission probe: a bad timing is a
+  // construction error, before anything starts.
+  if (config.leaderElect) {
+    const timing = leaseTiming(config.leaseDurationMs, {
+      ...(options.lease?.renewDeadlineMs !== undefined ? { renewDeadlineMs: options.lease.renewDeadlineMs } : {}),
+      ...(options.lease?.retryIntervalMs !== undefined ? { retryPeriodMs: options.lease.retryIntervalMs } : {}),
+    });
+    if (!timing.ok) throw new Error(`invalid leader election timing: ${timing.error}`);
+  }
   const permLog = log.child({ component: 'permissions' });
   let plan: PermissionPlan | undefined;
   let elector: LeaderElector | undefined;
