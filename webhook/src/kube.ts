@@ -40,14 +40,22 @@ export interface WebhookKube {
 export const MERGE_PATCH = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 
 /**
- * The in-cluster configuration (service-account token, CA and namespace, as client-node finds them).
- * @throws Error when not running in a cluster (`KUBERNETES_SERVICE_HOST` unset).
+ * The in-cluster configuration (service-account token, CA and namespace, as client-node finds them);
+ * outside a cluster, the kubeconfig named by `KUBECONFIG`.
+ * @throws Error when neither `KUBERNETES_SERVICE_HOST` nor `KUBECONFIG` is set.
  */
 export function inClusterConfig(env: NodeJS.ProcessEnv = process.env): KubeConfig {
-  if ((env.KUBERNETES_SERVICE_HOST ?? '') === '') throw new Error('not in a cluster: KUBERNETES_SERVICE_HOST is not set');
   const kc = new KubeConfig();
-  kc.loadFromCluster();
-  return kc;
+  if ((env.KUBERNETES_SERVICE_HOST ?? '') !== '') {
+    kc.loadFromCluster();
+    return kc;
+  }
+  // Outside a cluster (local development against a real API server): the kubeconfig KUBECONFIG names.
+  if ((env.KUBECONFIG ?? '') !== '') {
+    kc.loadFromDefault();
+    return kc;
+  }
+  throw new Error('not in a cluster: KUBERNETES_SERVICE_HOST is not set (outside a cluster, set KUBECONFIG)');
 }
 
 /** The namespace the pod runs in (client-node reads the service account's), or undefined outside a cluster. */
