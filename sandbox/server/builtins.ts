@@ -4,6 +4,7 @@
 import type { KObject } from '../store/types.ts';
 import type { StatusCause } from './status.ts';
 import type { ResourceType } from './types.ts';
+import { pdbDefaults, pdbValidate } from './pdb.ts';
 
 const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 const NO_DELETECOLLECTION = ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'];
@@ -251,6 +252,7 @@ export function builtinTypes(): ResourceType[] {
     base({ group: '', version: 'v1', resource: 'services', kind: 'Service', singular: 'service', shortNames: ['svc'], categories: ['all'], namespaced: true, verbs: NO_DELETECOLLECTION, subresources: ['status'], statusSubresource: true }),
     base({ group: '', version: 'v1', resource: 'serviceaccounts', kind: 'ServiceAccount', singular: 'serviceaccount', shortNames: ['sa'], namespaced: true }),
     base({ group: 'apps', version: 'v1', resource: 'deployments', kind: 'Deployment', singular: 'deployment', shortNames: ['deploy'], categories: ['all'], namespaced: true, subresources: ['status', 'scale'], statusSubresource: true, hasGeneration: true, defaults: deploymentDefaults, validate: deploymentValidate }),
+    base({ group: 'policy', version: 'v1', resource: 'poddisruptionbudgets', kind: 'PodDisruptionBudget', singular: 'poddisruptionbudget', shortNames: ['pdb'], namespaced: true, subresources: ['status'], statusSubresource: true, hasGeneration: true, deleteReturnsStatus: true, defaults: pdbDefaults, validate: pdbValidate }),
     base({ group: 'events.k8s.io', version: 'v1', resource: 'events', kind: 'Event', singular: 'event', shortNames: ['ev'], namespaced: true, storeKey: '/events', storageApiVersion: 'v1', fieldLabels: Object.keys(eventFields({ metadata: {} })), fields: eventFields, invalidKind: 'Event', invalidGroup: '', toStorage: newEventToCore, fromStorage: (objs) => objs.map(coreEventToNew), validate: newEventValidate }),
     base({ group: 'apiextensions.k8s.io', version: 'v1', resource: 'customresourcedefinitions', kind: 'CustomResourceDefinition', singular: 'customresourcedefinition', shortNames: ['crd', 'crds'], namespaced: false, subresources: ['status'], statusSubresource: true, hasGeneration: true }),
     base({ group: 'coordination.k8s.io', version: 'v1', resource: 'leases', kind: 'Lease', singular: 'lease', namespaced: true, requireRvOnUpdate: true }),

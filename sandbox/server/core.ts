@@ -8,7 +8,8 @@ import type { Store } from '../store/store.ts';
 import { ContinueExpiredError, ContinueTokenError } from '../store/store.ts';
 import type { KObject } from '../store/types.ts';
 import type { WatchHub } from '../store/watch-hub.ts';
-import { ApiError, PlainNotFound, badRequest, methodNotAllowed } from './status.ts';
+import { ApiError, PlainNotFound, badRequest, methodNotAllowed, resourceNotFound } from './status.ts';
+import { evict } from './eviction.ts';
 import { openApiV3Doc, openApiV3Root } from './openapi.ts';
 import { OPENAPI_V2_PROTOBUF, encodeOpenApiV2, openApiV2Doc, wantsProtobuf } from './openapi-v2.ts';
 import type { ObjectService } from './objects.ts';
@@ -166,12 +167,12 @@ export class ApiHandler {
       return json(200, await handleScale(obj, t, sr));
     }
     if (r.subresource === 'eviction') {
-      const body = parseBody(raw, req.headers['content-type'], 'Eviction') as { kind?: string; deleteOptions?: { gracePeriodSeconds?: number } } | null;
-      if (!body || body.kind !== 'Eviction') throw badRequest('the object provided is unrecognized (must be of type Eviction)');
-      const opts: { gracePeriodSeconds?: number } = {};
-      if (typeof body.deleteOptions?.gracePeriodSeconds === 'number') opts.gracePeriodSeconds = body.deleteOptions.gracePeriodSeconds;
-      await obj.remove(t, ns, r.name as string, opts);
-      return json(201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
+      const body = parseBody(raw, req.headers['content-type'], 'Eviction');
+      const pdbType = this.d.registry.find('policy', 'v1', 'poddisruptionbudgets');
+      if (!pdbType) throw resourceNotFound();
+      const deps = { store: this.d.store, objects: obj, podType: t, pdbType, now: this.d.now };
+      const result = await evict(deps, ns, r.name as string, body, url.searchParams.getAll('dryRun').includes('All'));
+      return json(result.code ?? 201, result);
     }
     const table = wantsTable(req.headers.accept);
     const wo = { fieldValidation: url.searchParams.get('fieldValidation') ?? undefined, dryRun: url.searchParams.getAll('dryRun').includes('All') };

@@ -20,6 +20,8 @@ export interface SandboxOptions {
   validation?: boolean;
   /** Default true. */
   deploymentController?: boolean;
+  /** Default true: PodDisruptionBudget status is kept by the disruption controller; false leaves it to the caller. */
+  disruptionController?: boolean;
   /**
    * Default true: a kubelet stand-in moves every new pod to phase Running (Ready) right after creation.
    * false: pods stay Pending with PodScheduled=False/Unschedulable, like the recorded cluster that had no

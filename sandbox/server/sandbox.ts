@@ -32,6 +32,7 @@ import { DeploymentController } from '../controllers/deployment.ts';
 import { NamespaceController } from '../controllers/namespace.ts';
 import { CrdController } from '../controllers/crd.ts';
 import { KubeletSim } from '../controllers/kubelet.ts';
+import { DisruptionController } from '../controllers/disruption.ts';
 import type { FailRule, RecordedRequest, Sandbox, SandboxOptions } from './options.ts';
 
 /** Request bodies above this size get 413. */
@@ -82,6 +83,7 @@ export class SandboxServer implements Sandbox, AdminTarget {
   private readonly namespaces: NamespaceController;
   private readonly crds: CrdController;
   private readonly kubelet: KubeletSim;
+  private readonly disruption: DisruptionController;
   private readonly handler: ApiHandler;
   private readonly faults = new Faults();
   private readonly openWatches = new Set<WatchStream>();
@@ -130,6 +132,8 @@ export class SandboxServer implements Sandbox, AdminTarget {
     const podType = typeOf(this.registry, '', 'v1', 'pods');
     this.kubelet = new KubeletSim(this.store, this.objects, podType, now, options.startPods ?? true ? 'run' : 'unschedulable');
     this.kubelet.start();
+    this.disruption = new DisruptionController(this.store, this.objects, typeOf(this.registry, 'policy', 'v1', 'poddisruptionbudgets'), now);
+    if (options.disruptionController ?? true) this.disruption.start();
     this.crds.start();
     if (options.deploymentController ?? true) {
       this.deployments = new DeploymentController(this.store, this.objects, typeOf(this.registry, 'apps', 'v1', 'deployments'), podType);
@@ -222,6 +226,7 @@ export class SandboxServer implements Sandbox, AdminTarget {
     this.crds.stop();
     this.deployments?.stop();
     this.kubelet.stop();
+    this.disruption.stop();
     for (const t of this.timers) clearTimeout(t);
   }
 

@@ -7,6 +7,9 @@ import type { ResourceType } from './types.ts';
 
 const NAME_DESCRIPTION = 'Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names';
 
+/** kube's built-in printers describe Age with ObjectMeta's creationTimestamp doc. */
+const CREATION_DESCRIPTION = 'CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.\n\nPopulated by the system. Read-only. Null for lists. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata';
+
 /** Whether an Accept header asks for a Table. */
 export function wantsTable(accept: string | undefined): boolean {
   return !!accept && /as=Table/.test(accept) && /g=meta\.k8s\.io/.test(accept);
@@ -103,6 +106,14 @@ function builtinColumns(t: ResourceType): Column[] {
       { name: 'Available', type: 'integer', format: '', description: 'Total number of available pods (ready for at least minReadySeconds) targeted by this deployment.', priority: 0, compute: (o) => (o.status as { availableReplicas?: number })?.availableReplicas ?? 0 },
     ];
   }
+  if (t.storeKey === 'policy/poddisruptionbudgets') {
+    const intOrPercent = (v: unknown): string => (typeof v === 'number' ? String(v) : typeof v === 'string' ? v : 'N/A');
+    return [
+      { name: 'Min Available', type: 'string', format: '', description: 'The minimum number of pods that must be available.', priority: 0, compute: (o) => intOrPercent((o.spec as Json | undefined)?.minAvailable) },
+      { name: 'Max Unavailable', type: 'string', format: '', description: 'The maximum number of pods that may be unavailable.', priority: 0, compute: (o) => intOrPercent((o.spec as Json | undefined)?.maxUnavailable) },
+      { name: 'Allowed Disruptions', type: 'integer', format: '', description: 'Calculated number of pods that may be disrupted at this time.', priority: 0, compute: (o) => ((o.status as Json | undefined)?.disruptionsAllowed as number | undefined) ?? 0 },
+    ];
+  }
   if (t.storeKey === '/namespaces') return [{ name: 'Status', type: 'string', format: '', description: 'The status of the namespace', priority: 0, path: '.status.phase' }];
   return [];
 }
@@ -119,7 +130,8 @@ export function toTable(t: ResourceType, objects: KObject[], listRv: string, now
       cols.push({ name: c.name, type: c.type, format: c.format ?? '', description: c.description ?? `Custom resource definition column (in JSONPath format): ${c.jsonPath}`, priority: c.priority ?? 0, path: c.jsonPath });
     }
   } else cols.push(...builtinColumns(t));
-  if (!hasAge) cols.push({ name: 'Age', type: 'date', format: '', description: 'CreationTimestamp is a timestamp representing the server time when this object was created.', priority: 0, path: '.metadata.creationTimestamp' });
+  if (!hasAge && t.builtin) cols.push({ name: 'Age', type: 'string', format: '', description: CREATION_DESCRIPTION, priority: 0, compute: (o) => age(o.metadata.creationTimestamp, now) });
+  else if (!hasAge) cols.push({ name: 'Age', type: 'date', format: '', description: 'CreationTimestamp is a timestamp representing the server time when this object was created.', priority: 0, path: '.metadata.creationTimestamp' });
   return table(cols, objects, listRv, now, continueToken, includeObject);
 }
 

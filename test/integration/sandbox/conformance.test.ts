@@ -38,13 +38,16 @@ function asyncStatus(kind: string | undefined): boolean {
   return kind === 'Pod' || kind === 'Deployment';
 }
 
+/** Scenarios recorded on a cluster whose (simulated) kubelet runs pods and whose controllers act. */
+const RECORDED_WITH_READY_NODE = ['pdb'];
+
 const WILDCARDS = ['<uid>', '<rv>', '<time>', '<continue>', '<age>'];
 
 function matchString(expected: string, actual: unknown): boolean {
   if (WILDCARDS.includes(expected)) return typeof actual === 'string' && actual !== '';
   if (typeof actual !== 'string') return false;
-  if (!/<(hash|suffix|rv)>/.test(expected)) return expected === actual;
-  const re = new RegExp('^' + expected.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/<hash>/g, '[a-z0-9]+').replace(/<suffix>/g, '[a-z0-9]{5}').replace(/<rv>/g, '[0-9]+') + '$');
+  if (!/<(hash|suffix|rv|ptr)>/.test(expected)) return expected === actual;
+  const re = new RegExp('^' + expected.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/<hash>/g, '[a-z0-9]+').replace(/<suffix>/g, '[a-z0-9]{5}').replace(/<rv>/g, '[0-9]+').replace(/<ptr>/g, '0x[0-9a-f]+') + '$');
   return re.test(actual);
 }
 
@@ -201,14 +204,16 @@ test('fixture directory is present', () => {
 });
 
 for (const file of files) {
-  const fixture = JSON.parse(readFileSync(join(FIXTURES, file), 'utf8')) as { scenario: string; exchanges: Exchange[] };
+  const fixture = JSON.parse(readFileSync(join(FIXTURES, file), 'utf8')) as { scenario: string; namespace?: string; exchanges: Exchange[] };
   const scenario = fixture.scenario;
+  // Recorded with a Ready node and the controllers' effects observed (pdb): replay with pods started and Deployments reconciled.
+  const live = RECORDED_WITH_READY_NODE.includes(scenario);
   describe(`conformance ${file}`, () => {
     const r = new Replay();
     beforeAll(async () => {
-      r.sandbox = await startSandboxServer({ tls: false, deploymentController: false, startPods: false });
+      r.sandbox = await startSandboxServer({ tls: false, deploymentController: live, startPods: live });
       if (!['namespace', 'discovery', 'unknown'].includes(scenario)) {
-        const res = await fetch(`${r.sandbox.url}/api/v1/namespaces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: `fx-${scenario}` } }) });
+        const res = await fetch(`${r.sandbox.url}/api/v1/namespaces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: fixture.namespace ?? `fx-${scenario}` } }) });
         expect(res.status).toBe(201);
       }
     });

@@ -155,12 +155,15 @@ describe('openapi v3 (what kubectl checks for server-side field validation)', ()
 });
 
 describe('eviction and events', () => {
-  test('POST pods/<name>/eviction deletes the pod and answers a Success Status (201)', async () => {
+  test('POST pods/<name>/eviction deletes the pod with its grace period and answers a Success Status (201)', async () => {
     await call(s, 'POST', PODS, pod('evict-me'));
     const r = await call(s, 'POST', `${PODS}/evict-me/eviction`, { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: 'evict-me' } });
     expect(r.status).toBe(201);
-    expect(r.body).toMatchObject({ kind: 'Status', status: 'Success' });
-    expect((await call(s, 'GET', `${PODS}/evict-me`)).status).toBe(404);
+    expect(r.body).toEqual({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
+    expect((await call(s, 'GET', `${PODS}/evict-me`)).body.metadata.deletionGracePeriodSeconds).toBe(30);
+    await call(s, 'POST', PODS, pod('evict-now'));
+    await call(s, 'POST', `${PODS}/evict-now/eviction`, { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: 'evict-now' }, deleteOptions: { gracePeriodSeconds: 0 } });
+    expect((await call(s, 'GET', `${PODS}/evict-now`)).status).toBe(404);
   });
 
   test('events can be selected by involvedObject fields, through both Event APIs', async () => {
