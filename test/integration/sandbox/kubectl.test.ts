@@ -293,6 +293,20 @@ describe('kubectl against the sandbox', () => {
     expect((await api('GET', '/api/v1/namespaces/default/pods/solo')).status).toBe(404);
   });
 
+  test('create pdb, get pdb shows kube\'s PodDisruptionBudget columns, delete pdb', async () => {
+    expect(await ok('create', 'pdb', 'web-pdb', '--selector=app=web', '--min-available=1')).toBe('poddisruptionbudget.policy/web-pdb created\n');
+    const path = '/apis/policy/v1/namespaces/default/poddisruptionbudgets/web-pdb';
+    await waitFor('web-pdb status computed', async () => (await api('GET', path)).body.status?.observedGeneration === 1);
+    const pdb = (await api('GET', path)).body;
+    expect(pdb.spec).toEqual({ minAvailable: 1, selector: { matchLabels: { app: 'web' } } });
+    const table = rows(await ok('get', 'pdb'));
+    expect(table[0]).toEqual(['NAME', 'MIN AVAILABLE', 'MAX UNAVAILABLE', 'ALLOWED DISRUPTIONS', 'AGE']);
+    expect(table[1]?.slice(0, 4)).toEqual(['web-pdb', '1', 'N/A', String(Math.max(0, pdb.status.currentHealthy - 1))]);
+    expect(pdb.status.currentHealthy).toBeGreaterThan(0);
+    expect(await ok('delete', 'pdb', 'web-pdb')).toBe('poddisruptionbudget.policy "web-pdb" deleted\n');
+    expect((await api('GET', path)).status).toBe(404);
+  });
+
   test('apply -f of a v1 ChaosMonkeyConfiguration; get cmc shows the printer columns; describe; explain; unknown fields are rejected', async () => {
     const file = manifest('cmc-v1.yaml', cmcV1('web-chaos', 3));
     expect(await ok('apply', '-f', file)).toBe('chaosmonkeyconfiguration.cm.massix.github.io/web-chaos created\n');

@@ -70,3 +70,21 @@ describe('SelfSubjectAccessReview', () => {
     expect((admin.body as { status: Record<string, unknown> }).status).toEqual({ allowed: true });
   });
 });
+
+describe('create pods/eviction', () => {
+  const eviction = (name: string): unknown => ({ apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name } });
+  test('a rule for pods (even with create and delete) does not allow evictions; one for pods/eviction does', async () => {
+    const pods = '/api/v1/namespaces/default/pods';
+    expect((await call('POST', pods, 'sandbox-token', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'victim' }, spec: { containers: [{ name: 'c', image: 'x:1' }] } })).status).toBe(201);
+    const seed = await call('POST', `${pods}/victim/eviction`, SEED_TOKEN, eviction('victim'));
+    expect(seed.status).toBe(403);
+    expect(seed.body).toEqual(forbidden(`pods "victim" is forbidden: User "${USER}" cannot create resource "pods/eviction" in API group "" in the namespace "default"`, { name: 'victim', kind: 'pods' }));
+    const user = 'system:serviceaccount:chaosmonkey:evictor';
+    sandbox.setIdentity('pods-only', { user, clusterRules: [{ apiGroups: [''], resources: ['pods'], verbs: ['create', 'delete', 'get'] }] });
+    sandbox.setIdentity('evictor', { user, clusterRules: [{ apiGroups: [''], resources: ['pods/eviction'], verbs: ['create'] }] });
+    expect((await call('POST', `${pods}/victim/eviction`, 'pods-only', eviction('victim'))).status).toBe(403);
+    const ssar = await call('POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', 'evictor', { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { namespace: 'default', verb: 'create', resource: 'pods', subresource: 'eviction', name: 'victim' } } });
+    expect((ssar.body as { status: { allowed: boolean } }).status.allowed).toBe(true);
+    expect((await call('POST', `${pods}/victim/eviction`, 'evictor', eviction('victim'))).status).toBe(201);
+  });
+});
