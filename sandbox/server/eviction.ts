@@ -12,7 +12,7 @@ import type { ObjectService } from './objects.ts';
 import { kubeTime } from './objects.ts';
 import { pdbSelects, pdbSpec, pdbStatus, podReady, withDisruptionAllowedCondition } from './pdb.ts';
 import { ApiError, badRequest, conflict } from './status.ts';
-import type { StatusBody } from './status.ts';
+import type { StatusBody, StatusDetails } from './status.ts';
 import type { ResourceType } from './types.ts';
 
 /** What the handler needs. */
@@ -37,8 +37,9 @@ const BLOCKED = "Cannot evict pod as it would violate the pod's disruption budge
 
 /** kube's 429 for a budget that allows no disruption (`retryAfter` 0: no Retry-After). */
 function tooManyRequests(cause: string, retryAfter: number): ApiError {
-  const details = { causes: [{ reason: 'DisruptionBudget', message: cause }], ...(retryAfter > 0 ? { retryAfterSeconds: retryAfter } : {}) };
-  return new ApiError(429, 'TooManyRequests', BLOCKED, details as ApiError['body']['details'], retryAfter > 0 ? { 'Retry-After': String(retryAfter) } : {});
+  // kube's cause has no `field` (omitted when empty), which StatusCause requires: hence the cast.
+  const details = { causes: [{ reason: 'DisruptionBudget', message: cause }], ...(retryAfter > 0 ? { retryAfterSeconds: retryAfter } : {}) } as StatusDetails;
+  return new ApiError(429, 'TooManyRequests', BLOCKED, details, retryAfter > 0 ? { 'Retry-After': String(retryAfter) } : {});
 }
 
 /** Validates the body and runs the eviction; returns the Status to answer with (201 or the 500 "more than one"). */
