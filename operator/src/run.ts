@@ -101,7 +101,7 @@ async function run(options: RunOptions): Promise<void> {
     behavior: config.behavior,
     namespace: config.namespace,
     metricsPort: operator.httpPort,
-    leaderElection: config.leaderElect,
+    leaderElection: operator.permissions?.leaderElection ?? config.leaderElect,
   });
   options.onStarted?.({ ...context, httpPort: operator.httpPort });
 }
