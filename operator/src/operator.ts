@@ -14,8 +14,13 @@
  * their mutating requests are aborted with it, the runner re-checks the lease right before each
  * mutating request, and nothing dispatched in an ended term records an outcome or writes status.
  * Actions run only while the informer cache is fresh (else the slot is skipped as CacheStale);
- * `/readyz` answers 503 while it is not.
+ * `/readyz` answers 503 while it is not. With `config.stopOnAlerts`, actions run only while no
+ * matching Alertmanager alert fires (StopCondition) and, failing closed, while Alertmanager's
+ * answer is known (StopConditionUnknown); see alerts/stop-condition.ts.
  */
+import { AlertmanagerHttp } from './alerts/alertmanager-http.ts';
+import { StopCondition } from './alerts/stop-condition.ts';
+import { formatMatchers } from './alerts/matchers.ts';
 import { parseCpuNanoCores } from './chaos/quantity.ts';
 import { createRandom } from './chaos/random.ts';
 import { ChaosRunner } from './chaos/runner.ts';
@@ -34,7 +39,7 @@ import { probePermissions } from './kube/permissions.ts';
 import { HttpServer } from './http/server.ts';
 import { OperatorMetrics } from './metrics/registry.ts';
 import { KubeStatusWriter } from './kube/status-writer.ts';
-import type { Clock, Logger, Random } from './ports.ts';
+import type { AlertSource, Clock, Logger, Random } from './ports.ts';
 import { keyForCmc, keysForNamespace } from './reconcile/handlers.ts';
 import { keyOf, WorkQueue } from './reconcile/queue.ts';
 import { Reconciler } from './reconcile/reconciler.ts';
@@ -66,6 +71,8 @@ export interface OperatorOptions {
   probe?: () => Promise<PermissionAnswer[]>;
   /** How long a watch may be down before the cache counts as stale; default 5 s. */
   cacheStaleAfterMs?: number;
+  /** Source of the alert stop condition (config.stopOnAlerts); default Alertmanager over HTTP. */
+  alertSource?: AlertSource;
 }
 
 /** A built operator. */
@@ -86,6 +93,8 @@ export interface Operator {
   readonly metrics: OperatorMetrics;
   /** The permission plan in force (undefined before the start-up probe answered). */
   readonly permissions: PermissionPlan | undefined;
+  /** The alert stop condition, when config.stopOnAlerts is set. */
+  readonly stopCondition: StopCondition | undefined;
   /** Snapshot for tests and benchmarks. */
   stats(): OperatorStats;
 }
@@ -141,6 +150,30 @@ export function createOperator(options: OperatorOptions): Operator {
     stopped: true,
     onError: (error, id) => wheelLog.error('due callback failed', { id, error: error instanceof Error ? error.message : String(error) }),
   });
+  // Alert stop condition (issue 11 point 5): one poller for every CMC; one log line per change;
+  // a change re-reconciles every CMC so the Blocked condition follows at once.
+  const stopConfig = config.stopOnAlerts;
+  const stopLog = log.child({ component: 'stop-condition' });
+  const stopCondition =
+    stopConfig === undefined
+      ? undefined
+      : new StopCondition({
+          source: options.alertSource ?? new AlertmanagerHttp(stopConfig.alertmanagerUrl, stopConfig.matchers),
+          matchers: stopConfig.matchers,
+          clock,
+          refreshMs: stopConfig.refreshMs,
+          failClosed: stopConfig.failClosed,
+          onChange: (state, blocking) => {
+            metrics.stopCondition(blocking);
+            const meta = { ...state, blocking, matchers: formatMatchers(stopConfig.matchers) };
+            if (state.state === 'clear') stopLog.info('stop condition clear: chaos may act', meta);
+            else if (state.state === 'firing') stopLog.warn('stop condition: a matching alert fires, chaos stopped', meta);
+            else if (blocking) stopLog.warn('stop condition unknown: chaos stopped (fail closed)', meta);
+            else stopLog.warn('stop condition unknown: chaos goes on (CHAOSMONKEY_STOP_ON_UNKNOWN=false)', meta);
+            if (leader) enqueueAll();
+          },
+        });
+  if (stopCondition !== undefined) metrics.stopCondition(stopCondition.verdict() !== undefined);
   const reconciler = new Reconciler({
     store,
     wheel,
@@ -153,6 +186,7 @@ export function createOperator(options: OperatorOptions): Operator {
     behavior: config.behavior,
     ownNamespace: config.namespace,
     targetSelf: config.targetSelf,
+    ...(stopCondition !== undefined ? { stopCondition } : {}),
   });
   const runner = new ChaosRunner({
     actions,
@@ -225,7 +259,8 @@ export function createOperator(options: OperatorOptions): Operator {
     const p = runner
       .run(entry, signal)
       .then((result) => {
-        if (result.problem === 'CacheStale' || result.problem === 'NotLeader') metrics.slotSkipped(result.problem);
+        const problem = result.problem;
+        if (problem === 'CacheStale' || problem === 'NotLeader' || problem === 'StopCondition' || problem === 'StopConditionUnknown') metrics.slotSkipped(problem);
         if (signal.aborted) return; // dispatched in an ended term: the new leader owns the status
         reconciler.recordOutcome(entry, result);
         queue.add(keyOf(entry.namespace, entry.name)); // status: lastAction, nextActionAt
@@ -336,6 +371,7 @@ export function createOperator(options: OperatorOptions): Operator {
     get permissions() {
       return plan;
     },
+    stopCondition,
     async start() {
       if (started) return ready;
       started = true;
@@ -377,6 +413,10 @@ export function createOperator(options: OperatorOptions): Operator {
         await new Promise<void>((resolve) => systemClock.setTimer(Math.min(recheckMs, 1_000), resolve));
       }
       if (stopped !== undefined) return;
+      if (stopCondition !== undefined) {
+        stopLog.info('alert stop condition on', { alertmanager: config.stopOnAlerts?.alertmanagerUrl, matchers: formatMatchers(config.stopOnAlerts?.matchers ?? []), refreshMs: config.stopOnAlerts?.refreshMs, failClosed: config.stopOnAlerts?.failClosed });
+        await stopCondition.start(); // first answer (or its timeout) before any schedule
+      }
       const current = plan ?? first;
       await store.start({ namespaces: current.namespaceSource, cmcs: current.cmcSource });
       if (stopped !== undefined) return; // stopped while the caches were syncing
@@ -396,6 +436,7 @@ export function createOperator(options: OperatorOptions): Operator {
         else loseLeadership();
         await Promise.race([Promise.allSettled([...running]), new Promise((r) => systemClock.setTimer(5_000, () => r(undefined)))]);
         await queue.stop();
+        await stopCondition?.stop();
         await store.stop();
         reconciler.clear();
         await http?.stop();

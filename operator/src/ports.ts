@@ -220,3 +220,15 @@ export interface Logger {
   debug(message: string, meta?: Record<string, unknown>): void;
   child(meta: Record<string, unknown>): Logger;
 }
+
+/**
+ * Reads Alertmanager's active alerts (alerts/alertmanager-http.ts: one GET /api/v2/alerts per call).
+ * Resolves the parsed JSON body, unchecked; rejects on a network error, a timeout (`signal`) or a
+ * non-2xx answer.
+ */
+export interface AlertSource {
+  activeAlerts(signal: AbortSignal): Promise<unknown>;
+}
+
+/** What the stop condition knows right now (alerts/stop-condition.ts). */
+export type StopState = { state: 'clear' } | { state: 'firing'; alert: string } | { state: 'unknown'; why: string };

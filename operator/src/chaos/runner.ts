@@ -71,7 +71,7 @@ export interface ChaosRunnerOptions {
 const FOREVER: AbortSignal = new AbortController().signal;
 
 /** Stable code of a problem found at action time (usable as a condition reason). */
-export type ActionProblem = 'TargetMissing' | 'NoMetrics' | 'ActionFailed' | 'CacheStale' | 'NotLeader';
+export type ActionProblem = 'TargetMissing' | 'NoMetrics' | 'ActionFailed' | 'CacheStale' | 'NotLeader' | 'StopCondition' | 'StopConditionUnknown';
 
 /** Outcome plus the CMC it was about (undefined when the CMC vanished) and the problem, if any. */
 export interface RunResult {
@@ -170,7 +170,8 @@ export class ChaosRunner {
       ...(outcome.mode === 'randomScale' && outcome.replicas !== null ? { replicas: outcome.replicas } : {}),
       ...(outcome.mode === 'antiPressure' && outcome.cpuCores !== null ? { cpuCores: outcome.cpuCores } : {}),
     };
-    if (problem === 'CacheStale') this.#o.log.debug('chaos action skipped', line);
+    // Fail-closed skips are logged once per state change by their owner, not once per slot.
+    if (problem === 'CacheStale' || problem === 'StopCondition' || problem === 'StopConditionUnknown') this.#o.log.debug('chaos action skipped', line);
     else if (outcome.result === 'failed') this.#o.log.warn('chaos action failed', line);
     else this.#o.log.info(outcome.result === 'succeeded' ? 'chaos action' : 'chaos action skipped', line);
     return problem === undefined ? { outcome, cmc } : { outcome, cmc, problem };

@@ -19,6 +19,10 @@
  * | `CHAOSMONKEY_POD_NAME` | any non-empty text | host name | ours: leader identity (holderIdentity) |
  * | `CHAOSMONKEY_RANDOM_SEED` | any non-empty text | unset (random seed, logged) | ours: seed of the chaos PRNG, for reproducible runs |
  * | `CHAOSMONKEY_LOG_FORMAT` | json, text; case-insensitive | unset: text when stdout is a terminal, else json | ours: log line format |
+ * | `CHAOSMONKEY_ALERTMANAGER_URL` | http(s) URL | unset (no stop condition) | ours: Alertmanager polled for the stop condition |
+ * | `CHAOSMONKEY_STOP_ON_ALERTS` | Alertmanager matchers (alerts/matchers.ts) | `severity="critical"` | ours: alerts that stop chaos while they fire |
+ * | `CHAOSMONKEY_ALERTMANAGER_REFRESH` | Go duration >= 1s | `5s` | ours: time between two Alertmanager requests |
+ * | `CHAOSMONKEY_STOP_ON_UNKNOWN` | true/false (1/0, yes/no) | `true` | ours: Alertmanager unreachable or answering garbage stops chaos (fail closed) |
  *
  * Watch timeouts follow the seed: the duration is truncated to whole seconds, so a value below 1s
  * gives 0 (the API server then applies its own default). An absent variable silently takes its
@@ -26,6 +30,8 @@
  * warning naming the variable.
  */
 import { parseGoDuration, SECOND, MILLISECOND } from '../../../api/duration.ts';
+import { parseMatchers } from '../alerts/matchers.ts';
+import type { Matcher } from '../alerts/matchers.ts';
 
 /** Log levels accepted by `CHAOSMONKEY_LOGLEVEL` (the seed's logrus names; `critical` = fatal). */
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'critical' | 'panic';
@@ -62,6 +68,21 @@ export interface OperatorConfig {
   readonly podName: string;
   /** Seed of the chaos PRNG; undefined = pick one at random (and log it). */
   readonly randomSeed: string | undefined;
+  /**
+   * Alert-driven stop condition; undefined when CHAOSMONKEY_ALERTMANAGER_URL is unset. A URL that
+   * does not parse is kept (with a warning): every request then fails, and chaos stays stopped
+   * when failing closed.
+   */
+  readonly stopOnAlerts: StopOnAlertsConfig | undefined;
+}
+
+/** Settings of the alert-driven stop condition (alerts/stop-condition.ts). */
+export interface StopOnAlertsConfig {
+  readonly alertmanagerUrl: string;
+  readonly matchers: readonly Matcher[];
+  readonly refreshMs: number;
+  /** true: Alertmanager unreachable or answering garbage stops chaos (StopConditionUnknown). */
+  readonly failClosed: boolean;
 }
 
 /** Values only the process can know (main.ts reads them), used as defaults. */
@@ -105,6 +126,10 @@ export const ENV_VARIABLES: readonly EnvVariableDoc[] = Object.freeze([
   { name: 'CHAOSMONKEY_POD_NAME', defaultValue: 'host name', origin: 'ours', description: 'leader identity written to the Lease' },
   { name: 'CHAOSMONKEY_RANDOM_SEED', defaultValue: '(random, logged)', origin: 'ours', description: 'seed of the chaos random source, for reproducible runs' },
   { name: 'CHAOSMONKEY_LOG_FORMAT', defaultValue: 'text on a terminal, else json', origin: 'ours', description: 'json (one object per line) or text (one readable line: time, level, message, fields)' },
+  { name: 'CHAOSMONKEY_ALERTMANAGER_URL', defaultValue: '(unset: no stop condition)', origin: 'ours', description: 'base URL of an Alertmanager whose firing alerts stop chaos' },
+  { name: 'CHAOSMONKEY_STOP_ON_ALERTS', defaultValue: 'severity="critical"', origin: 'ours', description: 'Alertmanager matchers (e.g. {severity="critical",team=~"a|b"}): a matching active alert stops chaos' },
+  { name: 'CHAOSMONKEY_ALERTMANAGER_REFRESH', defaultValue: '5s', origin: 'ours', description: 'Go duration >= 1s: time between two Alertmanager requests (one per refresh for all CMCs)' },
+  { name: 'CHAOSMONKEY_STOP_ON_UNKNOWN', defaultValue: 'true', origin: 'ours', description: 'true: Alertmanager unreachable or answering garbage stops chaos (fail closed); false: chaos goes on' },
 ] satisfies EnvVariableDoc[]);
 
 const LOG_LEVELS: ReadonlyMap<string, LogLevel> = new Map([
@@ -226,6 +251,32 @@ export function parseEnv(env: Readonly<Record<string, string | undefined>>, defa
     return Number(parsed.ns / SECOND) * Number(SECOND / MILLISECOND); // Lease durations are whole seconds
   })();
 
+  const stopOnAlerts = ((): StopOnAlertsConfig | undefined => {
+    const rawUrl = env.CHAOSMONKEY_ALERTMANAGER_URL;
+    if (rawUrl === undefined || rawUrl.trim() === '') return undefined;
+    const alertmanagerUrl = rawUrl.trim();
+    if (!URL.canParse(alertmanagerUrl) || !/^https?:$/.test(new URL(alertmanagerUrl).protocol)) {
+      warnings.push(`CHAOSMONKEY_ALERTMANAGER_URL: invalid value ${JSON.stringify(rawUrl)} (expected an http(s) URL): every Alertmanager request will fail`);
+    }
+    const fallback = 'severity="critical"';
+    let matchers = (parseMatchers(fallback) as { ok: true; matchers: Matcher[] }).matchers;
+    const rawMatchers = env.CHAOSMONKEY_STOP_ON_ALERTS;
+    if (rawMatchers !== undefined) {
+      const parsed = parseMatchers(rawMatchers);
+      if (parsed.ok) matchers = parsed.matchers;
+      else bad('CHAOSMONKEY_STOP_ON_ALERTS', rawMatchers, fallback, parsed.error);
+    }
+    let refreshMs = 5_000;
+    const rawRefresh = env.CHAOSMONKEY_ALERTMANAGER_REFRESH;
+    if (rawRefresh !== undefined) {
+      const parsed = parseGoDuration(rawRefresh.trim());
+      if (!parsed.ok) bad('CHAOSMONKEY_ALERTMANAGER_REFRESH', rawRefresh, '5s', parsed.error);
+      else if (parsed.ns < SECOND) bad('CHAOSMONKEY_ALERTMANAGER_REFRESH', rawRefresh, '5s', 'must be at least 1s');
+      else refreshMs = Number(parsed.ns / MILLISECOND);
+    }
+    return Object.freeze({ alertmanagerUrl, matchers: Object.freeze(matchers), refreshMs, failClosed: bool('CHAOSMONKEY_STOP_ON_UNKNOWN', true) });
+  })();
+
   const saNamespace = defaults.serviceAccountNamespace?.trim();
   const namespaceDefault = saNamespace !== undefined && saNamespace !== '' ? saNamespace : 'chaosmonkey';
   const hostname = defaults.hostname?.trim();
@@ -246,6 +297,7 @@ export function parseEnv(env: Readonly<Record<string, string | undefined>>, defa
     leaseDurationMs,
     podName: text('CHAOSMONKEY_POD_NAME', hostname !== undefined && hostname !== '' ? hostname : 'chaos-monkey'),
     randomSeed: env.CHAOSMONKEY_RANDOM_SEED === undefined ? undefined : text('CHAOSMONKEY_RANDOM_SEED', '') || undefined,
+    stopOnAlerts,
   });
   return { config, warnings };
 }

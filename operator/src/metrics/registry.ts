@@ -181,6 +181,7 @@ export class OperatorMetrics implements ChaosMetrics {
   readonly #eligibleNamespaces: Gauge;
   readonly #cacheStale: Gauge;
   readonly #skippedSlots: Counter<'reason'>;
+  readonly #stopCondition: Gauge;
 
   /** Registers every metric on a new private registry. */
   constructor(options: OperatorMetricsOptions) {
@@ -239,7 +240,8 @@ export class OperatorMetrics implements ChaosMetrics {
     this.#activeCmcs = gauge('chaos_monkey_active_cmcs', 'CMCs scheduled, by mode', ['mode']);
     this.#eligibleNamespaces = gauge('chaos_monkey_eligible_namespaces', 'Eligible namespaces with scheduled CMCs', []);
     this.#cacheStale = gauge('chaos_monkey_cache_stale', '1 while an informer watch is down beyond the grace: chaos actions are skipped', []);
-    this.#skippedSlots = counter('chaos_monkey_skipped_slots_total', 'Due slots skipped to fail closed, by reason (CacheStale, NotLeader)', ['reason']);
+    this.#skippedSlots = counter('chaos_monkey_skipped_slots_total', 'Due slots skipped to fail closed, by reason (CacheStale, NotLeader, StopCondition, StopConditionUnknown)', ['reason']);
+    this.#stopCondition = gauge('chaos_monkey_stop_condition', '1 while the alert stop condition blocks chaos (a matching alert fires, or Alertmanager is unknown and failing closed)', []);
 
     // Zero-valued series for label-less and fixed-label metrics (every mode, result, resource), so
     // they appear from the first scrape and the number of series does not grow with activity.
@@ -249,6 +251,7 @@ export class OperatorMetrics implements ChaosMetrics {
     this.#crdRestarts.inc({ namespace: '' }, 0);
     this.#leader.set(0);
     this.#cacheStale.set(1);
+    this.#stopCondition.set(0);
     this.#queueDepth.set(0);
     this.#reconcileErrors.inc(0);
     for (const mode of ['killPod', 'randomScale', 'antiPressure'] as const) {
@@ -479,7 +482,12 @@ export class OperatorMetrics implements ChaosMetrics {
   }
 
   /** A due slot skipped to fail closed. */
-  slotSkipped(reason: 'CacheStale' | 'NotLeader'): void {
+  slotSkipped(reason: 'CacheStale' | 'NotLeader' | 'StopCondition' | 'StopConditionUnknown'): void {
     this.#skippedSlots.inc({ reason });
+  }
+
+  /** The alert stop condition blocks chaos (true) or not. */
+  stopCondition(blocking: boolean): void {
+    this.#stopCondition.set(blocking ? 1 : 0);
   }
 }

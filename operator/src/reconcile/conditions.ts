@@ -6,7 +6,7 @@
  * |---|---|---|
  * | Ready | an action is scheduled and the last action of the current mode did not skip or fail | True: Scheduled; False: InvalidSpec, Paused, NamespaceNotFound, NamespaceTerminating, OwnNamespace, NamespaceOptedOut, NamespaceNotOptedIn, Deleting, ActionSkipped, ActionFailed, CacheStale |
  * | Paused | spec.enabled is false | True: Disabled; False: Enabled |
- * | Blocked | the namespace is not a target (seed-spec 4.1, own namespace, terminating, missing) | True: the eligibility code; False: NamespaceEligible |
+ * | Blocked | the namespace is not a target (seed-spec 4.1, own namespace, terminating, missing), or the alert stop condition holds | True: the eligibility code, StopCondition, StopConditionUnknown; False: NamespaceEligible |
  *
  * `lastTransitionTime` changes only when a condition's status flips. Condition types written by
  * others are kept untouched.
@@ -29,6 +29,8 @@ export interface StatusInput {
   lastAction?: LastAction;
   /** Ready reason when lastAction did not succeed (e.g. CacheStale); default ActionSkipped / ActionFailed. */
   lastActionReason?: string;
+  /** The alert stop condition holds (alerts/stop-condition.ts): Blocked True with this reason when the namespace is eligible. */
+  stopped?: { reason: string; message: string };
 }
 
 /** RFC 3339 (UTC, second precision, as Kubernetes writes metav1.Time). */
@@ -74,7 +76,9 @@ export function nextStatus(previous: CmcStatusV1 | undefined, input: StatusInput
       : { type: 'Paused', status: 'False', reason: 'Enabled', message: 'spec.enabled is not false' },
     facts.blocked !== null
       ? { type: 'Blocked', status: 'True', reason: facts.blocked.code, message: facts.blocked.message }
-      : { type: 'Blocked', status: 'False', reason: 'NamespaceEligible', message: 'the namespace is a chaos target' },
+      : input.stopped !== undefined
+        ? { type: 'Blocked', status: 'True', ...input.stopped }
+        : { type: 'Blocked', status: 'False', reason: 'NamespaceEligible', message: 'the namespace is a chaos target' },
   ];
   const prevConditions = Array.isArray(previous?.conditions) ? previous.conditions : [];
   const nowText = rfc3339(now);

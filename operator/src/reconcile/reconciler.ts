@@ -22,6 +22,7 @@ import type { DueEntry, Recheck, RunResult } from '../chaos/runner.ts';
 import { formatGoDuration } from '../../../api/duration.ts';
 import type { ChaosMetrics, Clock, ClusterActions, EventSink, Logger, ObjectRef, StatusWriter, Store } from '../ports.ts';
 import type { TimerHeap } from '../scheduler/timer-heap.ts';
+import type { StopCondition } from '../alerts/stop-condition.ts';
 import { lastActionOf, nextStatus, statusEquals } from './conditions.ts';
 import { desiredSchedule } from './desired.ts';
 import type { Desired } from './desired.ts';
@@ -42,6 +43,8 @@ export interface ReconcilerOptions {
   behavior: NamespaceBehavior;
   ownNamespace: string;
   targetSelf: boolean;
+  /** Alert stop condition (alerts/stop-condition.ts); absent = none configured. */
+  stopCondition?: Pick<StopCondition, 'verdict'>;
 }
 
 /** Lifecycle Events (seed-spec.md 11, rows 1-5) and our Warning for invalid specs. */
@@ -214,7 +217,15 @@ export class Reconciler {
     mem.deployment = dep;
 
     const effective: Desired = verdict.kind === 'schedule' && nextActionAt !== undefined ? { ...verdict, dueAt: nextActionAt } : verdict;
-    const next = nextStatus(cmc.status, { desired: effective, generation, now: this.#o.clock.now(), ...(mem.lastAction !== undefined ? { lastAction: mem.lastAction } : {}), ...(mem.lastReason !== undefined ? { lastActionReason: mem.lastReason } : {}) });
+    const stop = verdict.kind === 'schedule' ? this.#o.stopCondition?.verdict() : undefined;
+    const next = nextStatus(cmc.status, {
+      desired: effective,
+      generation,
+      now: this.#o.clock.now(),
+      ...(mem.lastAction !== undefined ? { lastAction: mem.lastAction } : {}),
+      ...(mem.lastReason !== undefined ? { lastActionReason: mem.lastReason } : {}),
+      ...(stop !== undefined ? { stopped: { reason: stop.problem, message: stop.message } } : {}),
+    });
     if (statusEquals(cmc.status, next)) return {};
     // Sent already and the cache has not moved since: our own write is on its way back. A cached
     // object newer than the one we wrote against (someone overwrote the status) is repaired.
@@ -340,7 +351,8 @@ export class Reconciler {
   /**
    * Action-time check from the cache: the cache is fresh (else skip with problem CacheStale: an
    * opt-out made while a watch was down would go unseen), same UID, valid, enabled, namespace
-   * eligible.
+   * eligible, and no alert stop condition (else skip with problem StopCondition /
+   * StopConditionUnknown).
    */
   recheck(entry: DueEntry): Recheck {
     if (!this.#o.store.isFresh()) {
@@ -352,6 +364,8 @@ export class Reconciler {
     }
     const verdict = this.#desired(cmc, undefined);
     if (verdict.kind === 'cancel') return { kind: 'skip', reason: verdict.message };
+    const stop = this.#o.stopCondition?.verdict();
+    if (stop !== undefined) return { kind: 'skip', reason: stop.reason, problem: stop.problem };
     return { kind: 'act', cmc, spec: cmc.spec };
   }
 
@@ -363,7 +377,7 @@ export class Reconciler {
     const mem = this.#memory.get(keyOf(entry.namespace, entry.name));
     if (mem === undefined || mem.uid !== entry.uid) return;
     mem.lastAction = lastActionOf(result.outcome, mem.deployment, this.#o.clock.now());
-    if (result.problem === 'CacheStale') mem.lastReason = result.problem;
+    if (result.problem === 'CacheStale' || result.problem === 'StopCondition' || result.problem === 'StopConditionUnknown') mem.lastReason = result.problem;
     else delete mem.lastReason;
   }
 
