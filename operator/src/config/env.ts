@@ -252,12 +252,7 @@ export function parseEnv(env: Readonly<Record<string, string | undefined>>, defa
   })();
 
   const stopOnAlerts = ((): StopOnAlertsConfig | undefined => {
-    const rawUrl = env.CHAOSMONKEY_ALERTMANAGER_URL;
-    if (rawUrl === undefined || rawUrl.trim() === '') return undefined;
-    const alertmanagerUrl = rawUrl.trim();
-    if (!URL.canParse(alertmanagerUrl) || !/^https?:$/.test(new URL(alertmanagerUrl).protocol)) {
-      warnings.push(`CHAOSMONKEY_ALERTMANAGER_URL: invalid value ${JSON.stringify(rawUrl)} (expected an http(s) URL): every Alertmanager request will fail`);
-    }
+    // Every setting is checked (and warned about) even without a URL: a typo is said at once.
     const fallback = 'severity="critical"';
     let matchers = (parseMatchers(fallback) as { ok: true; matchers: Matcher[] }).matchers;
     const rawMatchers = env.CHAOSMONKEY_STOP_ON_ALERTS;
@@ -274,7 +269,18 @@ export function parseEnv(env: Readonly<Record<string, string | undefined>>, defa
       else if (parsed.ns < SECOND) bad('CHAOSMONKEY_ALERTMANAGER_REFRESH', rawRefresh, '5s', 'must be at least 1s');
       else refreshMs = Number(parsed.ns / MILLISECOND);
     }
-    return Object.freeze({ alertmanagerUrl, matchers: Object.freeze(matchers), refreshMs, failClosed: bool('CHAOSMONKEY_STOP_ON_UNKNOWN', true) });
+    const failClosed = bool('CHAOSMONKEY_STOP_ON_UNKNOWN', true);
+    const rawUrl = env.CHAOSMONKEY_ALERTMANAGER_URL;
+    if (rawUrl === undefined) return undefined;
+    const alertmanagerUrl = rawUrl.trim();
+    if (alertmanagerUrl === '') {
+      warnings.push('CHAOSMONKEY_ALERTMANAGER_URL: empty value, no alert stop condition');
+      return undefined;
+    }
+    if (!URL.canParse(alertmanagerUrl) || !/^https?:$/.test(new URL(alertmanagerUrl).protocol)) {
+      warnings.push(`CHAOSMONKEY_ALERTMANAGER_URL: invalid value ${JSON.stringify(rawUrl)} (expected an http(s) URL): every Alertmanager request will fail`);
+    }
+    return Object.freeze({ alertmanagerUrl, matchers: Object.freeze(matchers), refreshMs, failClosed });
   })();
 
   const saNamespace = defaults.serviceAccountNamespace?.trim();

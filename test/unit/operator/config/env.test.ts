@@ -21,6 +21,7 @@ describe('parseEnv defaults', () => {
       leaseDurationMs: 15_000,
       podName: 'pod-1',
       randomSeed: undefined,
+      stopOnAlerts: undefined,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -37,7 +38,27 @@ describe('parseEnv defaults', () => {
       const { warnings } = parseEnv({ [name]: '' });
       expect(warnings.some((w) => w.startsWith(`${name}:`))).toBe(true);
     }
-    expect(new Set(names).size).toBe(15);
+    expect(new Set(names).size).toBe(19);
+  });
+});
+
+describe('alert stop condition variables', () => {
+  test('unset URL: no stop condition; set: default matchers severity="critical", 5s, fail closed', () => {
+    expect(parseEnv({ CHAOSMONKEY_STOP_ON_ALERTS: 'a="b"' }).config.stopOnAlerts).toBeUndefined();
+    const { config, warnings } = parseEnv({ CHAOSMONKEY_ALERTMANAGER_URL: ' http://am:9093/ ' });
+    expect(warnings).toEqual([]);
+    expect(config.stopOnAlerts).toMatchObject({ alertmanagerUrl: 'http://am:9093/', refreshMs: 5_000, failClosed: true, matchers: [{ name: 'severity', op: '=', value: 'critical' }] });
+  });
+
+  test('values are parsed; bad ones warn and take the default', () => {
+    const good = parseEnv({ CHAOSMONKEY_ALERTMANAGER_URL: 'http://am', CHAOSMONKEY_STOP_ON_ALERTS: '{team=~"a|b",env!="dev"}', CHAOSMONKEY_ALERTMANAGER_REFRESH: '1500ms', CHAOSMONKEY_STOP_ON_UNKNOWN: 'false' });
+    expect(good.warnings).toEqual([]);
+    expect(good.config.stopOnAlerts?.matchers.map((m) => `${m.name}${m.op}${m.value}`)).toEqual(['team=~a|b', 'env!=dev']);
+    expect(good.config.stopOnAlerts).toMatchObject({ refreshMs: 1_500, failClosed: false });
+    const bad = parseEnv({ CHAOSMONKEY_ALERTMANAGER_URL: 'am:9093 x', CHAOSMONKEY_STOP_ON_ALERTS: 'severity', CHAOSMONKEY_ALERTMANAGER_REFRESH: '100ms', CHAOSMONKEY_STOP_ON_UNKNOWN: 'maybe' });
+    expect(bad.warnings.map((w) => w.split(':')[0])).toEqual(['CHAOSMONKEY_STOP_ON_ALERTS', 'CHAOSMONKEY_ALERTMANAGER_REFRESH', 'CHAOSMONKEY_STOP_ON_UNKNOWN', 'CHAOSMONKEY_ALERTMANAGER_URL']);
+    // a bad URL keeps the stop condition (requests fail: fail closed), never silently drops it
+    expect(bad.config.stopOnAlerts).toMatchObject({ alertmanagerUrl: 'am:9093 x', refreshMs: 5_000, failClosed: true, matchers: [{ name: 'severity', value: 'critical' }] });
   });
 });
 
