@@ -29,7 +29,7 @@ function alertName(labels: Readonly<Record<string, string>>): string {
 
 /**
  * The state an Alertmanager `GET /api/v2/alerts` body gives for `matchers`: `firing` naming the
- * first matching active alert (by name; `(+N more)` when several), `clear`, or `unknown` when the
+ * first matching alert not suppressed (by name; `(+N more)` when several), `clear`, or `unknown` when the
  * body is not a list of alerts.
  */
 export function evaluateAlerts(body: unknown, matchers: readonly Matcher[]): StopState {
@@ -40,7 +40,8 @@ export function evaluateAlerts(body: unknown, matchers: readonly Matcher[]): Sto
     const { labels, status } = alert as { labels?: unknown; status?: unknown };
     if (!isStringRecord(labels)) return { state: 'unknown', why: 'Alertmanager answered an alert without string labels' };
     const state = typeof status === 'object' && status !== null ? (status as { state?: unknown }).state : undefined;
-    if (state !== undefined && state !== 'active') continue; // suppressed or unprocessed
+    // `unprocessed` (just received, not yet routed) counts as firing: only a known suppression clears.
+    if (state === 'suppressed') continue;
     if (matchesAll(matchers, labels)) names.push(alertName(labels));
   }
   if (names.length === 0) return { state: 'clear' };
@@ -82,7 +83,7 @@ export interface StopConditionOptions {
   timeoutMs?: number;
   /** true: an unknown state blocks chaos (StopConditionUnknown). */
   failClosed: boolean;
-  /** Called once per change of state kind or alert (not on every refresh). */
+  /** Called after the first answer, then once per change of state kind or alert (not on every refresh). */
   onChange?: (state: StopState, blocking: boolean) => void;
 }
 
@@ -98,6 +99,8 @@ export class StopCondition {
   #cancelTimer: (() => void) | undefined;
   #running = false;
   #inFlight: Promise<void> | undefined;
+  /** False until the first answer was reported (the initial `unknown` is never reported by itself). */
+  #reported = false;
   /** Number of requests sent (for tests). */
   requests = 0;
 
@@ -163,7 +166,8 @@ export class StopCondition {
     } finally {
       cancel();
     }
-    const changed = !sameState(this.#state, next);
+    const changed = !this.#reported || !sameState(this.#state, next);
+    this.#reported = true;
     this.#state = next;
     if (changed) this.#o.onChange?.(next, this.verdict() !== undefined);
   }

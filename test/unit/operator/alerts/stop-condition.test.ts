@@ -14,6 +14,7 @@ describe('evaluateAlerts', () => {
     expect(evaluateAlerts([alert({ alertname: 'Disk', severity: 'warning' })], critical)).toEqual({ state: 'clear' });
     expect(evaluateAlerts([alert({ alertname: 'Down', severity: 'critical' }, 'suppressed')], critical)).toEqual({ state: 'clear' });
     expect(evaluateAlerts([alert({ alertname: 'Down', severity: 'critical' })], critical)).toEqual({ state: 'firing', alert: 'Down' });
+    expect(evaluateAlerts([alert({ alertname: 'New', severity: 'critical' }, 'unprocessed')], critical)).toEqual({ state: 'firing', alert: 'New' });
     expect(evaluateAlerts([alert({ alertname: 'B', severity: 'critical' }), alert({ alertname: 'A', severity: 'critical' })], critical)).toEqual({ state: 'firing', alert: 'A (+1 more)' });
     expect(evaluateAlerts([alert({ severity: 'critical' })], critical)).toEqual({ state: 'firing', alert: '{severity="critical"}' });
   });
