@@ -124,6 +124,7 @@ export const OWN_METRIC_NAMES: readonly string[] = Object.freeze([
   'chaos_monkey_eligible_namespaces',
   'chaos_monkey_cache_stale',
   'chaos_monkey_skipped_slots_total',
+  'chaos_monkey_stop_condition',
 ]);
 
 const ACTIVE_GAUGE_OF: Readonly<Record<ScalingMode, 'pw' | 'dw' | 'ah'>> = { killPod: 'pw', randomScale: 'dw', antiPressure: 'ah' };

@@ -70,3 +70,26 @@ describe('webhook arguments and environment', () => {
     expect('options' in parsed && parsed.options.logLevel).toBe('debug');
   });
 });
+
+describe('operator.alertmanager (stop on alerts)', () => {
+  let withAlerts: K8sObject[];
+  beforeAll(() => {
+    withAlerts = renderObjects({ set: ['operator.alertmanager.url=http://am.monitoring:9093', 'operator.alertmanager.refresh=10s', 'operator.alertmanager.stopOnUnknown=false', 'networkPolicy.enabled=true'] });
+  }, 240_000);
+
+  test('without a URL no stop-condition variable is set', () => {
+    const env = environment(containerOf(defaults, 'operator'), 'chaosmonkey');
+    expect(Object.keys(env).filter((n) => /ALERT|STOP_ON/.test(n))).toEqual([]);
+    expect(parseEnv(env).config.stopOnAlerts).toBeUndefined();
+  });
+
+  test('with a URL the values reach the operator and the NetworkPolicy lets it reach Alertmanager', () => {
+    const { config, warnings } = parseEnv(environment(containerOf(withAlerts, 'operator'), 'chaosmonkey'));
+    expect(warnings).toEqual([]);
+    expect(config.stopOnAlerts).toMatchObject({ alertmanagerUrl: 'http://am.monitoring:9093', refreshMs: 10_000, failClosed: false, matchers: [{ name: 'severity', op: '=', value: 'critical' }] });
+    const egress = field(findOne(withAlerts, 'NetworkPolicy'), 'spec.egress') as { ports: { port: number }[] }[];
+    expect(egress.some((rule) => rule.ports.some((p) => p.port === 9093))).toBe(true);
+    const defaultEgress = field(findOne(renderObjects({ set: ['networkPolicy.enabled=true'] }), 'NetworkPolicy'), 'spec.egress') as { ports: { port: number }[] }[];
+    expect(defaultEgress.some((rule) => rule.ports.some((p) => p.port === 9093))).toBe(false);
+  });
+});
