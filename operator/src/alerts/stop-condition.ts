@@ -99,6 +99,8 @@ export class StopCondition {
   #cancelTimer: (() => void) | undefined;
   #running = false;
   #inFlight: Promise<void> | undefined;
+  /** Aborts the request in flight (stop() does not wait for its deadline). */
+  #abort: AbortController | undefined;
   /** False until the first answer was reported (the initial `unknown` is never reported by itself). */
   #reported = false;
   /** Number of requests sent (for tests). */
@@ -125,11 +127,12 @@ export class StopCondition {
     return this.refresh();
   }
 
-  /** Stops polling; resolves when no request is in flight. */
+  /** Stops polling and aborts the request in flight; resolves when it has settled. */
   async stop(): Promise<void> {
     this.#running = false;
     this.#cancelTimer?.();
     this.#cancelTimer = undefined;
+    this.#abort?.abort(new Error('stop condition stopped'));
     await this.#inFlight;
   }
 
@@ -154,6 +157,7 @@ export class StopCondition {
   async #poll(): Promise<void> {
     const timeoutMs = this.#o.timeoutMs ?? Math.max(1_000, Math.min(this.#o.refreshMs, 10_000));
     const controller = new AbortController();
+    this.#abort = controller;
     const cancel = this.#o.clock.setTimer(timeoutMs, () => controller.abort(new Error(`no answer within ${timeoutMs} ms`)));
     this.requests += 1;
     let next: StopState;
@@ -165,6 +169,7 @@ export class StopCondition {
       next = { state: 'unknown', why };
     } finally {
       cancel();
+      this.#abort = undefined;
     }
     const changed = !this.#reported || !sameState(this.#state, next);
     this.#reported = true;

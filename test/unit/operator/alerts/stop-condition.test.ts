@@ -96,4 +96,14 @@ describe('StopCondition', () => {
     expect(sc.verdict()).toBeUndefined(); // failClosed false: chaos goes on
     await sc.stop();
   });
+
+  it('stop() aborts the request in flight instead of waiting for its deadline', async () => {
+    const clock = new FakeClock(0);
+    const source = new ScriptedSource();
+    const sc = new StopCondition({ source, matchers: critical, clock, refreshMs: 5_000, timeoutMs: 60_000, failClosed: true });
+    void sc.start();
+    await sc.stop(); // would hang without the abort: the fake clock never reaches the deadline
+    expect(source.pending[0]!.signal.aborted).toBe(true);
+    expect(sc.requests).toBe(1);
+  });
 });

@@ -31,6 +31,13 @@ describe('nextStatus', () => {
     expect(s.nextActionAt !== undefined).toBe(hasNext);
   });
 
+  test('a stop condition makes Blocked True with its reason and message; a namespace block takes precedence', () => {
+    const stopped = { reason: 'StopCondition', message: 'alert PaymentsDown is firing (CHAOSMONKEY_STOP_ON_ALERTS): chaos stopped' };
+    const s = nextStatus(undefined, { desired: scheduled(), generation: 1, now: T0, stopped });
+    expect(byType(s, 'Blocked')).toMatchObject({ status: 'True', ...stopped });
+    expect(byType(nextStatus(undefined, { desired: blocked(), generation: 1, now: T0, stopped }), 'Blocked')?.reason).toBe('NamespaceOptedOut');
+  });
+
   test('nextActionAt is the RFC 3339 dueAt', () => {
     expect(nextStatus(undefined, { desired: scheduled(), generation: 1, now: T0 }).nextActionAt).toBe('2026-01-01T12:00:30Z');
   });

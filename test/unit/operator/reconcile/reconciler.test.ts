@@ -7,6 +7,8 @@ import { describe, expect, test } from '@jest/globals';
 import type { ChaosMonkeyConfigurationV1, CmcStatusV1 } from '../../../../api/v1.ts';
 import { Reconciler } from '../../../../operator/src/reconcile/reconciler.ts';
 import { TimerHeap } from '../../../../operator/src/scheduler/timer-heap.ts';
+import { stopVerdict } from '../../../../operator/src/alerts/stop-condition.ts';
+import type { StopState } from '../../../../operator/src/ports.ts';
 import type { ClusterActions, DeploymentInfo, EventSink, Logger, NamespaceInfo, StatusWriter, Store } from '../../../../operator/src/ports.ts';
 import { FakeClock } from '../../../support/fake-clock.ts';
 import { aCmc, aDeployment, aNamespace } from '../../../support/builders.ts';
@@ -52,7 +54,10 @@ function setup() {
   const log = (level: string) => (message: string) => void lines.push({ level, message });
   const logger: Logger = { error: log('error'), warn: log('warn'), info: log('info'), debug: log('debug'), child: () => logger };
   const wheel = new TimerHeap({ clock });
+  /** What the alert stop condition knows (fail closed). */
+  const alerts: { state: StopState } = { state: { state: 'clear' } };
   const reconciler = new Reconciler({
+    stopCondition: { verdict: () => stopVerdict(alerts.state, true) },
     store,
     wheel,
     status,
@@ -70,7 +75,7 @@ function setup() {
     cmcs.set(`${cmc.metadata.namespace}/${cmc.metadata.name}`, cmc);
     return cmc;
   };
-  return { cache, clock, cmcs, namespaces, patches, events, lines, wheel, reconciler, put, deployments, gets, gone };
+  return { cache, clock, cmcs, namespaces, patches, events, lines, wheel, reconciler, put, deployments, gets, gone, alerts };
 }
 
 describe('Reconciler', () => {
@@ -231,6 +236,30 @@ describe('Reconciler', () => {
     await s.reconciler.reconcile('demo/cmc-1');
     expect(s.patches.at(-1)?.conditions?.find((c) => c.type === 'Ready')).toMatchObject({ status: 'False', reason: 'CacheStale' });
     expect(s.patches.at(-1)?.lastAction).toMatchObject({ result: 'Skipped' });
+  });
+
+  test('the alert stop condition makes recheck skip (StopCondition / StopConditionUnknown) and shows as Blocked until it clears', async () => {
+    const s = setup();
+    s.put();
+    await s.reconciler.reconcile('demo/cmc-1');
+    const due = s.reconciler.takeDue('uid-cmc-1', T0 + 30_000, T0 + 30_000);
+    s.alerts.state = { state: 'firing', alert: 'PaymentsDown' };
+    const check = s.reconciler.recheck(due!);
+    expect(check).toMatchObject({ kind: 'skip', problem: 'StopCondition', reason: expect.stringContaining('alert PaymentsDown is firing') as unknown });
+    const reason = check.kind === 'skip' ? check.reason : '';
+    s.reconciler.recordOutcome(due!, { cmc: undefined, problem: 'StopCondition', outcome: { namespace: 'demo', cmc: 'cmc-1', deployment: 'web', mode: 'killPod', labelSelector: null, podsSeen: null, result: 'skipped', reason, latenessMs: 0 } });
+    await s.reconciler.reconcile('demo/cmc-1');
+    const conditions = (): CmcStatusV1['conditions'] => s.patches.at(-1)?.conditions;
+    expect(conditions()?.find((c) => c.type === 'Blocked')).toMatchObject({ status: 'True', reason: 'StopCondition', message: expect.stringContaining('PaymentsDown') as unknown });
+    expect(conditions()?.find((c) => c.type === 'Ready')).toMatchObject({ status: 'False', reason: 'StopCondition' });
+    s.alerts.state = { state: 'unknown', why: 'Alertmanager unreachable: ECONNREFUSED' };
+    expect(s.reconciler.recheck(due!)).toMatchObject({ kind: 'skip', problem: 'StopConditionUnknown' });
+    await s.reconciler.reconcile('demo/cmc-1');
+    expect(conditions()?.find((c) => c.type === 'Blocked')).toMatchObject({ status: 'True', reason: 'StopConditionUnknown' });
+    s.alerts.state = { state: 'clear' };
+    expect(s.reconciler.recheck(due!)).toMatchObject({ kind: 'act' });
+    await s.reconciler.reconcile('demo/cmc-1');
+    expect(conditions()?.find((c) => c.type === 'Blocked')).toMatchObject({ status: 'False', reason: 'NamespaceEligible' });
   });
 
   test('a reconcile whose leadership term ended writes neither status nor Events', async () => {
