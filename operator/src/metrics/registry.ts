@@ -54,7 +54,7 @@
  * | chaos_monkey_active_cmcs | gauge | mode | CMCs scheduled, by mode |
  * | chaos_monkey_eligible_namespaces | gauge | - | same value as nswatcher_cmc_active, without the seed's labels |
  * | chaos_monkey_cache_stale | gauge | - | 1 while the informer cache is not fresh (before the first sync, or a watch down beyond the grace) |
- * | chaos_monkey_skipped_slots_total | counter | reason | due slots skipped to fail closed (CacheStale, NotLeader) |
+ * | chaos_monkey_skipped_slots_total | counter | reason | due slots skipped to fail closed (CacheStale, NotLeader, StopCondition, StopConditionUnknown), each at 0 from the start |
  *
  * Plus prom-client's default process and Node.js metrics (`process_*`, `nodejs_*`) on the same
  * private registry, like the seed's Go runtime collectors.
@@ -126,6 +126,10 @@ export const OWN_METRIC_NAMES: readonly string[] = Object.freeze([
   'chaos_monkey_skipped_slots_total',
   'chaos_monkey_stop_condition',
 ]);
+
+/** Reasons of chaos_monkey_skipped_slots_total; each has a series from the first scrape. */
+const SKIP_REASONS = ['CacheStale', 'NotLeader', 'StopCondition', 'StopConditionUnknown'] as const;
+type SkipReason = (typeof SKIP_REASONS)[number];
 
 const ACTIVE_GAUGE_OF: Readonly<Record<ScalingMode, 'pw' | 'dw' | 'ah'>> = { killPod: 'pw', randomScale: 'dw', antiPressure: 'ah' };
 const RESOURCE_OF = { namespace: 'namespaces', cmc: 'chaosmonkeyconfigurations' } as const;
@@ -262,6 +266,7 @@ export class OperatorMetrics implements ChaosMetrics {
     }
     for (const result of ['success', 'error', 'requeue']) this.#reconcileDuration.zero({ result });
     for (const resource of Object.values(RESOURCE_OF)) this.#watchRestarts.inc({ resource }, 0);
+    for (const reason of SKIP_REASONS) this.#skippedSlots.inc({ reason }, 0);
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
   }
 
@@ -483,7 +488,7 @@ export class OperatorMetrics implements ChaosMetrics {
   }
 
   /** A due slot skipped to fail closed. */
-  slotSkipped(reason: 'CacheStale' | 'NotLeader' | 'StopCondition' | 'StopConditionUnknown'): void {
+  slotSkipped(reason: SkipReason): void {
     this.#skippedSlots.inc({ reason });
   }
 
