@@ -259,6 +259,13 @@ export class OperatorMetrics implements ChaosMetrics {
     this.#stopCondition.set(0);
     this.#queueDepth.set(0);
     this.#reconcileErrors.inc(0);
+    this.#zeroPerModeSeries();
+    for (const reason of SKIP_REASONS) this.#skippedSlots.inc({ reason }, 0);
+    if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Zero-valued series for every mode, result and resource (at start, and again on stepping down). */
+  #zeroPerModeSeries(): void {
     for (const mode of ['killPod', 'randomScale', 'antiPressure'] as const) {
       this.#activeCmcs.set({ mode }, 0);
       this.#lateness.zero({ mode });
@@ -266,8 +273,6 @@ export class OperatorMetrics implements ChaosMetrics {
     }
     for (const result of ['success', 'error', 'requeue']) this.#reconcileDuration.zero({ result });
     for (const resource of Object.values(RESOURCE_OF)) this.#watchRestarts.inc({ resource }, 0);
-    for (const reason of SKIP_REASONS) this.#skippedSlots.inc({ reason }, 0);
-    if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
   }
 
   /** Content-Type of {@link render}'s output (Prometheus text format 0.0.4). */
@@ -468,13 +473,7 @@ export class OperatorMetrics implements ChaosMetrics {
     for (const namespace of this.#active.keys()) for (const g of Object.values(this.#crdActive)) g.remove({ namespace });
     this.#active.clear();
     this.#activeTotal.clear();
-    for (const mode of ['killPod', 'randomScale', 'antiPressure'] as const) {
-      this.#activeCmcs.set({ mode }, 0);
-      this.#lateness.zero({ mode });
-      for (const result of ['succeeded', 'skipped', 'failed']) this.#actions.inc({ mode, result }, 0);
-    }
-    for (const result of ['success', 'error', 'requeue']) this.#reconcileDuration.zero({ result });
-    for (const resource of Object.values(RESOURCE_OF)) this.#watchRestarts.inc({ resource }, 0);
+    this.#zeroPerModeSeries();
     this.#eligible = 0;
     this.#nsActive.set(this.#ns, 0);
     this.#eligibleNamespaces.set(0);

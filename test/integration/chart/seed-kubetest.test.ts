@@ -9,7 +9,6 @@
  * seed's script does not look at them.
  */
 import { describe, expect, test, beforeAll, afterAll } from '@jest/globals';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,31 +17,17 @@ import { startSandbox } from '../../../sandbox/index.ts';
 import type { Sandbox } from '../../../sandbox/index.ts';
 import { renderObjects } from '../../unit/chart/support/render.ts';
 import { waitFor } from '../../support/wait-for.ts';
+import { kubectlFor } from '../../support/kubectl.ts';
 
-const KUBECTL = process.env.KUBECTL ?? 'kubectl';
 /** Kinds the sandbox does not serve (sandbox/server/builtins.ts). */
 const NOT_SERVED = new Set(['ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding', 'PodDisruptionBudget']);
-
-interface Run { code: number; stdout: string; stderr: string }
 
 let sandbox: Sandbox | undefined;
 let dir: string;
 let kubeconfigFile: string;
 
-function kubectl(...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(KUBECTL, ['--kubeconfig', kubeconfigFile, '--cache-dir', join(dir, 'cache'), ...args], { timeout: 30_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-      resolve({ code, stdout, stderr: err && code === -1 ? `${stderr}${err.message}` : stderr });
-    });
-  });
-}
-
-async function ok(...args: string[]): Promise<string> {
-  const r = await kubectl(...args);
-  if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} exited ${r.code}:\n${r.stderr}${r.stdout}`);
-  return r.stdout;
-}
+const k = kubectlFor(() => kubeconfigFile, () => join(dir, 'cache'));
+const ok = k.ok;
 
 /** `... --no-headers | wc -l` */
 const lineCount = (text: string): number => text.split('\n').filter((l) => l !== '').length;

@@ -21,16 +21,11 @@ import type { Sandbox } from '../../../sandbox/index.ts';
 import { generateServingCert } from '../../../sandbox/server/tls.ts';
 import { handleConversionReview } from '../../../webhook/src/review.ts';
 import { waitFor } from '../../support/wait-for.ts';
+import { KUBECTL, kubectlFor } from '../../support/kubectl.ts';
+import type { Run } from '../../support/kubectl.ts';
 
-const KUBECTL = process.env.KUBECTL ?? 'kubectl';
 const CRD = 'chaosmonkeyconfigurations.cm.massix.github.io';
 const CMC_V1 = '/apis/cm.massix.github.io/v1/namespaces/default/chaosmonkeyconfigurations';
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 /** A JSON answer from the sandbox. */
 interface Answer {
@@ -43,27 +38,10 @@ let dir: string;
 let kubeconfigFile: string;
 let webhook: https.Server;
 
-/** Runs kubectl against the sandbox; never rejects (the exit code is in the result). */
-function kubectl(...args: string[]): Promise<Run> {
-  return kubectlWithEnv({}, ...args);
-}
-
-/** {@link kubectl} with extra environment variables. */
-function kubectlWithEnv(env: Record<string, string>, ...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(KUBECTL, ['--kubeconfig', kubeconfigFile, '--cache-dir', join(dir, 'cache'), ...args], { timeout: 30_000, env: { ...process.env, KUBECONFIG: kubeconfigFile, ...env } }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-      resolve({ code, stdout, stderr: err && code === -1 ? `${stderr}${err.message}` : stderr });
-    });
-  });
-}
-
-/** Runs kubectl and returns stdout; a non-zero exit fails the test with kubectl's stderr. */
-async function ok(...args: string[]): Promise<string> {
-  const r = await kubectl(...args);
-  if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} exited ${r.code}:\n${r.stderr}${r.stdout}`);
-  return r.stdout;
-}
+const k = kubectlFor(() => kubeconfigFile, () => join(dir, 'cache'));
+const kubectl = (...args: string[]): Promise<Run> => k.run(args);
+const kubectlWithEnv = (env: Record<string, string>, ...args: string[]): Promise<Run> => k.run(args, env);
+const ok = k.ok;
 
 /** Writes a manifest in the temp dir and returns its path. */
 function manifest(name: string, text: string): string {
