@@ -182,7 +182,7 @@ export class Reconciler {
         const entry: BookEntry = { uid, namespace, name, mode: verdict.mode, deployment: verdict.deploymentName, timeoutMs: verdict.intervalMs, generation };
         this.#schedule(entry, resumeAt(cmc, generation, now, verdict.intervalMs) ?? verdict.dueAt);
         await emit(ref, 'Normal', LIFECYCLE_EVENTS.started.reason, LIFECYCLE_EVENTS.started.message(verdict.deploymentName));
-        await this.#announceTarget(ref, entry);
+        await this.#announceTarget(ref, entry, emit);
       } else {
         const modified = existing.generation !== generation;
         const retargeted = existing.mode !== verdict.mode || existing.deployment !== verdict.deploymentName || existing.timeoutMs !== verdict.intervalMs;
@@ -199,7 +199,7 @@ export class Reconciler {
         if (modified) {
           await emit(ref, 'Normal', LIFECYCLE_EVENTS.modified.reason, LIFECYCLE_EVENTS.modified.message(verdict.deploymentName));
         }
-        if (retargeted) await this.#announceTarget(ref, existing);
+        if (retargeted) await this.#announceTarget(ref, existing, emit);
       }
       nextActionAt = this.#o.wheel.dueAt(uid);
     } else {
@@ -263,7 +263,7 @@ export class Reconciler {
    * When the Deployment cannot be read (not found yet, or the GET failed) the Event goes on the
    * CMC instead, saying why, so the namespace's Events still name Chaos Monkey.
    */
-  async #announceTarget(cmcRef: ObjectRef, entry: BookEntry): Promise<void> {
+  async #announceTarget(cmcRef: ObjectRef, entry: BookEntry, emit: EventSink['emit']): Promise<void> {
     const message = LIFECYCLE_EVENTS.target.message(entry.name, entry.mode, entry.timeoutMs);
     let ref: ObjectRef = cmcRef;
     let note = '';
@@ -274,7 +274,7 @@ export class Reconciler {
     } catch (error) {
       note = ` (Deployment ${entry.deployment} could not be read: ${error instanceof Error ? error.message : String(error)})`;
     }
-    await this.#o.events.emit(ref, 'Normal', LIFECYCLE_EVENTS.target.reason, `${message}${note}`);
+    await emit(ref, 'Normal', LIFECYCLE_EVENTS.target.reason, `${message}${note}`);
   }
 
   #schedule(entry: BookEntry, dueAt: number): void {
