@@ -119,12 +119,13 @@ p.follower{padding:8px 12px;background:#fff4d6;border:1px solid #e8c66a}
 table{border-collapse:collapse;width:100%;background:#fff}
 th,td{border-bottom:1px solid #e3e6eb;padding:6px 8px;text-align:left;vertical-align:top}
 th{font-size:12px;color:#5a6473;font-weight:600}
-td.name b{display:block}
+td.name{min-width:190px}td.name b{display:block}
 td.name span,td.why{color:#5a6473;font-size:12px}
 .state{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;font-weight:600;color:#fff}
 .s-acting{background:#2f8f46}.s-paused{background:#6b7280}.s-blocked{background:#c2410c}.s-not-ready{background:#b91c1c}.s-pending{background:#9ca3af}
 svg.timeline{display:block;background:#fbfcfd;border:1px solid #e3e6eb}
 svg text{font-size:10px;fill:#5a6473}
+td.next{white-space:nowrap;font-variant-numeric:tabular-nums}
 line.tick{stroke:#e3e6eb}
 circle.succeeded{fill:#2f8f46}circle.skipped{fill:#d97706}circle.failed{fill:#b91c1c}
 .legend span{margin-right:12px}
@@ -143,9 +144,11 @@ export const LIVE_PAGE_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-const WIDTH = 600;
-const HEIGHT = 34;
-const PAD = 8;
+const WIDTH = 540;
+const HEIGHT = 40;
+const PAD = 10;
+/** One lane per result, so that overlapping dots of different results stay visible. */
+const LANE_Y = { succeeded: 9, skipped: 17, failed: 25 } as const;
 
 function iso(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -158,13 +161,14 @@ export function timelineSvg(actions: readonly ActionRecord[], now: number): stri
   const ticks = [60, 45, 30, 15, 0]
     .map((min) => {
       const tx = x(now - min * 60_000).toFixed(1);
-      return `<line class="tick" x1="${tx}" y1="4" x2="${tx}" y2="22"/><text x="${tx}" y="32" text-anchor="middle">${min === 0 ? 'now' : `-${min}m`}</text>`;
+      const anchor = min === 60 ? 'start' : min === 0 ? 'end' : 'middle';
+      return `<line class="tick" x1="${tx}" y1="4" x2="${tx}" y2="29"/><text x="${tx}" y="38" text-anchor="${anchor}">${min === 0 ? 'now' : `-${min} min`}</text>`;
     })
     .join('');
   const dots = actions
     .map((a) => {
       const title = `${iso(a.at)} ${a.mode} ${a.result}${a.target !== undefined ? ` ${a.target}` : ''}: ${a.message}`;
-      return `<circle class="${a.result}" cx="${x(a.at).toFixed(1)}" cy="13" r="4"><title>${escapeHtml(title)}</title></circle>`;
+      return `<circle class="${a.result}" cx="${x(a.at).toFixed(1)}" cy="${LANE_Y[a.result]}" r="3.5"><title>${escapeHtml(title)}</title></circle>`;
     })
     .join('');
   return `<svg class="timeline" xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-label="${actions.length} actions in the last hour">${ticks}${dots}</svg>`;
@@ -179,7 +183,7 @@ function row(cmc: LiveCmc, now: number): string {
     `<td class="name"><b>${escapeHtml(cmc.name)}</b><span>${escapeHtml(cmc.namespace)} · ${escapeHtml(cmc.mode)} on ${escapeHtml(cmc.deployment)} every ${escapeHtml(cmc.interval)}</span></td>`,
     `<td><span class="state s-${cmc.state.replace(' ', '-')}">${escapeHtml(cmc.state)}</span></td>`,
     `<td class="why">${why}</td>`,
-    `<td>${cmc.nextActionAt === undefined ? '—' : `<time>${escapeHtml(cmc.nextActionAt)}</time>`}</td>`,
+    `<td class="next">${cmc.nextActionAt === undefined ? '—' : `<time>${escapeHtml(cmc.nextActionAt)}</time>`}</td>`,
     `<td>${timelineSvg(cmc.actions, now)}<span class="why">${counts.succeeded} succeeded, ${counts.skipped} skipped, ${counts.failed} failed</span></td>`,
     '</tr>',
   ].join('');
