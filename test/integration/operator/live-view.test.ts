@@ -112,4 +112,23 @@ describe('the live view in headless chromium', () => {
     expect(png.readUInt32BE(16)).toBe(width);
     expect(png.readUInt32BE(20)).toBe(height);
   }, 90_000);
+
+  test("a follower's page says it is a follower and shows the CMCs with no actions", async () => {
+    const follower = await world.startOperator({ identity: 'replica-follower', waitForLeader: false });
+    await follower.operator.ready;
+    const html = await waitFor('the follower lists the three CMCs', async () => {
+      const body = (await httpGet(follower, '/')).body;
+      return actionCounts(body).size === 3 ? body : undefined;
+    });
+    expect(follower.operator.isLeader).toBe(false);
+    expect(html).toContain('This replica is a <b>follower</b>');
+    expect([...actionCounts(html).values()]).toEqual([0, 0, 0]);
+    expect(html).not.toMatch(/<circle /);
+  }, 30_000);
+
+  test('a deleted CMC leaves the page (and its ring)', async () => {
+    await world.deleteCmc(NAMESPACE, 'demo-kill-pod');
+    await waitFor('demo-kill-pod gone from the page', async () => !actionCounts((await httpGet(replica, '/')).body).has('demo-kill-pod'));
+    expect(actionCounts((await httpGet(replica, '/')).body).size).toBe(2);
+  }, 30_000);
 });
