@@ -18,6 +18,8 @@ import type { ActionRecord } from './history.ts';
 
 /** The timeline's span: the last hour. */
 export const TIMELINE_MS = 3_600_000;
+/** Rows drawn at most (the page stays small with 10,000 CMCs); the rest are counted. */
+export const MAX_ROWS = 500;
 /** Seconds between reloads. */
 export const REFRESH_SECONDS = 5;
 
@@ -194,7 +196,14 @@ export function renderLivePage(model: LiveModel): string {
   const follower = model.leader
     ? ''
     : '<p class="follower">This replica is a <b>follower</b>: only the leader acts, so it has no actions to show. The states below come from the cluster; open the leader&#39;s page for the timeline.</p>';
-  const rows = model.cmcs.length === 0 ? '<tr><td colspan="5">No ChaosMonkeyConfiguration found.</td></tr>' : model.cmcs.map((c) => row(c, model.now)).join('');
+  const hidden = Math.max(0, model.cmcs.length - MAX_ROWS);
+  const rows =
+    model.cmcs.length === 0
+      ? '<tr><td colspan="5">No ChaosMonkeyConfiguration found.</td></tr>'
+      : model.cmcs
+          .slice(0, MAX_ROWS)
+          .map((c) => row(c, model.now))
+          .join('') + (hidden > 0 ? `<tr><td colspan="5">… and ${hidden} more CMC${hidden === 1 ? '' : 's'} not shown (the page draws the first ${MAX_ROWS} by namespace and name).</td></tr>` : '');
   return [
     '<!DOCTYPE html>',
     '<html lang="en"><head><meta charset="utf-8">',

@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import type { ChaosMonkeyConfigurationV1, Condition } from '../../../../api/v1.ts';
-import { escapeHtml, LIVE_PAGE_CSP, liveModel, renderLivePage, stateOf, TIMELINE_MS } from '../../../../operator/src/live/page.ts';
+import { escapeHtml, LIVE_PAGE_CSP, liveModel, MAX_ROWS, renderLivePage, stateOf, TIMELINE_MS } from '../../../../operator/src/live/page.ts';
 import type { ActionRecord } from '../../../../operator/src/live/history.ts';
 
 const NOW = Date.parse('2026-12-03T12:00:00Z');
@@ -88,6 +88,13 @@ describe('liveModel and renderLivePage', () => {
     expect(LIVE_PAGE_CSP).toContain(`style-src 'sha256-${createHash('sha256').update(css).digest('base64')}'`);
     expect(LIVE_PAGE_CSP).toMatch(/default-src 'none'/);
     expect(LIVE_PAGE_CSP).toMatch(/script-src 'none'/);
+  });
+
+  test(`draws at most ${MAX_ROWS} rows and counts the rest`, () => {
+    const many = liveModel({ cmcs: Array.from({ length: MAX_ROWS + 7 }, (_, i) => cmc(`c${String(i).padStart(4, '0')}`, [ready])), actions: () => [], now: NOW, identity: 'x', leader: true });
+    const html = renderLivePage(many);
+    expect(html.match(/<tr class="cmc"/g)).toHaveLength(MAX_ROWS);
+    expect(html).toContain('… and 7 more CMCs not shown');
   });
 
   test('a follower says so', () => {
