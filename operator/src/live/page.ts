@@ -18,8 +18,8 @@ import type { ActionRecord } from './history.ts';
 
 /** The timeline's span: the last hour. */
 export const TIMELINE_MS = 3_600_000;
-/** Rows drawn at most (the page stays small with 10,000 CMCs); the rest are counted. */
-export const MAX_ROWS = 500;
+/** Rows drawn at most (a 10,000-CMC page stays a few MB); the rest are counted. */
+export const MAX_ROWS = 200;
 /** Seconds between reloads. */
 export const REFRESH_SECONDS = 5;
 
@@ -149,6 +149,8 @@ export const LIVE_PAGE_CSP = [
 const WIDTH = 540;
 const HEIGHT = 40;
 const PAD = 10;
+/** Actions closer than this (pixels, ~13 s of the hour) share one dot. */
+const DOT_PX = 2;
 /** One lane per result, so that overlapping dots of different results stay visible. */
 const LANE_Y = { succeeded: 9, skipped: 17, failed: 25 } as const;
 
@@ -167,10 +169,26 @@ export function timelineSvg(actions: readonly ActionRecord[], now: number): stri
       return `<line class="tick" x1="${tx}" y1="4" x2="${tx}" y2="29"/><text x="${tx}" y="38" text-anchor="${anchor}">${min === 0 ? 'now' : `-${min} min`}</text>`;
     })
     .join('');
-  const dots = actions
-    .map((a) => {
-      const title = `${iso(a.at)} ${a.mode} ${a.result}${a.target !== undefined ? ` ${a.target}` : ''}: ${a.message}`;
-      return `<circle class="${a.result}" cx="${x(a.at).toFixed(1)}" cy="${LANE_Y[a.result]}" r="3.5"><title>${escapeHtml(title)}</title></circle>`;
+  // Actions of one result within DOT_PX pixels would draw on top of each other: one dot for them,
+  // its title counting them and naming the latest (the page stays small for busy CMCs).
+  const groups = new Map<string, { x: number; result: ActionRecord['result']; count: number; first: number; latest: ActionRecord }>();
+  for (const a of actions) {
+    const ax = x(a.at);
+    const id = `${a.result}:${Math.floor(ax / DOT_PX)}`;
+    const g = groups.get(id);
+    if (g === undefined) groups.set(id, { x: ax, result: a.result, count: 1, first: a.at, latest: a });
+    else {
+      g.count += 1;
+      g.x = ax;
+      g.latest = a;
+    }
+  }
+  const dots = [...groups.values()]
+    .map((g) => {
+      const a = g.latest;
+      const what = `${a.mode} ${a.result}${a.target !== undefined ? ` ${a.target}` : ''}: ${a.message}`;
+      const title = g.count === 1 ? `${iso(a.at)} ${what}` : `${g.count} actions ${iso(g.first)} to ${iso(a.at)}, the latest ${what}`;
+      return `<circle class="${g.result}" data-count="${g.count}" cx="${g.x.toFixed(1)}" cy="${LANE_Y[g.result]}" r="3.5"><title>${escapeHtml(title)}</title></circle>`;
     })
     .join('');
   return `<svg class="timeline" xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-label="${actions.length} actions in the last hour">${ticks}${dots}</svg>`;

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { ActionHistory, HISTORY_PER_CMC, MESSAGE_MAX } from '../../../../operator/src/live/history.ts';
+import { ActionHistory, HISTORY_BUDGET, HISTORY_MIN_PER_CMC, HISTORY_PER_CMC, MESSAGE_MAX } from '../../../../operator/src/live/history.ts';
 import type { ActionRecord } from '../../../../operator/src/live/history.ts';
 
 const rec = (at: number, message = 'ok'): ActionRecord => ({ at, mode: 'killPod', result: 'succeeded', target: 'web-1', message });
@@ -14,8 +14,22 @@ describe('ActionHistory', () => {
     expect(kept.at(-1)?.at).toBe(HISTORY_PER_CMC + 29);
   });
 
+  test('many CMCs share the budget: every ring is trimmed, the total stays within max(budget, CMCs x min)', () => {
+    const h = new ActionHistory({ perCmc: 20, minPerCmc: 3, budget: 100 });
+    for (let i = 0; i < 20; i++) h.record('ns/first', rec(i));
+    expect(h.since('ns/first', 0)).toHaveLength(20);
+    for (let c = 0; c < 9; c++) for (let i = 0; i < 20; i++) h.record(`ns/c${c}`, rec(i));
+    expect(h.limit).toBe(10);
+    expect(h.total).toBe(100);
+    expect(h.since('ns/first', 0).map((e) => e.at)).toEqual([10, 11, 12, 13, 14, 15, 16, 17, 18, 19]);
+    for (let c = 9; c < 60; c++) for (let i = 0; i < 20; i++) h.record(`ns/c${c}`, rec(i));
+    expect(h.limit).toBe(3);
+    expect(h.total).toBe(61 * 3);
+    expect(HISTORY_BUDGET / HISTORY_PER_CMC).toBeGreaterThan(HISTORY_MIN_PER_CMC);
+  });
+
   test('since() filters by time and returns a copy', () => {
-    const h = new ActionHistory(10);
+    const h = new ActionHistory({ perCmc: 10 });
     for (const at of [100, 200, 300]) h.record('ns/a', rec(at));
     const out = h.since('ns/a', 200);
     expect(out.map((e) => e.at)).toEqual([200, 300]);

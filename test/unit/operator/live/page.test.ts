@@ -76,9 +76,20 @@ describe('liveModel and renderLivePage', () => {
     expect(html).toContain('1 succeeded, 0 skipped, 1 failed');
     expect(html).not.toContain('follower</b>:');
     // The dot of 1 minute ago sits right of the one of 2 minutes ago, both near the right edge.
-    const xs = [...html.matchAll(/<circle class="\w+" cx="([\d.]+)"/g)].map((m) => Number(m[1]));
+    const xs = [...html.matchAll(/<circle class="\w+" data-count="1" cx="([\d.]+)"/g)].map((m) => Number(m[1]));
     expect(xs[1]).toBeGreaterThan(xs[0] as number);
     expect(xs[0]).toBeGreaterThan(500);
+  });
+
+  test('actions of one result a few seconds apart share one dot that counts them; other results keep their own', () => {
+    const burst: ActionRecord[] = [0, 1, 2, 3].map((i) => ({ at: NOW - 10_000 + i * 1_000, mode: 'killPod', result: 'succeeded', target: `web-${i}`, message: 'pod deleted' }));
+    burst.push({ at: NOW - 7_500, mode: 'killPod', result: 'skipped', target: 'web-9', message: 'no pod' });
+    const html = renderLivePage(liveModel({ cmcs: [cmc('a', [ready])], actions: () => burst, now: NOW, identity: 'x', leader: true }));
+    expect(html.match(/<circle /g)).toHaveLength(2);
+    expect(html).toContain('<circle class="succeeded" data-count="4"');
+    expect(html).toContain('4 actions 2026-12-03T11:59:50Z to 2026-12-03T11:59:53Z, the latest killPod succeeded web-3: pod deleted');
+    expect(html).toContain('<circle class="skipped" data-count="1"');
+    expect(html).toContain('data-actions="5"');
   });
 
   test('no external asset, no script, no inline style attribute; the CSP allows exactly the one style block', () => {
