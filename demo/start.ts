@@ -9,9 +9,10 @@ import { connectToConfiguredCluster, runOperatorProcess } from '../operator/src/
 import type { RunConnection, RunContext } from '../operator/src/run.ts';
 import { startDemo } from './index.ts';
 
-/** The three commands a newcomer can try once the demo runs. */
-function demoCommands(kubeconfigPath: string, metricsPort: number | undefined): { kubectl: string; metrics: string; stop: string } {
+/** The three commands a newcomer can try once the demo runs, and the live view's URL. */
+function demoCommands(kubeconfigPath: string, metricsPort: number | undefined): { kubectl: string; metrics: string; stop: string; view: string } {
   return {
+    view: `http://localhost:${metricsPort ?? 9000}/`,
     kubectl: `kubectl --kubeconfig ${kubeconfigPath} get cmc,pods -n demo`,
     metrics: `curl -s http://localhost:${metricsPort ?? 9000}/metrics | grep ^chaos_monkey`,
     stop: 'press Ctrl-C (SIGINT) to stop the operator and the demo',
@@ -37,9 +38,9 @@ runOperatorProcess({
     if (kubeconfigPath === undefined) return;
     const commands = demoCommands(kubeconfigPath, httpPort);
     if (logFormat === 'text') {
-      process.stdout.write(`\nThe demo is running; chaos follows, one line per action. Try:\n  ${commands.kubectl}\n  ${commands.metrics}\n  ${commands.stop}\n\n`);
+      process.stdout.write(`\nThe demo is running; chaos follows, one line per action. Try:\n  ${commands.kubectl}\n  ${commands.metrics}\n  ${commands.stop}\nLive view (refreshes every 5 s): ${commands.view}\n\n`);
     } else {
-      log.info('demo ready', { try: [commands.kubectl, commands.metrics], stop: commands.stop });
+      log.info('demo ready', { try: [commands.kubectl, commands.metrics], stop: commands.stop, liveView: commands.view });
     }
   },
 });

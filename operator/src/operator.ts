@@ -37,6 +37,8 @@ import { planPermissions, renderPermissionTable } from './kube/permission-plan.t
 import type { PermissionAnswer, PermissionPlan } from './kube/permission-plan.ts';
 import { probePermissions } from './kube/permissions.ts';
 import { HttpServer } from './http/server.ts';
+import { ActionHistory } from './live/history.ts';
+import { LIVE_PAGE_CSP, liveModel, renderLivePage } from './live/page.ts';
 import { OperatorMetrics } from './metrics/registry.ts';
 import { KubeStatusWriter } from './kube/status-writer.ts';
 import type { AlertSource, Clock, Logger, Random } from './ports.ts';
@@ -226,6 +228,8 @@ export function createOperator(options: OperatorOptions): Operator {
   /** The current leadership term; aborted when it ends, replaced when the next one starts. */
   let term = new AbortController();
   let actionsStarted = 0;
+  /** Recent outcomes per CMC for the live view (`GET /`; live/history.ts says the bound). */
+  const history = new ActionHistory();
   const running = new Set<Promise<void>>();
 
   const enqueueAll = (): void => {
@@ -242,6 +246,7 @@ export function createOperator(options: OperatorOptions): Operator {
       namespace = event.cmc.metadata?.namespace ?? '';
       const key = keyForCmc(event.cmc);
       if (key !== undefined) queue.add(key);
+      if (event.type === 'delete') history.forget(`${namespace}/${event.cmc.metadata?.name ?? ''}`);
     } else {
       namespace = event.namespace.name;
       // A namespace change (label flip, deletion) re-evaluates every CMC in it.
@@ -263,6 +268,8 @@ export function createOperator(options: OperatorOptions): Operator {
         if (problem === 'CacheStale' || problem === 'NotLeader' || problem === 'StopCondition' || problem === 'StopConditionUnknown') metrics.slotSkipped(problem);
         if (signal.aborted) return; // dispatched in an ended term: the new leader owns the status
         reconciler.recordOutcome(entry, result);
+        const { outcome } = result;
+        history.record(`${entry.namespace}/${entry.name}`, { at: clock.now(), mode: outcome.mode, result: outcome.result, message: outcome.reason, ...(outcome.target !== undefined ? { target: outcome.target } : {}) });
         queue.add(keyOf(entry.namespace, entry.name)); // status: lastAction, nextActionAt
       })
       .finally(() => running.delete(p));
@@ -283,6 +290,7 @@ export function createOperator(options: OperatorOptions): Operator {
     leader = false;
     term.abort(new Error('leadership lost')); // in-flight actions and reconciles stop writing
     reconciler.clear();
+    history.clear(); // a follower shows no actions
     metrics.leader(false);
   };
   // Checked here, not only when the elector is built after the permission probe: a bad timing is a
@@ -349,6 +357,12 @@ export function createOperator(options: OperatorOptions): Operator {
             problems: plan?.fatal ?? [],
           }),
           ready: () => store.isFresh() && plan !== undefined && plan.fatal.length === 0,
+          liveView: () => {
+            const cmcs = store.listCmcs();
+            history.retain(new Set(cmcs.map((c) => `${c.metadata?.namespace ?? ''}/${c.metadata?.name ?? ''}`)));
+            const model = liveModel({ cmcs, actions: (key, since) => history.since(key, since), now: clock.now(), identity, leader });
+            return { html: renderLivePage(model), csp: LIVE_PAGE_CSP };
+          },
           log: log.child({ component: 'http' }),
         });
 
@@ -377,7 +391,7 @@ export function createOperator(options: OperatorOptions): Operator {
       started = true;
       if (http !== undefined) {
         const port = await http.start();
-        log.info('serving /metrics, /health, /readyz and /livez', { port });
+        log.info('serving /metrics, /health, /readyz, /livez and the live view at /', { port });
       }
       const first = planPermissions(await probe(), config.leaderElect);
       applyPlan(first);

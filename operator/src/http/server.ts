@@ -7,6 +7,7 @@
  * | GET /health | the seed's JSON document (health.ts) | 500 with the seed's error shape when the snapshot fails |
  * | GET /readyz | "ok" once every cache has synced | 503 "not ready" |
  * | GET /livez | "ok" while the process is healthy | 503 "not live" |
+ * | GET / | the live view (live/page.ts), when `liveView` is given, with its CSP | 404 without `liveView`; 500 when rendering fails |
  *
  * HEAD is accepted wherever GET is. Other methods on these paths: 405 with `Allow`; any other
  * path: 404. Knows no registry or cache: it gets functions.
@@ -34,6 +35,8 @@ export interface HttpServerOptions {
   ready: () => boolean;
   /** /livez: default always true. */
   live?: () => boolean;
+  /** Renders the live view page for `GET /`; undefined: `/` answers 404. */
+  liveView?: () => { html: string; csp: string };
   /** Request failures are logged here (warn). */
   log?: Logger;
 }
@@ -91,7 +94,7 @@ export class HttpServer {
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const head = req.method === 'HEAD';
-    if (!ROUTES.has(path)) {
+    if (!ROUTES.has(path) && !(path === '/' && this.#o.liveView !== undefined)) {
       send(res, 404, 'text/plain; charset=utf-8', '404 page not found\n', head);
       return;
     }
@@ -123,6 +126,15 @@ export class HttpServer {
           return;
         }
         send(res, 200, 'application/json', body, head);
+        return;
+      }
+      case '/': {
+        const page = (this.#o.liveView as () => { html: string; csp: string })();
+        res.setHeader('Content-Security-Policy', page.csp);
+        res.setHeader('X-Content-Type-Options', 'nosniff');
+        res.setHeader('Referrer-Policy', 'no-referrer');
+        res.setHeader('Cache-Control', 'no-store');
+        send(res, 200, 'text/html; charset=utf-8', page.html, head);
         return;
       }
       case '/readyz':

@@ -117,6 +117,10 @@ describe('npm start (demo/start.ts) with no cluster', () => {
         `curl -s http://localhost:${String(started.metricsPort)}/metrics | grep ^chaos_monkey`,
       ]);
       expect(String(ready.stop)).toMatch(/Ctrl-C/);
+      expect(ready.liveView).toBe(`http://localhost:${String(started.metricsPort)}/`);
+      const page = await fetch(String(ready.liveView));
+      expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      expect(await page.text()).toContain('demo-kill-pod');
       for (const mode of ['killPod', 'randomScale', 'antiPressure']) {
         await waitFor(`a ${mode} action`, () => child.lines.some((l) => l.message === 'chaos action' && l.mode === mode && l.namespace === 'demo'), 30_000);
       }
@@ -134,6 +138,7 @@ describe('npm start (demo/start.ts) with no cluster', () => {
       await waitFor('the three commands', () => text().some((l) => /^ {2}press Ctrl-C/.test(l)), 20_000);
       expect(text().some((l) => /^ {2}kubectl --kubeconfig \S+ get cmc,pods -n demo$/.test(l))).toBe(true);
       expect(text().some((l) => /^ {2}curl -s http:\/\/localhost:\d+\/metrics/.test(l))).toBe(true);
+      expect(text().some((l) => /^Live view \(refreshes every 5 s\): http:\/\/localhost:\d+\/$/.test(l))).toBe(true);
       await waitFor('a chaos line', () => text().some((l) => /^\S+Z INFO {2}\[chaos\] chaos action namespace=demo cmc=demo-\S+ mode=\w+ /.test(l)), 30_000);
       expect(child.lines.filter((l) => l.raw === undefined && l.stderr === undefined)).toEqual([]); // no JSON
       const signalled = performance.now();

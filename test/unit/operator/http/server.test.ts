@@ -83,6 +83,31 @@ describe('HttpServer', () => {
     if (status === 405) expect(r.headers.allow).toBe('GET, HEAD');
   });
 
+  test('GET / serves the live view as HTML with its CSP and no caching; HEAD has no body; POST is 405; a failing render is 500', async () => {
+    let fail = false;
+    const port = await startWith({
+      liveView: () => {
+        if (fail) throw new Error('boom');
+        return { html: '<!DOCTYPE html><p>hi</p>', csp: "default-src 'none'" };
+      },
+    });
+    const r = await call(port, 'GET', '/');
+    expect(r.status).toBe(200);
+    expect(r.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(r.headers['content-security-policy']).toBe("default-src 'none'");
+    expect(r.headers['cache-control']).toBe('no-store');
+    expect(r.headers['x-content-type-options']).toBe('nosniff');
+    expect(r.body).toBe('<!DOCTYPE html><p>hi</p>');
+    const head = await call(port, 'HEAD', '/');
+    expect(head.status).toBe(200);
+    expect(head.body).toBe('');
+    expect((await call(port, 'POST', '/')).status).toBe(405);
+    expect((await call(port, 'GET', '/index.html')).status).toBe(404);
+    fail = true;
+    expect((await call(port, 'GET', '/')).status).toBe(500);
+    expect((await call(port, 'GET', '/livez')).status).toBe(200);
+  });
+
   test('a failing metrics render answers 500 and the server keeps serving', async () => {
     const port = await startWith({ renderMetrics: async () => Promise.reject(new Error('boom')) });
     expect((await call(port, 'GET', '/metrics')).status).toBe(500);
