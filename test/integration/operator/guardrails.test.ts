@@ -49,10 +49,13 @@ describe('real clock: dry run, unsupported fields, grace period, pause', () => {
     for (const ns of ['dry', 'unsup', 'grace']) await world.createNamespace(ns);
     await world.createDeployment('dry', 'web', 3);
     await world.createDeployment('dry', 'api', 2);
+    await world.createDeployment('dry', 'hpa', 3);
+    (await world.podNames('dry', 'hpa')).forEach((pod, i) => world.sandbox.setPodMetrics('dry', pod, [{ name: 'c', cpu: `${100 * (i + 1)}m` }]));
     await world.createDeployment('unsup', 'web', 2);
     await world.createDeployment('grace', 'web', 2);
     replica = await world.startOperator();
     await world.createCmc('dry', 'kp', { scalingMode: 'killPod', deployment: { name: 'web' }, dryRun: true });
+    await world.createCmc('dry', 'ap', { scalingMode: 'antiPressure', minReplicas: 1, deployment: { name: 'hpa' }, dryRun: true });
     await world.createCmc('dry', 'rs', { scalingMode: 'randomScale', minReplicas: 3, maxReplicas: 5, deployment: { name: 'api' }, dryRun: true });
     await world.createCmc('unsup', 'evict', { killMethod: 'evict' });
     await world.createCmc('unsup', 'guarded', { guard: { minAvailable: '50%', minPodAge: '1m' } });
@@ -78,6 +81,15 @@ describe('real clock: dry run, unsupported fields, grace period, pause', () => {
       return s?.lastAction?.result === 'DryRun' ? s : undefined;
     });
     expect(rs.lastAction?.target).toBe('deployment/api');
+    const busiest = (await world.podNames('dry', 'hpa'))[2];
+    const ap = await waitFor('antiPressure dry run recorded', async () => {
+      const s = (await world.getCmc('dry', 'ap')).status;
+      return s?.lastAction?.result === 'DryRun' ? s : undefined;
+    });
+    expect(ap.lastAction?.target).toBe(busiest);
+    expect(ap.lastAction?.message).toMatch(/would delete pod .*, the busiest of 3 running pods \(0\.3 CPU cores\)/);
+    expect(await metricValue(replica, 'chaos_monkey_actions_total', { mode: 'antiPressure', result: 'dry_run' })).toBeGreaterThanOrEqual(1);
+    expect(await metricValue(replica, 'chaos_monkey_antihpawatcher_pods_killed')).toBe(0);
     expect(rs.lastAction?.message).toMatch(/would scale deployment api to [345] replicas/);
 
     const events = await world.events('dry');
