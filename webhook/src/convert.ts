@@ -126,12 +126,11 @@ function v1ToV1alpha1(obj: JsonObject, spec: JsonObject, index: number): Convers
   const errors = checkSpecShapeV1(spec);
   if (errors.length > 0) return failFields(obj, index, 'v1->v1alpha1', API_VERSION_V1, errors);
   const { enabled, minReplicas, maxReplicas, scalingMode, deployment, timeout, ...others } = spec;
+  // In V1_ONLY_SPEC_FIELDS order whatever the spec's key order, so the annotation text is canonical.
   const guardrails: JsonObject = {};
+  for (const key of V1_ONLY_SPEC_FIELDS) if (others[key] !== undefined) guardrails[key] = others[key];
   const rest: JsonObject = {};
-  for (const [key, value] of Object.entries(others)) {
-    if (V1_ONLY_SPEC_FIELDS.includes(key)) guardrails[key] = value;
-    else rest[key] = value;
-  }
+  for (const [key, value] of Object.entries(others)) if (!V1_ONLY_SPEC_FIELDS.includes(key)) rest[key] = value;
   const podMode = scalingMode === POD_MODE_TRUE;
   const keep = scalingMode === POD_MODE_TRUE || scalingMode === POD_MODE_FALSE ? undefined : (scalingMode as string);
   const metadata = obj.metadata as JsonObject;

@@ -164,6 +164,13 @@ describe('issue 11 fields travel through v1alpha1 in an annotation', () => {
     expect((back.metadata as JsonObject).annotations).toBeUndefined();
   });
 
+  test('the annotation text is canonical: the same whatever the v1 key order', () => {
+    const text = (spec: JsonObject): string | undefined =>
+      (((ok(convertObject(hub(spec, { name: 'c' }), 'v1alpha1')).metadata as JsonObject).annotations ?? {}) as Record<string, string>)['cm.massix.github.io/v1-guardrails'];
+    expect(text({ guard: { minPodAge: '1m' }, dryRun: true })).toBe('{"dryRun":true,"guard":{"minPodAge":"1m"}}');
+    expect(text({ dryRun: true, guard: { minPodAge: '1m' } })).toBe('{"dryRun":true,"guard":{"minPodAge":"1m"}}');
+  });
+
   test('a v1 object without them gets no annotation', () => {
     const alphaObj = ok(convertObject(hub({ scalingMode: 'killPod' }, { name: 'c' }), 'v1alpha1'));
     expect((alphaObj.metadata as JsonObject).annotations).toBeUndefined();
