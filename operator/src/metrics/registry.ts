@@ -262,7 +262,6 @@ export class OperatorMetrics implements ChaosMetrics {
     this.#cacheStale.set(1);
     this.#stopCondition.set(0);
     this.#paused.set({ scope: 'global' }, 0);
-    for (const reason of ['CacheStale', 'NotLeader', 'Paused']) this.#skippedSlots.inc({ reason }, 0);
     this.#queueDepth.set(0);
     this.#reconcileErrors.inc(0);
     this.#zeroPerModeSeries();
