@@ -54,7 +54,7 @@ export interface LastAction {
   mode: ScalingMode;
   /** Pod name, or "deployment/<name>" for randomScale. */
   target: string;
-  /** Short outcome: "Succeeded", "Skipped", "Failed", "DryRun" (decided, nothing sent). */
+  /** Short outcome: "Succeeded", "Skipped", "Failed", "DryRun" (decided, nothing sent), "Blocked" (the stop condition held the slot). */
   result: string;
   message?: string;
 }

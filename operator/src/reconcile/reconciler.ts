@@ -377,7 +377,7 @@ export class Reconciler {
     // Held by a pause: the slot is blocked (an action already running is not affected).
     if (verdict.facts.blocked !== null) return { kind: 'skip', reason: verdict.facts.blocked.message, problem: 'Paused', blocked: true };
     const stop = this.#o.stopCondition?.verdict();
-    if (stop !== undefined) return { kind: 'skip', reason: stop.reason, problem: stop.problem };
+    if (stop !== undefined) return { kind: 'skip', reason: stop.reason, problem: stop.problem, blocked: true };
     return { kind: 'act', cmc, spec: cmc.spec };
   }
 
