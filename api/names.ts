@@ -23,3 +23,7 @@ export const CRD_NAME = `${PLURAL}.${GROUP}`;
 export const NAMESPACE_LABEL = `${GROUP}/namespace`;
 /** Component name written as the source of every Event (seed-spec.md 11). */
 export const EVENT_COMPONENT = 'chaos-monkey';
+/** Namespace annotation pausing chaos (issue 11): on the operator's own namespace everywhere, else in that namespace. Value: the reason. */
+export const PAUSED_ANNOTATION = `${GROUP}/paused`;
+/** Optional RFC 3339 time at which a {@link PAUSED_ANNOTATION} pause ends by itself. */
+export const PAUSED_UNTIL_ANNOTATION = `${GROUP}/paused-until`;

@@ -13,6 +13,28 @@ export interface CmcSpecV1 {
   deployment: { name: string };
   /** Go duration string, e.g. "30s", "1m30s". */
   timeout: string;
+  /** Issue 11: decide and report every action, send no mutating request. Default false. */
+  dryRun?: boolean;
+  /** Issue 11: how pods are killed. Default `delete`; `evict` is not supported yet (the CMC is Blocked: Unsupported). */
+  killMethod?: KillMethod;
+  /** Issue 11: grace period of pod deletions, overriding CHAOSMONKEY_KILL_GRACE_SECONDS. */
+  gracePeriodSeconds?: number;
+  /** Issue 11: health guards on the target. Not supported yet (the CMC is Blocked: Unsupported). */
+  guard?: GuardV1;
+}
+
+/** How killPod/antiPressure remove a pod: DELETE, or the Eviction API (honours PodDisruptionBudgets). */
+export type KillMethod = 'delete' | 'evict';
+export const KILL_METHODS: readonly KillMethod[] = ['delete', 'evict'];
+
+/** Health guards on the target (issue 11 point 4). */
+export interface GuardV1 {
+  /** An integer or a percentage such as "50%", as a PodDisruptionBudget's minAvailable. */
+  minAvailable?: number | string;
+  /** Skip while the Deployment rolls out. */
+  skipDuringRollout?: boolean;
+  /** Go duration: never kill a pod younger than this. */
+  minPodAge?: string;
 }
 
 /** A status condition, Kubernetes conventions (metav1.Condition). */
@@ -32,7 +54,7 @@ export interface LastAction {
   mode: ScalingMode;
   /** Pod name, or "deployment/<name>" for randomScale. */
   target: string;
-  /** Short outcome: "Succeeded", "Skipped", "Failed". */
+  /** Short outcome: "Succeeded", "Skipped", "Failed", "DryRun" (decided, nothing sent), "Blocked" (the stop condition held the slot). */
   result: string;
   message?: string;
 }

@@ -6,7 +6,7 @@
 import { parseGoDuration, durationToMs } from './duration.ts';
 import { MIN_TIMEOUT_NS } from './defaults.ts';
 import { API_VERSION_V1, API_VERSION_V1ALPHA1, KIND } from './names.ts';
-import { SCALING_MODES } from './v1.ts';
+import { KILL_METHODS, SCALING_MODES } from './v1.ts';
 import type { ChaosMonkeyConfigurationV1, ScalingMode } from './v1.ts';
 import type { ChaosMonkeyConfigurationV1Alpha1 } from './v1alpha1.ts';
 
@@ -139,6 +139,41 @@ function checkReplicas(min: number, max: number, errors: FieldError[]): void {
   if (min > max) errors.push({ field: 'spec', reason: 'FieldValueInvalid', message: 'Invalid value: "object": minReplicas must be less than or equal to maxReplicas' });
 }
 
+/** Pattern of a string `guard.minAvailable`: a percentage from 0% to 100% (as the CRD's rule). */
+export const PERCENT_PATTERN = /^([0-9]|[1-9][0-9]|100)%$/;
+
+/** Pushes a type error for an optional field present with the wrong JSON type; true when present and well typed. */
+function optional(obj: Record<string, unknown>, key: string, t: JsonType, path: string, errors: FieldError[]): boolean {
+  if (obj[key] === undefined) return false;
+  return need(obj, key, t, path, errors);
+}
+
+/**
+ * Rules of issue 11's optional v1 fields (types, killMethod enum, gracePeriodSeconds >= 0,
+ * guard.minAvailable an integer >= 0 or a percentage, guard.minPodAge a Go duration >= 0).
+ */
+export function checkGuardrailFields(spec: Record<string, unknown>, errors: FieldError[]): void {
+  optional(spec, 'dryRun', 'boolean', 'spec', errors);
+  if (optional(spec, 'killMethod', 'string', 'spec', errors) && !KILL_METHODS.includes(spec.killMethod as never)) {
+    errors.push({ field: 'spec.killMethod', reason: 'FieldValueNotSupported', message: `Unsupported value: ${JSON.stringify(spec.killMethod)}: supported values: ${KILL_METHODS.map((m) => `"${m}"`).join(', ')}` });
+  }
+  if (optional(spec, 'gracePeriodSeconds', 'integer', 'spec', errors) && (spec.gracePeriodSeconds as number) < 0) {
+    errors.push({ field: 'spec.gracePeriodSeconds', reason: 'FieldValueInvalid', message: `Invalid value: ${spec.gracePeriodSeconds as number}: gracePeriodSeconds must be greater than or equal to 0` });
+  }
+  if (!optional(spec, 'guard', 'object', 'spec', errors)) return;
+  const guard = spec.guard as Record<string, unknown>;
+  const min = guard.minAvailable;
+  if (min !== undefined) {
+    const ok = (typeof min === 'number' && Number.isSafeInteger(min) && min >= 0) || (typeof min === 'string' && PERCENT_PATTERN.test(min));
+    if (!ok) errors.push({ field: 'spec.guard.minAvailable', reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(min)}: minAvailable must be an integer >= 0 or a percentage such as 50%` });
+  }
+  optional(guard, 'skipDuringRollout', 'boolean', 'spec.guard', errors);
+  if (optional(guard, 'minPodAge', 'string', 'spec.guard', errors)) {
+    const parsed = parseGoDuration(guard.minPodAge as string);
+    if (!parsed.ok || parsed.ns < 0n || (guard.minPodAge as string).startsWith('-')) errors.push({ field: 'spec.guard.minPodAge', reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(guard.minPodAge)}: minPodAge must be a Go duration such as 30s or 5m, not negative` });
+  }
+}
+
 /**
  * Parses an untrusted v1 object against every rule of the CRD (required fields, types, enum, min >= 0,
  * min <= max, non-empty deployment name, Go duration timeout >= 1s). Never throws.
@@ -161,6 +196,7 @@ export function parseCmcV1(obj: unknown): ParsedCmcV1 {
     }
     if (typeof spec.timeout === 'string') timeoutNs = checkTimeout(spec.timeout, 'spec.timeout', errors);
     if (shapeOk) checkReplicas(spec.minReplicas as number, spec.maxReplicas as number, errors);
+    checkGuardrailFields(spec, errors);
   }
   if (errors.length > 0) return { value: undefined, errors, timeoutMs: undefined };
   return { value: obj as ChaosMonkeyConfigurationV1, errors, timeoutMs: durationToMs(timeoutNs ?? 0n) };

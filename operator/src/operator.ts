@@ -41,10 +41,11 @@ import { ActionHistory } from './live/history.ts';
 import { LIVE_PAGE_CSP, liveModel, renderLivePage } from './live/page.ts';
 import { OperatorMetrics } from './metrics/registry.ts';
 import { KubeStatusWriter } from './kube/status-writer.ts';
-import type { AlertSource, Clock, Logger, Random } from './ports.ts';
+import type { AlertSource, Clock, Logger, NamespaceInfo, Random } from './ports.ts';
 import { keyForCmc, keysForNamespace } from './reconcile/handlers.ts';
 import { keyOf, WorkQueue } from './reconcile/queue.ts';
 import { Reconciler } from './reconcile/reconciler.ts';
+import { PAUSE_TIMER_PREFIX, PauseTracker } from './reconcile/pause.ts';
 import { systemClock } from './scheduler/clock.ts';
 import { TimerHeap } from './scheduler/timer-heap.ts';
 
@@ -198,6 +199,7 @@ export function createOperator(options: OperatorOptions): Operator {
     log: log.child({ component: 'chaos' }),
     metrics,
     killGraceSeconds: config.killGraceSeconds,
+    dryRun: config.dryRun,
     recheck: (entry) => reconciler.recheck(entry),
     holdsLease: () => leader && (elector?.holdsLease() ?? true),
   });
@@ -222,6 +224,15 @@ export function createOperator(options: OperatorOptions): Operator {
         });
       }
     },
+  });
+
+  const pauses = new PauseTracker({
+    ownNamespace: config.namespace,
+    wheel,
+    events,
+    log: log.child({ component: 'pause' }),
+    setPaused: (scope, paused) => metrics.paused(scope, paused),
+    now: () => clock.now(),
   });
 
   let leader = false;
@@ -251,12 +262,25 @@ export function createOperator(options: OperatorOptions): Operator {
       namespace = event.namespace.name;
       // A namespace change (label flip, deletion) re-evaluates every CMC in it.
       for (const key of keysForNamespace(store, namespace)) queue.add(key);
+      if (leader) notePause(namespace, event.type === 'delete' ? undefined : event.namespace);
     }
     metrics.watchEvent(event.kind, event.type, namespace, Number(process.hrtime.bigint() - started) / 1000);
   };
   store.onEvent(onStoreEvent);
 
+  /** Re-reads a namespace's pause; on a change, every CMC it covers is reconciled (status within the second). */
+  const notePause = (namespace: string, info: NamespaceInfo | undefined): void => {
+    if (!pauses.observe(namespace, info)) return;
+    if (namespace === config.namespace) enqueueAll();
+    else for (const key of keysForNamespace(store, namespace)) queue.add(key);
+  };
+
   const onDue = (id: string, dueAt: number, firedAt: number): void => {
+    if (id.startsWith(PAUSE_TIMER_PREFIX)) {
+      const namespace = id.slice(PAUSE_TIMER_PREFIX.length);
+      notePause(namespace, store.getNamespace(namespace));
+      return;
+    }
     const entry: DueEntry | undefined = reconciler.takeDue(id, dueAt, firedAt);
     if (entry === undefined) return;
     actionsStarted += 1;
@@ -265,7 +289,7 @@ export function createOperator(options: OperatorOptions): Operator {
       .run(entry, signal)
       .then((result) => {
         const problem = result.problem;
-        if (problem === 'CacheStale' || problem === 'NotLeader' || problem === 'StopCondition' || problem === 'StopConditionUnknown') metrics.slotSkipped(problem);
+        if (problem === 'CacheStale' || problem === 'NotLeader' || problem === 'StopCondition' || problem === 'StopConditionUnknown' || problem === 'Paused') metrics.slotSkipped(problem);
         if (signal.aborted) return; // dispatched in an ended term: the new leader owns the status
         reconciler.recordOutcome(entry, result);
         const { outcome } = result;
@@ -281,8 +305,10 @@ export function createOperator(options: OperatorOptions): Operator {
     term = new AbortController();
     leader = true;
     reconciler.clear();
+    pauses.reset();
     wheel.start();
     metrics.leader(true);
+    for (const ns of store.listNamespaces()) pauses.observe(ns.name, ns); // arms paused-until ends again
     enqueueAll();
   };
   const loseLeadership = (): void => {
@@ -291,6 +317,7 @@ export function createOperator(options: OperatorOptions): Operator {
     term.abort(new Error('leadership lost')); // in-flight actions and reconciles stop writing
     reconciler.clear();
     history.clear(); // a follower shows no actions
+    pauses.reset();
     metrics.leader(false);
   };
   // Checked here, not only when the elector is built after the permission probe: a bad timing is a

@@ -32,6 +32,8 @@ export interface NamespaceInfo {
   labels: Readonly<Record<string, string>>;
   /** True once deletion started (phase Terminating or deletionTimestamp set). */
   terminating: boolean;
+  /** Our pause annotations only (`cm.massix.github.io/paused`, `.../paused-until`), when set. */
+  annotations?: Readonly<Record<string, string>>;
 }
 
 /** Label selector as in metav1.LabelSelector. */
@@ -146,7 +148,8 @@ export interface StatusWriter {
 export interface ActionOutcomeBase {
   namespace: string;
   cmc: string;
-  result: 'succeeded' | 'skipped' | 'failed';
+  /** dry_run: decided, nothing sent (spec.dryRun / CHAOSMONKEY_DRY_RUN); blocked: a guardrail stopped the slot (e.g. a pause). */
+  result: 'succeeded' | 'skipped' | 'failed' | 'dry_run' | 'blocked';
   /** Pod name or deployment name. */
   target?: string;
   reason: string;

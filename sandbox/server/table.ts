@@ -15,14 +15,34 @@ export function wantsTable(accept: string | undefined): boolean {
   return !!accept && /as=Table/.test(accept) && /g=meta\.k8s\.io/.test(accept);
 }
 
-/** Evaluates a simple JSONPath (`.a.b`, `.a[0].b`, `{.a}`) against an object. */
+/**
+ * Evaluates a simple JSONPath (`.a.b`, `.a[0].b`, `{.a}`, and client-go's filter
+ * `.a[?(@.k=="v")].b` with `==` or `!=` against a quoted string) against an object. A filter keeps
+ * the first matching item (printer columns show one value; condition lists are keyed by type).
+ */
 export function jsonPath(obj: unknown, path: string): unknown {
   const p = path.replace(/^\{/, '').replace(/\}$/, '');
-  const parts = p.split(/\.|\[(\d+)\]/).filter((x) => x !== undefined && x !== '');
+  const token = /\.([^.[\]]+)|\[(\d+)\]|\[\?\(@((?:\.[^.=!)\s]+)+)\s*(==|!=)\s*(?:"([^"]*)"|'([^']*)')\)\]/gy;
   let cur: unknown = obj;
-  for (const part of parts) {
+  let at = 0;
+  while (at < p.length) {
+    token.lastIndex = at;
+    const m = token.exec(p);
+    if (m === null) return undefined; // not a form we evaluate
+    at = token.lastIndex;
     if (cur === null || typeof cur !== 'object') return undefined;
-    cur = Array.isArray(cur) ? cur[Number(part)] : (cur as Record<string, unknown>)[part];
+    if (m[1] !== undefined) cur = Array.isArray(cur) ? undefined : (cur as Record<string, unknown>)[m[1]];
+    else if (m[2] !== undefined) cur = Array.isArray(cur) ? cur[Number(m[2])] : undefined;
+    else {
+      if (!Array.isArray(cur)) return undefined;
+      const subPath = m[3] ?? '';
+      const wanted = m[5] ?? m[6] ?? '';
+      const equal = m[4] === '==';
+      cur = cur.find((item) => {
+        const v = jsonPath(item, subPath);
+        return (typeof v === 'string' && v === wanted) === equal;
+      });
+    }
   }
   return cur;
 }

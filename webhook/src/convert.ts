@@ -5,7 +5,7 @@
  * Only `apiVersion`, `spec` and that one annotation change; every other field (metadata, status, unknown
  * top-level keys) is carried verbatim. Never throws; never mutates its input.
  */
-import { V1_SCALING_MODE_ANNOTATION, withAnnotation } from '../../api/annotations.ts';
+import { V1_GUARDRAILS_ANNOTATION, V1_ONLY_SPEC_FIELDS, V1_SCALING_MODE_ANNOTATION, withAnnotation } from '../../api/annotations.ts';
 import { API_VERSION_V1, API_VERSION_V1ALPHA1, GROUP, KIND, V1, V1ALPHA1 } from '../../api/names.ts';
 import { checkSpecShapeV1, checkSpecShapeV1Alpha1, formatFieldErrors, isJsonObject } from '../../api/validate.ts';
 import type { FieldError } from '../../api/validate.ts';
@@ -113,11 +113,11 @@ function v1alpha1ToV1(obj: JsonObject, spec: JsonObject, index: number): Convers
   if (podMode === true) scalingMode = POD_MODE_TRUE;
   // podMode false: restore the v1 mode kept by v1ToV1alpha1, unless it contradicts podMode.
   else scalingMode = typeof saved === 'string' && saved !== POD_MODE_TRUE ? saved : POD_MODE_FALSE;
-  const v1Spec: JsonObject = { enabled, minReplicas, maxReplicas, scalingMode, deployment: { name: deploymentName }, timeout, ...rest };
+  const v1Spec: JsonObject = { enabled, minReplicas, maxReplicas, scalingMode, deployment: { name: deploymentName }, timeout, ...rest, ...savedGuardrails(annotations) };
   return {
     ok: true,
     direction: 'v1alpha1->v1',
-    object: { ...obj, apiVersion: API_VERSION_V1, metadata: withoutOurAnnotation(metadata), spec: v1Spec },
+    object: { ...obj, apiVersion: API_VERSION_V1, metadata: withoutOurAnnotations(metadata), spec: v1Spec },
   };
 }
 
@@ -125,11 +125,17 @@ function v1alpha1ToV1(obj: JsonObject, spec: JsonObject, index: number): Convers
 function v1ToV1alpha1(obj: JsonObject, spec: JsonObject, index: number): ConversionResult {
   const errors = checkSpecShapeV1(spec);
   if (errors.length > 0) return failFields(obj, index, 'v1->v1alpha1', API_VERSION_V1, errors);
-  const { enabled, minReplicas, maxReplicas, scalingMode, deployment, timeout, ...rest } = spec;
+  const { enabled, minReplicas, maxReplicas, scalingMode, deployment, timeout, ...others } = spec;
+  // In V1_ONLY_SPEC_FIELDS order whatever the spec's key order, so the annotation text is canonical.
+  const guardrails: JsonObject = {};
+  for (const key of V1_ONLY_SPEC_FIELDS) if (others[key] !== undefined) guardrails[key] = others[key];
+  const rest: JsonObject = {};
+  for (const [key, value] of Object.entries(others)) if (!V1_ONLY_SPEC_FIELDS.includes(key)) rest[key] = value;
   const podMode = scalingMode === POD_MODE_TRUE;
   const keep = scalingMode === POD_MODE_TRUE || scalingMode === POD_MODE_FALSE ? undefined : (scalingMode as string);
   const metadata = obj.metadata as JsonObject;
-  const annotations = withAnnotation(metadata.annotations as Record<string, string> | undefined, V1_SCALING_MODE_ANNOTATION, keep);
+  const withMode = withAnnotation(metadata.annotations as Record<string, string> | undefined, V1_SCALING_MODE_ANNOTATION, keep);
+  const annotations = withAnnotation(withMode, V1_GUARDRAILS_ANNOTATION, Object.keys(guardrails).length === 0 ? undefined : JSON.stringify(guardrails));
   const alphaSpec: JsonObject = { enabled, minReplicas, maxReplicas, deploymentName: (deployment as JsonObject).name, podMode, timeout, ...rest };
   return {
     ok: true,
@@ -138,11 +144,32 @@ function v1ToV1alpha1(obj: JsonObject, spec: JsonObject, index: number): Convers
   };
 }
 
-function withoutOurAnnotation(metadata: JsonObject): JsonObject {
+function withoutOurAnnotations(metadata: JsonObject): JsonObject {
   const before = metadata.annotations;
   if (!isJsonObject(before)) return metadata;
-  const after = withAnnotation(before as Record<string, string>, V1_SCALING_MODE_ANNOTATION, undefined);
+  const withoutMode = withAnnotation(before as Record<string, string>, V1_SCALING_MODE_ANNOTATION, undefined);
+  const after = withAnnotation(withoutMode, V1_GUARDRAILS_ANNOTATION, undefined);
   return after === before ? metadata : withAnnotations(metadata, after);
+}
+
+/**
+ * The v1-only spec fields kept by v1ToV1alpha1 in V1_GUARDRAILS_ANNOTATION: only the known keys of
+ * a JSON object; anything else (edited by hand into garbage) restores nothing.
+ */
+function savedGuardrails(annotations: unknown): JsonObject {
+  if (!isJsonObject(annotations)) return {};
+  const text = annotations[V1_GUARDRAILS_ANNOTATION];
+  if (typeof text !== 'string') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return {};
+  }
+  if (!isJsonObject(parsed)) return {};
+  const out: JsonObject = {};
+  for (const key of V1_ONLY_SPEC_FIELDS) if (parsed[key] !== undefined) out[key] = parsed[key];
+  return out;
 }
 
 /** Copy of metadata with `annotations` replaced (removed when undefined). Key order is kept. */

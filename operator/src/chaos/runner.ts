@@ -9,6 +9,10 @@
  * scale only (a 404 means the target is missing); antiPressure = GET deployment + LIST pods + LIST
  * PodMetrics + DELETE pod. Plus one Event write on success or failure.
  *
+ * Dry run (issue 11 point 1, spec.dryRun or CHAOSMONKEY_DRY_RUN): everything is read and decided
+ * as usual, then instead of the mutating request an Event `DryRun` on the CMC names the would-be
+ * target and the outcome is `dry_run`. A slot held by a pause (recheck `blocked`) is `blocked`.
+ *
  * Fail closed (issue 9 point 5): `run` takes the AbortSignal of the leadership term the slot fired
  * in. Right before the mutating request (DELETE pod, PATCH scale) the runner re-checks leadership
  * (term not aborted and the injected `holdsLease` still true); when lost it sends nothing and
@@ -33,6 +37,8 @@ export const EVENTS = Object.freeze({
   targetMissing: { reason: 'TargetMissing' },
   actionFailed: { reason: 'ActionFailed' },
   noMetrics: { reason: 'NoMetrics' },
+  /** Issue 11: on the CMC, naming the would-be target; nothing was sent. */
+  dryRun: { reason: 'DryRun' },
 });
 
 /** A wheel entry that fired, resolved by the scheduler's owner to its CMC. */
@@ -49,7 +55,10 @@ export interface DueEntry {
 }
 
 /** Fresh verdict on a CMC at action time (computed from the cache by the reconcile layer). */
-export type Recheck = { kind: 'act'; cmc: ChaosMonkeyConfigurationV1; spec: CmcSpecV1 } | { kind: 'skip'; reason: string; problem?: ActionProblem };
+export type Recheck =
+  | { kind: 'act'; cmc: ChaosMonkeyConfigurationV1; spec: CmcSpecV1 }
+  /** `blocked`: a guardrail holds the slot (result `blocked`, not `skipped`). */
+  | { kind: 'skip'; reason: string; problem?: ActionProblem; blocked?: boolean };
 
 /** Construction options of {@link ChaosRunner}. */
 export interface ChaosRunnerOptions {
@@ -59,19 +68,29 @@ export interface ChaosRunnerOptions {
   clock: Clock;
   log: Logger;
   metrics: Pick<ChaosMetrics, 'actionDone' | 'targetGone'>;
-  /** gracePeriodSeconds of pod deletions (CHAOSMONKEY_KILL_GRACE_SECONDS, seed 0). */
+  /** gracePeriodSeconds of pod deletions (CHAOSMONKEY_KILL_GRACE_SECONDS, seed 0); a CMC's spec.gracePeriodSeconds overrides it. */
   killGraceSeconds: number;
+  /** CHAOSMONKEY_DRY_RUN: every CMC runs as with spec.dryRun true. Default false. */
+  dryRun?: boolean;
   /** Re-reads the CMC and its namespace from the cache and re-checks eligibility and validity. */
   recheck: (entry: DueEntry) => Recheck;
   /** Re-checked right before each mutating request: true while this replica may act. Default always true. */
   holdsLease?: () => boolean;
 }
 
+const LOG_MESSAGE: Readonly<Record<ActionOutcome['result'], string>> = {
+  succeeded: 'chaos action',
+  skipped: 'chaos action skipped',
+  failed: 'chaos action failed',
+  dry_run: 'chaos action (dry run: nothing sent)',
+  blocked: 'chaos action blocked',
+};
+
 /** Signal of a term that never ends (no leader election, unit tests). */
 const FOREVER: AbortSignal = new AbortController().signal;
 
 /** Stable code of a problem found at action time (usable as a condition reason). */
-export type ActionProblem = 'TargetMissing' | 'NoMetrics' | 'ActionFailed' | 'CacheStale' | 'NotLeader' | 'StopCondition' | 'StopConditionUnknown';
+export type ActionProblem = 'TargetMissing' | 'NoMetrics' | 'ActionFailed' | 'CacheStale' | 'NotLeader' | 'StopCondition' | 'StopConditionUnknown' | 'Paused';
 
 /** Outcome plus the CMC it was about (undefined when the CMC vanished) and the problem, if any. */
 export interface RunResult {
@@ -140,7 +159,7 @@ export class ChaosRunner {
     let outcome: ActionOutcome;
     let problem: ActionProblem | undefined;
     if (check.kind === 'skip') {
-      outcome = untargeted({ ...at, deployment: entry.deployment, result: 'skipped', reason: check.reason }, entry.mode);
+      outcome = untargeted({ ...at, deployment: entry.deployment, result: check.blocked === true ? 'blocked' : 'skipped', reason: check.reason }, entry.mode);
       problem = check.problem;
     } else if (this.#inFlight.has(entry.uid)) {
       cmc = check.cmc;
@@ -170,10 +189,10 @@ export class ChaosRunner {
       ...(outcome.mode === 'randomScale' && outcome.replicas !== null ? { replicas: outcome.replicas } : {}),
       ...(outcome.mode === 'antiPressure' && outcome.cpuCores !== null ? { cpuCores: outcome.cpuCores } : {}),
     };
-    // Fail-closed skips are logged once per state change by their owner, not once per slot.
-    if (problem === 'CacheStale' || problem === 'StopCondition' || problem === 'StopConditionUnknown') this.#o.log.debug('chaos action skipped', line);
+    // Fail-closed skips and pauses are logged once per state change by their owner, not once per slot.
+    if (problem === 'CacheStale' || problem === 'StopCondition' || problem === 'StopConditionUnknown' || problem === 'Paused') this.#o.log.debug(problem === 'Paused' ? 'chaos action blocked' : 'chaos action skipped', line);
     else if (outcome.result === 'failed') this.#o.log.warn('chaos action failed', line);
-    else this.#o.log.info(outcome.result === 'succeeded' ? 'chaos action' : 'chaos action skipped', line);
+    else this.#o.log.info(LOG_MESSAGE[outcome.result], line);
     return problem === undefined ? { outcome, cmc } : { outcome, cmc, problem };
   }
 
@@ -186,6 +205,11 @@ export class ChaosRunner {
       case 'antiPressure':
         return this.#killPod(cmc, spec, base, true, term);
     }
+  }
+
+  /** Dry run for this CMC: spec.dryRun true, or CHAOSMONKEY_DRY_RUN. */
+  #dryRun(spec: CmcSpecV1): boolean {
+    return spec.dryRun === true || this.#o.dryRun === true;
   }
 
   #leading(term: AbortSignal): boolean {
@@ -214,6 +238,11 @@ export class ChaosRunner {
     const ns = base.namespace;
     const decision = decideScale(spec.minReplicas, spec.maxReplicas, this.#o.random);
     if (decision.kind === 'skip') return done({ result: 'skipped', target, reason: decision.reason });
+    if (this.#dryRun(spec)) {
+      const reason = `dry run: would scale deployment ${target} to ${decision.replicas} replicas (drawn uniformly in [${spec.minReplicas}, ${spec.maxReplicas}]); nothing sent`;
+      await this.#event(term, cmcRef(cmc), 'Normal', EVENTS.dryRun.reason, reason);
+      return done({ result: 'dry_run', target, reason });
+    }
     let scaled;
     const what = `scaling deployment ${target}`;
     if (!this.#leading(term)) return done(this.#notLeader(target, what, false));
@@ -307,13 +336,20 @@ export class ChaosRunner {
       candidates = decision.candidates;
     }
     const pod = victim.pod;
+    if (this.#dryRun(spec)) {
+      const why = cpuNanoCores !== undefined ? `the busiest of ${candidates} running pods (${nanoCoresToCores(cpuNanoCores)} CPU cores)` : `one of ${candidates} pods, chosen uniformly at random`;
+      const reason = `dry run: would delete pod ${pod.name}, ${why}; nothing sent`;
+      await this.#event(term, cmcRef(cmc), 'Normal', EVENTS.dryRun.reason, reason);
+      return done({ result: 'dry_run', target: pod.name, reason });
+    }
     let deleted: boolean;
     const what = `deleting pod ${pod.name}`;
+    const grace = typeof spec.gracePeriodSeconds === 'number' ? spec.gracePeriodSeconds : this.#o.killGraceSeconds;
     if (!this.#leading(term)) return done(this.#notLeader(pod.name, what, false));
     try {
       deleted = byPressure
-        ? await executeAntiPressure({ kind: 'kill', pod, cpuNanoCores: cpuNanoCores ?? 0, candidates }, this.#o.actions, this.#o.killGraceSeconds, { signal: term })
-        : (await executeKillPod({ kind: 'kill', pod, candidates }, this.#o.actions, this.#o.killGraceSeconds, { signal: term })).kind === 'killed';
+        ? await executeAntiPressure({ kind: 'kill', pod, cpuNanoCores: cpuNanoCores ?? 0, candidates }, this.#o.actions, grace, { signal: term })
+        : (await executeKillPod({ kind: 'kill', pod, candidates }, this.#o.actions, grace, { signal: term })).kind === 'killed';
     } catch (error) {
       if (term.aborted) return done(this.#notLeader(pod.name, what, true));
       const reason = `deleting pod ${pod.name} was refused: ${errorText(error)}`;

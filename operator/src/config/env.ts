@@ -11,6 +11,7 @@
  * | `CHAOSMONKEY_POD_TIMEOUT` | Go duration >= 0 | `48h` | seed: accepted for compatibility; no Pod watch exists (pods are listed at action time) |
  * | `CHAOSMONKEY_NAMESPACE` | namespace name | service-account namespace file, else `chaosmonkey` | ours: the operator's own namespace (Lease, /health root_namespace) |
  * | `CHAOSMONKEY_TARGET_SELF` | true/false (1/0, yes/no) | `false` | ours: allow chaos in the operator's own namespace |
+ * | `CHAOSMONKEY_DRY_RUN` | true/false (1/0, yes/no) | `false` | ours: every CMC runs as with spec.dryRun |
  * | `CHAOSMONKEY_KILL_GRACE_SECONDS` | integer >= 0 | `0` | seed value made configurable: grace period of pod deletions |
  * | `CHAOSMONKEY_METRICS_PORT` | integer 0..65535 (0 = any free port) | `9000` | ours: port of /metrics, /health, /readyz, /livez |
  * | `CHAOSMONKEY_LEADER_ELECT` | true/false (1/0, yes/no) | `true` | ours: Lease-based leader election |
@@ -56,6 +57,8 @@ export interface OperatorConfig {
   readonly namespace: string;
   /** When false (default) the own namespace is never a chaos target. */
   readonly targetSelf: boolean;
+  /** CHAOSMONKEY_DRY_RUN: every CMC acts as with spec.dryRun true (decide and report, send nothing). */
+  readonly dryRun: boolean;
   /** `gracePeriodSeconds` of pod deletions (seed: 0). */
   readonly killGraceSeconds: number;
   /** HTTP port for /metrics, /health, /readyz, /livez. */
@@ -118,6 +121,7 @@ export const ENV_VARIABLES: readonly EnvVariableDoc[] = Object.freeze([
   { name: 'CHAOSMONKEY_POD_TIMEOUT', defaultValue: '48h', origin: 'seed', description: 'Go duration, accepted for compatibility: no Pod watch exists (pods are listed at action time)' },
   { name: 'CHAOSMONKEY_NAMESPACE', defaultValue: 'service-account namespace, else chaosmonkey', origin: 'ours', description: "the operator's own namespace (Lease, /health root_namespace)" },
   { name: 'CHAOSMONKEY_TARGET_SELF', defaultValue: 'false', origin: 'ours', description: "true lets chaos act in the operator's own namespace" },
+  { name: 'CHAOSMONKEY_DRY_RUN', defaultValue: 'false', origin: 'ours', description: 'true: every CMC runs as with spec.dryRun (actions decided and reported, no pod deleted, nothing scaled)' },
   { name: 'CHAOSMONKEY_KILL_GRACE_SECONDS', defaultValue: '0', origin: 'ours', description: 'gracePeriodSeconds of pod deletions (the seed always uses 0)' },
   { name: 'CHAOSMONKEY_METRICS_PORT', defaultValue: '9000', origin: 'ours', description: 'port of /metrics, /health, /readyz, /livez (0 = any free port)' },
   { name: 'CHAOSMONKEY_LEADER_ELECT', defaultValue: 'true', origin: 'ours', description: 'Lease-based leader election (false: this replica always acts)' },
@@ -296,6 +300,7 @@ export function parseEnv(env: Readonly<Record<string, string | undefined>>, defa
     podWatchTimeoutSeconds: watchTimeout('CHAOSMONKEY_POD_TIMEOUT'),
     namespace: text('CHAOSMONKEY_NAMESPACE', namespaceDefault, DNS1123_SUBDOMAIN),
     targetSelf: bool('CHAOSMONKEY_TARGET_SELF', false),
+    dryRun: bool('CHAOSMONKEY_DRY_RUN', false),
     killGraceSeconds: int('CHAOSMONKEY_KILL_GRACE_SECONDS', 0, 0, 2_147_483_647),
     metricsPort: int('CHAOSMONKEY_METRICS_PORT', 9000, 0, 65_535),
     leaderElect: bool('CHAOSMONKEY_LEADER_ELECT', true),

@@ -19,7 +19,7 @@
 import { CoreV1Api, CustomObjectsApi, ListWatch, Watch } from '@kubernetes/client-node';
 import type { KubernetesListObject, KubernetesObject } from '@kubernetes/client-node';
 import type { ChaosMonkeyConfigurationV1 } from '../../../api/v1.ts';
-import { GROUP, PLURAL, V1 } from '../../../api/names.ts';
+import { GROUP, PAUSED_ANNOTATION, PAUSED_UNTIL_ANNOTATION, PLURAL, V1 } from '../../../api/names.ts';
 import type { ChaosMetrics, Clock, Logger, NamespaceInfo, Store } from '../ports.ts';
 import type { KubeConnection } from './connect.ts';
 import { describeApiError } from './api-errors.ts';
@@ -82,7 +82,8 @@ export function slimCmc<T extends KubernetesObject>(obj: T): T {
 
 /**
  * The fields of a Namespace the cache keeps: name, uid, resourceVersion (client-node compares it),
- * labels, deletionTimestamp and status.phase, i.e. what {@link toNamespaceInfo} reads.
+ * labels, our pause annotations (issue 11), deletionTimestamp and status.phase, i.e. what
+ * {@link toNamespaceInfo} reads.
  */
 export function slimNamespace(obj: KubernetesObject & { status?: { phase?: string } }): KubernetesObject & { status?: { phase?: string } } {
   const meta = obj.metadata ?? {};
@@ -90,9 +91,22 @@ export function slimNamespace(obj: KubernetesObject & { status?: { phase?: strin
   if (meta.uid !== undefined) metadata.uid = meta.uid;
   if (meta.resourceVersion !== undefined) metadata.resourceVersion = meta.resourceVersion;
   if (meta.labels !== undefined) metadata.labels = meta.labels;
+  const annotations = pauseAnnotations(meta.annotations);
+  if (annotations !== undefined) metadata.annotations = annotations;
   if (meta.deletionTimestamp !== undefined && meta.deletionTimestamp !== null) metadata.deletionTimestamp = meta.deletionTimestamp;
   const phase = obj.status?.phase;
   return phase === undefined ? { metadata } : { metadata, status: { phase } };
+}
+
+/** The pause annotations of a Namespace (the only ones kept in the cache), or undefined when none is set. */
+function pauseAnnotations(annotations: Record<string, string> | undefined): Record<string, string> | undefined {
+  if (annotations === undefined || annotations === null) return undefined;
+  const out: Record<string, string> = {};
+  for (const key of [PAUSED_ANNOTATION, PAUSED_UNTIL_ANNOTATION]) {
+    const value = annotations[key];
+    if (typeof value === 'string') out[key] = value;
+  }
+  return Object.keys(out).length === 0 ? undefined : out;
 }
 
 type Slim = (obj: KubernetesObject) => KubernetesObject;
@@ -150,11 +164,13 @@ class TimedWatch extends Watch {
 /** Namespace fields the operator uses, from a raw or deserialized V1Namespace. */
 export function toNamespaceInfo(obj: KubernetesObject & { status?: { phase?: string } }): NamespaceInfo {
   const meta = obj.metadata ?? {};
+  const annotations = pauseAnnotations(meta.annotations);
   return {
     name: meta.name ?? '',
     ...(meta.uid !== undefined ? { uid: meta.uid } : {}),
     labels: { ...(meta.labels ?? {}) },
     terminating: meta.deletionTimestamp !== undefined && meta.deletionTimestamp !== null ? true : obj.status?.phase === 'Terminating',
+    ...(annotations === undefined ? {} : { annotations }),
   };
 }
 

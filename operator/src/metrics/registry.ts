@@ -44,7 +44,7 @@
  *
  * | metric | type | labels | meaning |
  * |---|---|---|---|
- * | chaos_monkey_actions_total | counter | mode, result | chaos actions by mode and result (succeeded, skipped, failed) |
+ * | chaos_monkey_actions_total | counter | mode, result | chaos actions by mode and result (succeeded, skipped, failed, dry_run, blocked: a pause or the stop condition held the slot) |
  * | chaos_monkey_action_lateness_seconds | histogram | mode | delay between an action's due time and its start |
  * | chaos_monkey_reconcile_duration_seconds | histogram | result | duration of one reconcile (success, error, requeue) |
  * | chaos_monkey_reconcile_errors_total | counter | - | reconciles that threw |
@@ -54,7 +54,8 @@
  * | chaos_monkey_active_cmcs | gauge | mode | CMCs scheduled, by mode |
  * | chaos_monkey_eligible_namespaces | gauge | - | same value as nswatcher_cmc_active, without the seed's labels |
  * | chaos_monkey_cache_stale | gauge | - | 1 while the informer cache is not fresh (before the first sync, or a watch down beyond the grace) |
- * | chaos_monkey_skipped_slots_total | counter | reason | due slots skipped to fail closed (CacheStale, NotLeader, StopCondition, StopConditionUnknown), each at 0 from the start |
+ * | chaos_monkey_skipped_slots_total | counter | reason | due slots skipped to fail closed (CacheStale, NotLeader, StopCondition, StopConditionUnknown) or blocked by a pause (Paused), each at 0 from the start |
+ * | chaos_monkey_paused | gauge | scope | 1 while chaos is paused: scope="global" (annotation on the operator's namespace, always present) or the namespace (series removed on resume) |
  *
  * Plus prom-client's default process and Node.js metrics (`process_*`, `nodejs_*`) on the same
  * private registry, like the seed's Go runtime collectors.
@@ -125,10 +126,11 @@ export const OWN_METRIC_NAMES: readonly string[] = Object.freeze([
   'chaos_monkey_cache_stale',
   'chaos_monkey_skipped_slots_total',
   'chaos_monkey_stop_condition',
+  'chaos_monkey_paused',
 ]);
 
 /** Reasons of chaos_monkey_skipped_slots_total; each has a series from the first scrape. */
-const SKIP_REASONS = ['CacheStale', 'NotLeader', 'StopCondition', 'StopConditionUnknown'] as const;
+const SKIP_REASONS = ['CacheStale', 'NotLeader', 'StopCondition', 'StopConditionUnknown', 'Paused'] as const;
 type SkipReason = (typeof SKIP_REASONS)[number];
 
 const ACTIVE_GAUGE_OF: Readonly<Record<ScalingMode, 'pw' | 'dw' | 'ah'>> = { killPod: 'pw', randomScale: 'dw', antiPressure: 'ah' };
@@ -187,6 +189,7 @@ export class OperatorMetrics implements ChaosMetrics {
   readonly #cacheStale: Gauge;
   readonly #skippedSlots: Counter<'reason'>;
   readonly #stopCondition: Gauge;
+  readonly #paused: Gauge<'scope'>;
 
   /** Registers every metric on a new private registry. */
   constructor(options: OperatorMetricsOptions) {
@@ -245,8 +248,9 @@ export class OperatorMetrics implements ChaosMetrics {
     this.#activeCmcs = gauge('chaos_monkey_active_cmcs', 'CMCs scheduled, by mode', ['mode']);
     this.#eligibleNamespaces = gauge('chaos_monkey_eligible_namespaces', 'Eligible namespaces with scheduled CMCs', []);
     this.#cacheStale = gauge('chaos_monkey_cache_stale', '1 while an informer watch is down beyond the grace: chaos actions are skipped', []);
-    this.#skippedSlots = counter('chaos_monkey_skipped_slots_total', 'Due slots skipped to fail closed, by reason (CacheStale, NotLeader, StopCondition, StopConditionUnknown)', ['reason']);
+    this.#skippedSlots = counter('chaos_monkey_skipped_slots_total', 'Due slots skipped to fail closed (CacheStale, NotLeader, StopCondition, StopConditionUnknown) or blocked by a pause (Paused), by reason', ['reason']);
     this.#stopCondition = gauge('chaos_monkey_stop_condition', '1 while the alert stop condition blocks chaos (a matching alert fires, or Alertmanager is unknown and failing closed)', []);
+    this.#paused = gauge('chaos_monkey_paused', '1 while chaos is paused by namespace annotation, by scope (global or the namespace)', ['scope']);
 
     // Zero-valued series for label-less and fixed-label metrics (every mode, result, resource), so
     // they appear from the first scrape and the number of series does not grow with activity.
@@ -257,6 +261,7 @@ export class OperatorMetrics implements ChaosMetrics {
     this.#leader.set(0);
     this.#cacheStale.set(1);
     this.#stopCondition.set(0);
+    this.#paused.set({ scope: 'global' }, 0);
     this.#queueDepth.set(0);
     this.#reconcileErrors.inc(0);
     this.#zeroPerModeSeries();
@@ -269,7 +274,7 @@ export class OperatorMetrics implements ChaosMetrics {
     for (const mode of ['killPod', 'randomScale', 'antiPressure'] as const) {
       this.#activeCmcs.set({ mode }, 0);
       this.#lateness.zero({ mode });
-      for (const result of ['succeeded', 'skipped', 'failed']) this.#actions.inc({ mode, result }, 0);
+      for (const result of ['succeeded', 'skipped', 'failed', 'dry_run', 'blocked']) this.#actions.inc({ mode, result }, 0);
     }
     for (const result of ['success', 'error', 'requeue']) this.#reconcileDuration.zero({ result });
     for (const resource of Object.values(RESOURCE_OF)) this.#watchRestarts.inc({ resource }, 0);
@@ -486,7 +491,7 @@ export class OperatorMetrics implements ChaosMetrics {
     this.#cacheStale.set(fresh ? 0 : 1);
   }
 
-  /** A due slot skipped to fail closed. */
+  /** A due slot skipped to fail closed, or blocked by a pause. */
   slotSkipped(reason: SkipReason): void {
     this.#skippedSlots.inc({ reason });
   }
@@ -494,5 +499,12 @@ export class OperatorMetrics implements ChaosMetrics {
   /** The alert stop condition blocks chaos (true) or not. */
   stopCondition(blocking: boolean): void {
     this.#stopCondition.set(blocking ? 1 : 0);
+  }
+
+  /** Chaos paused or resumed in `scope` ("global" or a namespace); a namespace's series goes on resume. */
+  paused(scope: string, paused: boolean): void {
+    if (paused) this.#paused.set({ scope }, 1);
+    else if (scope === 'global') this.#paused.set({ scope }, 0);
+    else this.#paused.remove({ scope });
   }
 }

@@ -4,9 +4,9 @@
  *
  * | condition | True when | reasons |
  * |---|---|---|
- * | Ready | an action is scheduled and the last action of the current mode did not skip or fail | True: Scheduled; False: InvalidSpec, Paused, NamespaceNotFound, NamespaceTerminating, OwnNamespace, NamespaceOptedOut, NamespaceNotOptedIn, Deleting, ActionSkipped, ActionFailed, CacheStale |
+ * | Ready | an action is scheduled, nothing blocks it and the last action of the current mode did not skip or fail (a dry run counts as done) | True: Scheduled; False: InvalidSpec, Paused, Unsupported, NamespaceNotFound, NamespaceTerminating, OwnNamespace, NamespaceOptedOut, NamespaceNotOptedIn, Deleting, ActionSkipped, ActionFailed, CacheStale |
  * | Paused | spec.enabled is false | True: Disabled; False: Enabled |
- * | Blocked | the namespace is not a target (seed-spec 4.1, own namespace, terminating, missing), or the alert stop condition holds | True: the eligibility code, StopCondition, StopConditionUnknown; False: NamespaceEligible |
+ * | Blocked | the namespace is not a target (seed-spec 4.1, own namespace, terminating, missing), a field is not supported yet, chaos is paused (issue 11), or the alert stop condition holds | True: the eligibility code, Unsupported, Paused, StopCondition, StopConditionUnknown; False: None |
  *
  * `lastTransitionTime` changes only when a condition's status flips. Condition types written by
  * others are kept untouched.
@@ -49,7 +49,11 @@ function readyCore(desired: Desired, lastAction: LastAction | undefined, lastAct
   if (desired.kind === 'cancel') {
     return desired.condition ?? { type: 'Ready', status: 'False', reason: 'Deleted', message: desired.message };
   }
-  if (lastAction !== undefined && lastAction.mode === desired.mode && lastAction.result !== 'Succeeded') {
+  if (desired.facts.blocked !== null) {
+    // Scheduled but held (a pause): every slot is skipped until it ends.
+    return { type: 'Ready', status: 'False', reason: desired.facts.blocked.code, message: desired.facts.blocked.message };
+  }
+  if (lastAction !== undefined && lastAction.mode === desired.mode && lastAction.result !== 'Succeeded' && lastAction.result !== 'DryRun') {
     const reason = lastActionReason ?? (lastAction.result === 'Skipped' ? 'ActionSkipped' : 'ActionFailed');
     return { type: 'Ready', status: 'False', reason, message: lastAction.message ?? `last ${lastAction.mode} action: ${lastAction.result}` };
   }
@@ -78,7 +82,7 @@ export function nextStatus(previous: CmcStatusV1 | undefined, input: StatusInput
       ? { type: 'Blocked', status: 'True', reason: facts.blocked.code, message: facts.blocked.message }
       : input.stopped !== undefined
         ? { type: 'Blocked', status: 'True', ...input.stopped }
-        : { type: 'Blocked', status: 'False', reason: 'NamespaceEligible', message: 'the namespace is a chaos target' },
+        : { type: 'Blocked', status: 'False', reason: 'None', message: 'nothing blocks chaos: the namespace is a target, no pause, no stop condition, every field supported' },
   ];
   const prevConditions = Array.isArray(previous?.conditions) ? previous.conditions : [];
   const nowText = rfc3339(now);
@@ -96,13 +100,15 @@ export function nextStatus(previous: CmcStatusV1 | undefined, input: StatusInput
   return status;
 }
 
+const RESULT_TEXT: Readonly<Record<ActionOutcome['result'], string>> = { succeeded: 'Succeeded', skipped: 'Skipped', failed: 'Failed', dry_run: 'DryRun', blocked: 'Blocked' };
+
 /**
  * The {@link LastAction} recorded for an action outcome. Target: the pod name, or
- * `deployment/<name>` for randomScale (api/v1.ts); result: Succeeded / Skipped / Failed.
+ * `deployment/<name>` for randomScale (api/v1.ts); result: Succeeded / Skipped / Failed / DryRun.
  * @param deploymentName the CMC's target, used when the outcome names no pod.
  */
 export function lastActionOf(outcome: ActionOutcome, deploymentName: string, now: number): LastAction {
-  const result = outcome.result === 'succeeded' ? 'Succeeded' : outcome.result === 'skipped' ? 'Skipped' : 'Failed';
+  const result = RESULT_TEXT[outcome.result];
   const target = outcome.mode === 'randomScale' ? `deployment/${deploymentName}` : (outcome.target ?? `deployment/${deploymentName}`);
   return { time: rfc3339(now), mode: outcome.mode, target, result, message: outcome.reason };
 }

@@ -2,7 +2,8 @@
  * The desired schedule of one CMC (architecture.md "reconcile"): a pure function of the cached CMC,
  * its namespace, the configuration, the current time and the entry already scheduled. Checks in
  * order (the first failing one is the cancel reason): CMC gone, being deleted, spec invalid,
- * disabled, namespace not eligible. All facts are evaluated anyway, so every status condition is
+ * disabled, namespace not eligible, a field not supported yet. A pause (issue 11) keeps the schedule
+ * and only sets `facts.blocked` (the slots are skipped at action time). All facts are evaluated anyway, so every status condition is
  * accurate (e.g. a disabled CMC in an opted-out namespace shows Paused=True and Blocked=True).
  */
 import { parseCmcV1, formatFieldErrors, isJsonObject } from '../../../api/validate.ts';
@@ -10,7 +11,9 @@ import { API_VERSION_V1, KIND } from '../../../api/names.ts';
 import type { ChaosMonkeyConfigurationV1, ScalingMode } from '../../../api/v1.ts';
 import type { NamespaceInfo } from '../ports.ts';
 import { checkEligibility } from '../chaos/eligibility.ts';
-import type { IneligibleReason, NamespaceBehavior } from '../chaos/eligibility.ts';
+import type { NamespaceBehavior } from '../chaos/eligibility.ts';
+import { pauseBlock, readPause } from './pause.ts';
+import type { BlockReason } from './pause.ts';
 
 /** The part of the operator configuration desired() reads (OperatorConfig satisfies it). */
 export interface DesiredConfig {
@@ -34,8 +37,11 @@ export interface DesiredFacts {
   invalid: string | null;
   /** spec.enabled is exactly false. */
   paused: boolean;
-  /** Why the namespace is not a target, or null when eligible. */
-  blocked: IneligibleReason | null;
+  /**
+   * Why the CMC does not act, or null: the namespace is not a target (eligibility code), a field is
+   * not supported yet (`Unsupported`), or chaos is paused (`Paused`), first one wins.
+   */
+  blocked: BlockReason | null;
 }
 
 /** The Ready condition implied by a cancel (lastTransitionTime is added by conditions.ts). */
@@ -47,7 +53,7 @@ export interface ReadyConditionCore {
 }
 
 /** Why nothing is scheduled. */
-export type CancelReason = 'Deleted' | 'Deleting' | 'InvalidSpec' | 'Paused' | 'Blocked';
+export type CancelReason = 'Deleted' | 'Deleting' | 'InvalidSpec' | 'Paused' | 'Blocked' | 'Unsupported';
 
 /** Result of {@link desiredSchedule}. */
 export type Desired =
@@ -86,6 +92,20 @@ export interface DesiredInput {
   now: number;
   /** The entry currently scheduled for this CMC, if any. */
   existing: ScheduleEntry | undefined;
+  /** The operator's own Namespace from the cache (its pause annotation pauses all chaos). */
+  operatorNamespace?: NamespaceInfo | undefined;
+}
+
+/**
+ * Issue 11 fields this operator version cannot honour yet: a CMC setting them does not act (fail
+ * closed) until they are supported. Returns the Blocked reason naming them, or null.
+ */
+export function unsupportedFields(spec: Record<string, unknown>): BlockReason | null {
+  const fields: string[] = [];
+  if (spec.killMethod === 'evict') fields.push('spec.killMethod: evict');
+  if (spec.guard !== undefined) fields.push('spec.guard');
+  if (fields.length === 0) return null;
+  return { code: 'Unsupported', message: `${fields.join(', ')} not supported yet by this operator version: no action until it is (remove the field to act without it)` };
 }
 
 const NO_FACTS: DesiredFacts = Object.freeze({ invalid: null, paused: false, blocked: null });
@@ -106,10 +126,13 @@ export function desiredSchedule(input: DesiredInput): Desired {
   const parsed = parseCmcV1({ ...untyped, apiVersion: untyped.apiVersion ?? API_VERSION_V1, kind: untyped.kind ?? KIND });
   const spec: Record<string, unknown> = isJsonObject((cmc as { spec?: unknown }).spec) ? (cmc.spec as unknown as Record<string, unknown>) : {};
   const nsName = typeof cmc.metadata?.namespace === 'string' ? cmc.metadata.namespace : (namespace?.name ?? '');
+  const ineligible = checkEligibility({ namespace, namespaceName: nsName, behavior: config.behavior, ownNamespace: config.namespace, targetSelf: config.targetSelf });
+  const unsupported = unsupportedFields(spec);
+  const paused = pauseBlock(readPause(input.operatorNamespace, now), readPause(namespace, now), config.namespace, nsName);
   const facts: DesiredFacts = {
     invalid: parsed.errors.length > 0 ? formatFieldErrors(parsed.errors) : null,
     paused: spec.enabled === false,
-    blocked: checkEligibility({ namespace, namespaceName: nsName, behavior: config.behavior, ownNamespace: config.namespace, targetSelf: config.targetSelf }),
+    blocked: ineligible ?? unsupported ?? paused,
   };
   const cancel = (reason: CancelReason, conditionReason: string, message: string): Desired => ({
     kind: 'cancel',
@@ -122,7 +145,10 @@ export function desiredSchedule(input: DesiredInput): Desired {
   if (typeof cmc.metadata?.deletionTimestamp === 'string') return cancel('Deleting', 'Deleting', 'the ChaosMonkeyConfiguration is being deleted');
   if (parsed.value === undefined || parsed.timeoutMs === undefined) return cancel('InvalidSpec', 'InvalidSpec', `invalid spec: ${facts.invalid ?? 'unknown error'}`);
   if (facts.paused) return cancel('Paused', 'Paused', 'spec.enabled is false');
-  if (facts.blocked !== null) return cancel('Blocked', facts.blocked.code, facts.blocked.message);
+  if (ineligible !== null) return cancel('Blocked', ineligible.code, ineligible.message);
+  if (unsupported !== null) return cancel('Unsupported', unsupported.code, unsupported.message);
+  // Paused: the schedule is kept (slots are skipped as blocked at action time) so chaos resumes on
+  // its fixed period; facts.blocked carries the reason to the status.
 
   const valid = parsed.value.spec;
   const intervalMs = parsed.timeoutMs;

@@ -55,6 +55,8 @@ export const LIFECYCLE_EVENTS = Object.freeze({
   nsAdded: { reason: 'Added', message: (ns: string): string => `CRD Watcher added for ${ns}` },
   nsDeleted: { reason: 'Deleted', message: (ns: string): string => `CRD Watcher deleted for ${ns}` },
   invalid: { reason: 'InvalidSpec' },
+  /** Warning: a field this operator version does not support yet; the CMC does not act (issue 11). */
+  unsupported: { reason: 'Unsupported' },
   /**
    * Ours, in the spirit of the seed's "Pod may be targeted by next Chaos Monkey in <timeout>" (row
    * 6): once per scheduling, on the target Deployment, so `kubectl get events` names Chaos Monkey.
@@ -91,6 +93,8 @@ interface KeyMemory {
   lastSentAgainst?: string | undefined;
   /** Generation whose invalid spec was already reported (log + Event once per generation). */
   reportedInvalid?: number;
+  /** Generation whose unsupported fields were already reported (log + Event once per generation). */
+  reportedUnsupported?: number;
 }
 
 /**
@@ -212,6 +216,11 @@ export class Reconciler {
         this.#o.log.error('invalid ChaosMonkeyConfiguration: no chaos until it is fixed', { namespace, cmc: name, uid, generation, reason: verdict.message });
         await emit(ref, 'Warning', LIFECYCLE_EVENTS.invalid.reason, verdict.message);
       }
+      if (verdict.reason === 'Unsupported' && mem.reportedUnsupported !== generation) {
+        mem.reportedUnsupported = generation;
+        this.#o.log.warn('ChaosMonkeyConfiguration uses a field not supported yet: no chaos until it is', { namespace, cmc: name, uid, generation, reason: verdict.message });
+        await emit(ref, 'Warning', LIFECYCLE_EVENTS.unsupported.reason, verdict.message);
+      }
     }
     mem.generation = generation;
     mem.deployment = dep;
@@ -255,6 +264,7 @@ export class Reconciler {
       config: { behavior: this.#o.behavior, namespace: this.#o.ownNamespace, targetSelf: this.#o.targetSelf },
       now: this.#o.clock.now(),
       existing,
+      operatorNamespace: this.#o.store.getNamespace(this.#o.ownNamespace),
     });
   }
 
@@ -364,8 +374,10 @@ export class Reconciler {
     }
     const verdict = this.#desired(cmc, undefined);
     if (verdict.kind === 'cancel') return { kind: 'skip', reason: verdict.message };
+    // Held by a pause: the slot is blocked (an action already running is not affected).
+    if (verdict.facts.blocked !== null) return { kind: 'skip', reason: verdict.facts.blocked.message, problem: 'Paused', blocked: true };
     const stop = this.#o.stopCondition?.verdict();
-    if (stop !== undefined) return { kind: 'skip', reason: stop.reason, problem: stop.problem };
+    if (stop !== undefined) return { kind: 'skip', reason: stop.reason, problem: stop.problem, blocked: true };
     return { kind: 'act', cmc, spec: cmc.spec };
   }
 
@@ -376,6 +388,7 @@ export class Reconciler {
   recordOutcome(entry: DueEntry, result: RunResult): void {
     const mem = this.#memory.get(keyOf(entry.namespace, entry.name));
     if (mem === undefined || mem.uid !== entry.uid) return;
+    if (result.problem === 'Paused') return; // no action was taken: lastAction stays the last real one
     mem.lastAction = lastActionOf(result.outcome, mem.deployment, this.#o.clock.now());
     if (result.problem === 'CacheStale' || result.problem === 'StopCondition' || result.problem === 'StopConditionUnknown') mem.lastReason = result.problem;
     else delete mem.lastReason;

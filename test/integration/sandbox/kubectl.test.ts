@@ -295,8 +295,19 @@ describe('kubectl against the sandbox', () => {
     expect((await api('GET', `${CMC_V1}/web-chaos`)).body.spec.maxReplicas).toBe(5);
 
     const table = rows(await ok('get', 'cmc'));
-    expect(table[0]).toEqual(['NAME', 'ENABLED', 'SCALING MODE', 'TARGET DEPLOYMENT', 'MIN REPLICAS', 'MAX REPLICAS', 'TIMEOUT', 'READY', 'NEXT ACTION', 'AGE']);
+    expect(table[0]).toEqual(['NAME', 'ENABLED', 'SCALING MODE', 'TARGET DEPLOYMENT', 'MIN REPLICAS', 'MAX REPLICAS', 'TIMEOUT', 'READY', 'BLOCKED', 'NEXT ACTION', 'AGE']);
     expect(table.find((r) => r[0] === 'web-chaos')?.slice(0, 7)).toEqual(['web-chaos', 'true', 'randomScale', 'web', '1', '5', '30s']);
+
+    // The Blocked column shows why a CMC does not act (issue 11), as the operator writes it.
+    const t = '2026-01-02T03:04:05Z';
+    const status = { conditions: [
+      { type: 'Ready', status: 'False', reason: 'Paused', message: 'paused', lastTransitionTime: t },
+      { type: 'Blocked', status: 'True', reason: 'Paused', message: 'all chaos paused', lastTransitionTime: t },
+    ] };
+    const patched = await api('PATCH', `${CMC_V1}/web-chaos/status`, { status }, 'application/merge-patch+json');
+    expect(patched.status).toBe(200);
+    const blocked = rows(await ok('get', 'cmc', 'web-chaos'));
+    expect(blocked[1]?.slice(7, 9)).toEqual(['False', 'Paused']);
 
     const described = await ok('describe', 'cmc', 'web-chaos');
     expect(described).toMatch(/^Name:\s+web-chaos$/m);

@@ -133,4 +133,30 @@ describe('conversion through the sandbox and the webhook over HTTPS', () => {
     expect(bad.message).toContain('minReplicas must be less than or equal to maxReplicas');
     expect(bad.message).toContain('timeout must be at least 1s');
   });
+
+  test('issue 11 fields survive an update through v1alpha1 (kept in cm.massix.github.io/v1-guardrails)', async () => {
+    const guardrails = { dryRun: true, killMethod: 'evict', gracePeriodSeconds: 20, guard: { minAvailable: '50%', skipDuringRollout: true, minPodAge: '2m' } };
+    await cmcs.createNamespacedCustomObject({ ...at('v1'), body: { apiVersion: 'cm.massix.github.io/v1', kind: 'ChaosMonkeyConfiguration', metadata: { name: 'guarded' }, spec: { enabled: true, minReplicas: 1, maxReplicas: 4, scalingMode: 'killPod', deployment: { name: 'api' }, timeout: '1m', ...guardrails } } });
+    const alpha = await getCmc('v1alpha1', 'guarded');
+    expect(alpha.spec).toEqual({ enabled: true, minReplicas: 1, maxReplicas: 4, deploymentName: 'api', podMode: true, timeout: '1m' });
+    expect(JSON.parse(alpha.metadata.annotations['cm.massix.github.io/v1-guardrails'])).toEqual(guardrails);
+    await cmcs.replaceNamespacedCustomObject({ ...at('v1alpha1'), name: 'guarded', body: { ...alpha, spec: { ...alpha.spec, maxReplicas: 6 } } });
+    const v1 = await getCmc('v1', 'guarded');
+    expect(v1.spec).toEqual({ enabled: true, minReplicas: 1, maxReplicas: 6, scalingMode: 'killPod', deployment: { name: 'api' }, timeout: '1m', ...guardrails });
+    expect(v1.metadata.annotations).toBeUndefined();
+  });
+
+  test.each([
+    [{ killMethod: 'shoot' }, 'spec.killMethod: Unsupported value: "shoot": supported values: "delete", "evict"'],
+    [{ gracePeriodSeconds: -1 }, 'spec.gracePeriodSeconds: Invalid value: -1: spec.gracePeriodSeconds in body should be greater than or equal to 0'],
+    [{ guard: { minAvailable: '120%' } }, "spec.guard.minAvailable: Invalid value: \"120%\": spec.guard.minAvailable in body should match '^([0-9]|[1-9][0-9]|100)%$'"],
+    [{ guard: { minAvailable: -2 } }, 'spec.guard.minAvailable: Invalid value: -2: spec.guard.minAvailable in body should be greater than or equal to 0'],
+    [{ guard: { minPodAge: '-5s' } }, 'spec.guard.minPodAge: Invalid value: "string": minPodAge must be a Go duration such as 30s or 5m, not negative'],
+    [{ dryRun: 'yes' }, 'spec.dryRun: Invalid value: "string": spec.dryRun in body must be of type boolean: "string"'],
+  ])('the CRD rejects %j: %s', async (fields, message) => {
+    const body = { apiVersion: 'cm.massix.github.io/v1', kind: 'ChaosMonkeyConfiguration', metadata: { name: 'bad-guard' }, spec: { enabled: true, minReplicas: 0, maxReplicas: 1, scalingMode: 'killPod', deployment: { name: 'x' }, timeout: '1m', ...fields } };
+    const bad = await errorOf(cmcs.createNamespacedCustomObject({ ...at('v1'), body }));
+    expect(bad.status).toBe(422);
+    expect(bad.message).toContain(message);
+  });
 });

@@ -40,9 +40,9 @@ describe('crds/chaosmonkeyconfigurations.yaml', () => {
     expect(Object.keys(status).sort()).toEqual(['conditions', 'lastAction', 'nextActionAt', 'observedGeneration']);
   });
 
-  test('v1 printer columns: the seed ones first, then Timeout, Ready, Next Action, Age', () => {
+  test('v1 printer columns: the seed ones first, then Timeout, Ready, Blocked, Next Action, Age', () => {
     expect(version('v1').additionalPrinterColumns.map((c: { name: string }) => c.name)).toEqual(
-      ['Enabled', 'Scaling Mode', 'Target Deployment', 'Min Replicas', 'Max Replicas', 'Timeout', 'Ready', 'Next Action', 'Age']);
+      ['Enabled', 'Scaling Mode', 'Target Deployment', 'Min Replicas', 'Max Replicas', 'Timeout', 'Ready', 'Blocked', 'Next Action', 'Age']);
   });
 
   test('v1alpha1 defaults equal api/defaults.ts', () => {

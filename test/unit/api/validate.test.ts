@@ -64,6 +64,31 @@ describe('parseCmcV1', () => {
   });
 });
 
+describe('parseCmcV1: issue 11 optional fields', () => {
+  test('all absent, or all valid, parses', () => {
+    expect(parseCmcV1(v1()).errors).toEqual([]);
+    const full = { dryRun: true, killMethod: 'evict', gracePeriodSeconds: 0, guard: { minAvailable: '100%', skipDuringRollout: false, minPodAge: '1m30s' } };
+    expect(parseCmcV1(v1(full)).errors).toEqual([]);
+    expect(parseCmcV1(v1({ guard: { minAvailable: 3 } })).errors).toEqual([]);
+  });
+
+  test.each([
+    [{ dryRun: 'yes' }, 'spec.dryRun', 'FieldValueTypeInvalid'],
+    [{ killMethod: 'shoot' }, 'spec.killMethod', 'FieldValueNotSupported'],
+    [{ gracePeriodSeconds: -1 }, 'spec.gracePeriodSeconds', 'FieldValueInvalid'],
+    [{ gracePeriodSeconds: 1.5 }, 'spec.gracePeriodSeconds', 'FieldValueTypeInvalid'],
+    [{ guard: 'x' }, 'spec.guard', 'FieldValueTypeInvalid'],
+    [{ guard: { minAvailable: -1 } }, 'spec.guard.minAvailable', 'FieldValueInvalid'],
+    [{ guard: { minAvailable: '101%' } }, 'spec.guard.minAvailable', 'FieldValueInvalid'],
+    [{ guard: { minAvailable: '5' } }, 'spec.guard.minAvailable', 'FieldValueInvalid'],
+    [{ guard: { skipDuringRollout: 1 } }, 'spec.guard.skipDuringRollout', 'FieldValueTypeInvalid'],
+    [{ guard: { minPodAge: 'soon' } }, 'spec.guard.minPodAge', 'FieldValueInvalid'],
+    [{ guard: { minPodAge: '-5s' } }, 'spec.guard.minPodAge', 'FieldValueInvalid'],
+  ])('%j is rejected at %s (%s)', (override, field, reason) => {
+    expect(parseCmcV1(v1(override)).errors).toEqual([expect.objectContaining({ field, reason })]);
+  });
+});
+
 describe('parseCmcV1Alpha1', () => {
   test('accepts a valid object', () => {
     expect(parseCmcV1Alpha1(v1alpha1()).errors).toEqual([]);

@@ -232,6 +232,7 @@ describe('default values', () => {
       CHAOSMONKEY_POD_TIMEOUT: '48h',
       CHAOSMONKEY_KILL_GRACE_SECONDS: '0',
       CHAOSMONKEY_TARGET_SELF: 'false',
+      CHAOSMONKEY_DRY_RUN: 'false',
       CHAOSMONKEY_METRICS_PORT: '9000',
     });
     const fromField = (operatorOf(deployment(defaults)).env ?? []).filter((e) => e.valueFrom !== undefined).map((e) => e.name).sort();

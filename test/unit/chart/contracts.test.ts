@@ -27,7 +27,7 @@ let custom: K8sObject[];
 beforeAll(() => {
   defaults = renderObjects();
   certManager = renderObjects({ namespace: 'chaos-system', set: ['crds.managed=true', 'certificates.mode=cert-manager'] });
-  custom = renderObjects({ set: ['operator.logLevel=debug', 'operator.behavior=DenyAll', 'operator.timeouts.namespace=1h30m', 'operator.killGraceSeconds=5', 'operator.targetSelf=true', 'webhook.logLevel=debug'] });
+  custom = renderObjects({ set: ['operator.logLevel=debug', 'operator.behavior=DenyAll', 'operator.timeouts.namespace=1h30m', 'operator.killGraceSeconds=5', 'operator.targetSelf=true', 'operator.dryRun=true', 'webhook.logLevel=debug'] });
 }, 240_000);
 
 describe('operator environment', () => {
@@ -38,8 +38,8 @@ describe('operator environment', () => {
   });
 
   test.each([
-    ['default values', () => defaults, { logLevel: 'info', behavior: 'AllowAll', nsWatchTimeoutSeconds: 172_800, killGraceSeconds: 0, targetSelf: false }],
-    ['custom values', () => custom, { logLevel: 'debug', behavior: 'DenyAll', nsWatchTimeoutSeconds: 5400, killGraceSeconds: 5, targetSelf: true }],
+    ['default values', () => defaults, { logLevel: 'info', behavior: 'AllowAll', nsWatchTimeoutSeconds: 172_800, killGraceSeconds: 0, targetSelf: false, dryRun: false }],
+    ['custom values', () => custom, { logLevel: 'debug', behavior: 'DenyAll', nsWatchTimeoutSeconds: 5400, killGraceSeconds: 5, targetSelf: true, dryRun: true }],
   ])('%s parse without warnings into the intended config', (_name, objects, expected) => {
     const env = environment(containerOf(objects(), 'operator'), 'chaosmonkey');
     const { config, warnings } = parseEnv(env);

@@ -1,6 +1,6 @@
 /** fast-check generators of valid ChaosMonkeyConfiguration objects at v1 and v1alpha1 (test support). */
 import fc from 'fast-check';
-import { V1_SCALING_MODE_ANNOTATION } from '../../../api/annotations.ts';
+import { V1_GUARDRAILS_ANNOTATION, V1_SCALING_MODE_ANNOTATION } from '../../../api/annotations.ts';
 import { SCALING_MODES } from '../../../api/v1.ts';
 
 const dnsLabel = fc.stringMatching(/^[a-z]([a-z0-9-]{0,14}[a-z0-9])?$/);
@@ -8,7 +8,7 @@ const timeout = fc.oneof(
   fc.constantFrom('30s', '1m30s', '10m', '1h', '1.5s', '2h45m10.5s', '90s', '1m0s'),
   fc.integer({ min: 1, max: 100_000 }).map((s) => `${s}s`),
 );
-const stringMap = fc.dictionary(fc.stringMatching(/^[a-z][a-z0-9./-]{0,20}$/).filter((k) => k !== V1_SCALING_MODE_ANNOTATION), fc.string({ maxLength: 20 }), { minKeys: 1, maxKeys: 4 });
+const stringMap = fc.dictionary(fc.stringMatching(/^[a-z][a-z0-9./-]{0,20}$/).filter((k) => k !== V1_SCALING_MODE_ANNOTATION && k !== V1_GUARDRAILS_ANNOTATION), fc.string({ maxLength: 20 }), { minKeys: 1, maxKeys: 4 });
 
 /** Metadata as the API server stores it: everything a conversion must carry untouched. */
 export const metadata = fc.record(
@@ -39,14 +39,32 @@ const statusV1 = fc.record(
   { requiredKeys: [] },
 );
 
+/** Issue 11's optional v1 fields (any subset, each valid). */
+export const guardrails = fc.record(
+  {
+    dryRun: fc.boolean(),
+    killMethod: fc.constantFrom('delete', 'evict'),
+    gracePeriodSeconds: fc.integer({ min: 0, max: 3600 }),
+    guard: fc.record(
+      {
+        minAvailable: fc.oneof(fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 100 }).map((n) => `${n}%`)),
+        skipDuringRollout: fc.boolean(),
+        minPodAge: fc.constantFrom('0', '30s', '5m', '1h30m'),
+      },
+      { requiredKeys: [] },
+    ),
+  },
+  { requiredKeys: [] },
+);
+
 /** A valid v1 object (status optional). */
 export const cmcV1 = fc.record(
   {
     apiVersion: fc.constant('cm.massix.github.io/v1'),
     kind: fc.constant('ChaosMonkeyConfiguration'),
     metadata,
-    spec: fc.tuple(fc.boolean(), replicas, fc.constantFrom(...SCALING_MODES), dnsLabel, timeout).map(([enabled, [minReplicas, maxReplicas], scalingMode, name, t]) => ({
-      enabled, minReplicas, maxReplicas, scalingMode, deployment: { name }, timeout: t,
+    spec: fc.tuple(fc.boolean(), replicas, fc.constantFrom(...SCALING_MODES), dnsLabel, timeout, guardrails).map(([enabled, [minReplicas, maxReplicas], scalingMode, name, t, extra]) => ({
+      enabled, minReplicas, maxReplicas, scalingMode, deployment: { name }, timeout: t, ...extra,
     })),
     status: statusV1,
   },

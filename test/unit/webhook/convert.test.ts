@@ -137,14 +137,48 @@ describe('lossless round trips (property tests)', () => {
     }), { numRuns: 500 });
   });
 
-  test('metadata other than our annotation is never changed', () => {
+  test('metadata other than our annotations is never changed', () => {
     fc.assert(fc.property(cmcV1, (obj) => {
       const { annotations: a, ...meta } = ok(convertObject(obj, 'v1alpha1')).metadata as JsonObject;
       const { annotations: b, ...orig } = obj.metadata as JsonObject;
       expect(meta).toEqual(orig);
       const rest = { ...(a as Record<string, string> | undefined) };
       delete rest['cm.massix.github.io/v1-scaling-mode'];
+      delete rest['cm.massix.github.io/v1-guardrails'];
       expect(Object.keys(rest).length === 0 ? undefined : rest).toEqual(b);
     }), { numRuns: 300 });
+  });
+});
+
+describe('issue 11 fields travel through v1alpha1 in an annotation', () => {
+  const fields = { dryRun: true, killMethod: 'evict', gracePeriodSeconds: 7, guard: { minAvailable: '50%', skipDuringRollout: true, minPodAge: '2m' } };
+
+  test('v1 -> v1alpha1 moves them out of spec into cm.massix.github.io/v1-guardrails, and back', () => {
+    const alphaObj = ok(convertObject(hub({ scalingMode: 'killPod', ...fields }, { name: 'c' }), 'v1alpha1'));
+    const alphaSpec = alphaObj.spec as JsonObject;
+    for (const key of Object.keys(fields)) expect(alphaSpec[key]).toBeUndefined();
+    const annotations = (alphaObj.metadata as JsonObject).annotations as Record<string, string>;
+    expect(JSON.parse(annotations['cm.massix.github.io/v1-guardrails'] ?? 'null')).toEqual(fields);
+    const back = ok(convertObject(alphaObj, 'v1'));
+    expect(back.spec).toMatchObject(fields);
+    expect((back.metadata as JsonObject).annotations).toBeUndefined();
+  });
+
+  test('the annotation text is canonical: the same whatever the v1 key order', () => {
+    const text = (spec: JsonObject): string | undefined =>
+      (((ok(convertObject(hub(spec, { name: 'c' }), 'v1alpha1')).metadata as JsonObject).annotations ?? {}) as Record<string, string>)['cm.massix.github.io/v1-guardrails'];
+    expect(text({ guard: { minPodAge: '1m' }, dryRun: true })).toBe('{"dryRun":true,"guard":{"minPodAge":"1m"}}');
+    expect(text({ dryRun: true, guard: { minPodAge: '1m' } })).toBe('{"dryRun":true,"guard":{"minPodAge":"1m"}}');
+  });
+
+  test('a v1 object without them gets no annotation', () => {
+    const alphaObj = ok(convertObject(hub({ scalingMode: 'killPod' }, { name: 'c' }), 'v1alpha1'));
+    expect((alphaObj.metadata as JsonObject).annotations).toBeUndefined();
+  });
+
+  test.each([['not json {'], ['[1,2]'], ['"x"'], ['{"other":1}']])('an unreadable annotation %s restores nothing and is removed', (text) => {
+    const out = ok(convertObject(alpha({ podMode: true }, { name: 'c', annotations: { 'cm.massix.github.io/v1-guardrails': text } }), 'v1'));
+    expect(Object.keys(out.spec as JsonObject).sort()).toEqual(['deployment', 'enabled', 'maxReplicas', 'minReplicas', 'scalingMode', 'timeout']);
+    expect((out.metadata as JsonObject).annotations).toBeUndefined();
   });
 });

@@ -15,6 +15,7 @@ describe('parseEnv defaults', () => {
       namespace: 'chaos',
       targetSelf: false,
       killGraceSeconds: 0,
+      dryRun: false,
       metricsPort: 9000,
       leaderElect: true,
       leaseName: 'chaos-monkey-leader',
@@ -38,7 +39,7 @@ describe('parseEnv defaults', () => {
       const { warnings } = parseEnv({ [name]: '' });
       expect(warnings.some((w) => w.startsWith(`${name}:`))).toBe(true);
     }
-    expect(new Set(names).size).toBe(19);
+    expect(new Set(names).size).toBe(20);
   });
 });
 
@@ -153,6 +154,8 @@ describe('our variables', () => {
   test.each([
     [{ CHAOSMONKEY_TARGET_SELF: 'true' }, 'targetSelf', true, 0],
     [{ CHAOSMONKEY_TARGET_SELF: 'YES' }, 'targetSelf', true, 0],
+    [{ CHAOSMONKEY_DRY_RUN: 'true' }, 'dryRun', true, 0],
+    [{ CHAOSMONKEY_DRY_RUN: 'perhaps' }, 'dryRun', false, 1],
     [{ CHAOSMONKEY_TARGET_SELF: 'maybe' }, 'targetSelf', false, 1],
     [{ CHAOSMONKEY_KILL_GRACE_SECONDS: '30' }, 'killGraceSeconds', 30, 0],
     [{ CHAOSMONKEY_KILL_GRACE_SECONDS: '-1' }, 'killGraceSeconds', 0, 1],

@@ -78,4 +78,12 @@ describe('slimNamespace', () => {
     expect(slim).toEqual({ metadata: { name: 'x', resourceVersion: '1' } });
     expect(toNamespaceInfo(slim)).toEqual({ name: 'x', labels: {}, terminating: false });
   });
+
+  test('keeps the pause annotations (issue 11) and no other annotation', () => {
+    const annotations = { 'cm.massix.github.io/paused': 'incident', 'cm.massix.github.io/paused-until': '2026-01-01T00:00:00Z', [LAST_APPLIED_ANNOTATION]: '{}', other: 'x' };
+    const slim = slimNamespace({ metadata: { name: 'x', resourceVersion: '1', annotations } });
+    const kept = { 'cm.massix.github.io/paused': 'incident', 'cm.massix.github.io/paused-until': '2026-01-01T00:00:00Z' };
+    expect(slim.metadata?.annotations).toEqual(kept);
+    expect(toNamespaceInfo(slim)).toEqual({ name: 'x', labels: {}, terminating: false, annotations: kept });
+  });
 });

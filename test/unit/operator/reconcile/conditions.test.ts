@@ -17,10 +17,10 @@ const byType = (status: ReturnType<typeof nextStatus>, type: string) => status.c
 
 describe('nextStatus', () => {
   test.each([
-    ['scheduled', scheduled, ['True', 'Scheduled'], ['False', 'Enabled'], ['False', 'NamespaceEligible'], true],
-    ['paused', paused, ['False', 'Paused'], ['True', 'Disabled'], ['False', 'NamespaceEligible'], false],
+    ['scheduled', scheduled, ['True', 'Scheduled'], ['False', 'Enabled'], ['False', 'None'], true],
+    ['paused', paused, ['False', 'Paused'], ['True', 'Disabled'], ['False', 'None'], false],
     ['blocked', blocked, ['False', 'NamespaceOptedOut'], ['False', 'Enabled'], ['True', 'NamespaceOptedOut'], false],
-    ['invalid', invalid, ['False', 'InvalidSpec'], ['False', 'Enabled'], ['False', 'NamespaceEligible'], false],
+    ['invalid', invalid, ['False', 'InvalidSpec'], ['False', 'Enabled'], ['False', 'None'], false],
   ] as const)('%s', (_name, make, ready, pausedC, blockedC, hasNext) => {
     const s = nextStatus(undefined, { desired: make(), generation: 3, now: T0 });
     expect([byType(s, 'Ready')?.status, byType(s, 'Ready')?.reason]).toEqual(ready);

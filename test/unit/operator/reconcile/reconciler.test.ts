@@ -259,7 +259,7 @@ describe('Reconciler', () => {
     s.alerts.state = { state: 'clear' };
     expect(s.reconciler.recheck(due!)).toMatchObject({ kind: 'act' });
     await s.reconciler.reconcile('demo/cmc-1');
-    expect(conditions()?.find((c) => c.type === 'Blocked')).toMatchObject({ status: 'False', reason: 'NamespaceEligible' });
+    expect(conditions()?.find((c) => c.type === 'Blocked')).toMatchObject({ status: 'False', reason: 'None' });
   });
 
   test('a reconcile whose leadership term ended writes neither status nor Events', async () => {
