@@ -293,7 +293,9 @@ export function createOperator(options: OperatorOptions): Operator {
         if (signal.aborted) return; // dispatched in an ended term: the new leader owns the status
         reconciler.recordOutcome(entry, result);
         const { outcome } = result;
-        history.record(`${entry.namespace}/${entry.name}`, { at: clock.now(), mode: outcome.mode, result: outcome.result, message: outcome.reason, ...(outcome.target !== undefined ? { target: outcome.target } : {}) });
+        // The live view has three lanes: a dry run or a blocked slot changed nothing, so it is drawn as skipped (its message says which).
+        const lane = outcome.result === 'dry_run' || outcome.result === 'blocked' ? 'skipped' : outcome.result;
+        history.record(`${entry.namespace}/${entry.name}`, { at: clock.now(), mode: outcome.mode, result: lane, message: outcome.result === 'dry_run' ? `dry run: ${outcome.reason}` : outcome.reason, ...(outcome.target !== undefined ? { target: outcome.target } : {}) });
         queue.add(keyOf(entry.namespace, entry.name)); // status: lastAction, nextActionAt
       })
       .finally(() => running.delete(p));
