@@ -40,8 +40,11 @@ import { HttpServer } from './http/server.ts';
 import { ActionHistory } from './live/history.ts';
 import { LIVE_PAGE_CSP, liveModel, renderLivePage } from './live/page.ts';
 import { OperatorMetrics } from './metrics/registry.ts';
+import { outcomeEvent, pauseEvent } from './notify/events.ts';
+import { HttpNotifyTransport, safeHost } from './notify/http-transport.ts';
+import { NotificationSender } from './notify/sender.ts';
 import { KubeStatusWriter } from './kube/status-writer.ts';
-import type { AlertSource, Clock, Logger, Random } from './ports.ts';
+import type { AlertSource, Clock, Logger, Notifier, Random } from './ports.ts';
 import { keyForCmc, keysForNamespace } from './reconcile/handlers.ts';
 import { keyOf, WorkQueue } from './reconcile/queue.ts';
 import { Reconciler } from './reconcile/reconciler.ts';
@@ -75,6 +78,8 @@ export interface OperatorOptions {
   cacheStaleAfterMs?: number;
   /** Source of the alert stop condition (config.stopOnAlerts); default Alertmanager over HTTP. */
   alertSource?: AlertSource;
+  /** Where notifications go; default a webhook sender for config.notify (none when it is unset). */
+  notifier?: Notifier;
 }
 
 /** A built operator. */
@@ -97,6 +102,13 @@ export interface Operator {
   readonly permissions: PermissionPlan | undefined;
   /** The alert stop condition, when config.stopOnAlerts is set. */
   readonly stopCondition: StopCondition | undefined;
+  /** The notification sender (undefined without CHAOSMONKEY_NOTIFY_URL). */
+  readonly notifier: Notifier | undefined;
+  /**
+   * Notifies a pause switched on or off (`cmc` absent = operator-wide). For the pause switch
+   * (issue 11), which does not exist in this tree yet: nothing calls it so far.
+   */
+  notifyPause(paused: boolean, reason: string, cmc?: { namespace: string; name: string }): void;
   /** Snapshot for tests and benchmarks. */
   stats(): OperatorStats;
 }
@@ -190,6 +202,21 @@ export function createOperator(options: OperatorOptions): Operator {
     targetSelf: config.targetSelf,
     ...(stopCondition !== undefined ? { stopCondition } : {}),
   });
+  // Notifications (issue 12 point 3): notify() only enqueues, so it never delays an action.
+  const notifyConfig = config.notify;
+  const notifyLog = log.child({ component: 'notify' });
+  const notifier: Notifier | undefined =
+    options.notifier ??
+    (notifyConfig === undefined
+      ? undefined
+      : new NotificationSender({
+          transport: new HttpNotifyTransport(notifyConfig.url),
+          clock,
+          log: notifyLog,
+          format: notifyConfig.format,
+          events: notifyConfig.events,
+          onResult: (result) => metrics.notification(result),
+        }));
   const runner = new ChaosRunner({
     actions,
     events,
@@ -266,6 +293,8 @@ export function createOperator(options: OperatorOptions): Operator {
       .then((result) => {
         const problem = result.problem;
         if (problem === 'CacheStale' || problem === 'NotLeader' || problem === 'StopCondition' || problem === 'StopConditionUnknown') metrics.slotSkipped(problem);
+        const notice = notifier === undefined ? undefined : outcomeEvent(result.outcome, problem, clock.now());
+        if (notice !== undefined) notifier?.notify(notice);
         if (signal.aborted) return; // dispatched in an ended term: the new leader owns the status
         reconciler.recordOutcome(entry, result);
         const { outcome } = result;
@@ -386,6 +415,10 @@ export function createOperator(options: OperatorOptions): Operator {
       return plan;
     },
     stopCondition,
+    notifier,
+    notifyPause(paused, reason, cmc) {
+      notifier?.notify(pauseEvent(paused, reason, clock.now(), cmc));
+    },
     async start() {
       if (started) return ready;
       started = true;
@@ -427,6 +460,7 @@ export function createOperator(options: OperatorOptions): Operator {
         await new Promise<void>((resolve) => systemClock.setTimer(Math.min(recheckMs, 1_000), resolve));
       }
       if (stopped !== undefined) return;
+      if (notifyConfig !== undefined && options.notifier === undefined) notifyLog.info('notifications on', { host: safeHost(notifyConfig.url), format: notifyConfig.format, events: notifyConfig.events.join(',') });
       if (stopCondition !== undefined) {
         stopLog.info('alert stop condition on', { alertmanager: config.stopOnAlerts?.alertmanagerUrl, matchers: formatMatchers(config.stopOnAlerts?.matchers ?? []), refreshMs: config.stopOnAlerts?.refreshMs, failClosed: config.stopOnAlerts?.failClosed });
         await stopCondition.start(); // first answer (or its timeout) before any schedule
@@ -450,6 +484,7 @@ export function createOperator(options: OperatorOptions): Operator {
         else loseLeadership();
         await Promise.race([Promise.allSettled([...running]), new Promise((r) => systemClock.setTimer(5_000, () => r(undefined)))]);
         await queue.stop();
+        await notifier?.stop(); // bounded: aborts the request in flight, drops (and counts) the rest
         await stopCondition?.stop();
         await store.stop();
         reconciler.clear();

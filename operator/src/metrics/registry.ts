@@ -128,6 +128,8 @@ export const OWN_METRIC_NAMES: readonly string[] = Object.freeze([
 ]);
 
 /** Reasons of chaos_monkey_skipped_slots_total; each has a series from the first scrape. */
+const NOTIFY_RESULTS = ['sent', 'failed', 'dropped', 'retried'] as const;
+
 const SKIP_REASONS = ['CacheStale', 'NotLeader', 'StopCondition', 'StopConditionUnknown'] as const;
 type SkipReason = (typeof SKIP_REASONS)[number];
 
@@ -187,6 +189,7 @@ export class OperatorMetrics implements ChaosMetrics {
   readonly #cacheStale: Gauge;
   readonly #skippedSlots: Counter<'reason'>;
   readonly #stopCondition: Gauge;
+  readonly #notifications: Counter;
 
   /** Registers every metric on a new private registry. */
   constructor(options: OperatorMetricsOptions) {
@@ -246,6 +249,7 @@ export class OperatorMetrics implements ChaosMetrics {
     this.#eligibleNamespaces = gauge('chaos_monkey_eligible_namespaces', 'Eligible namespaces with scheduled CMCs', []);
     this.#cacheStale = gauge('chaos_monkey_cache_stale', '1 while an informer watch is down beyond the grace: chaos actions are skipped', []);
     this.#skippedSlots = counter('chaos_monkey_skipped_slots_total', 'Due slots skipped to fail closed, by reason (CacheStale, NotLeader, StopCondition, StopConditionUnknown)', ['reason']);
+    this.#notifications = counter('chaos_monkey_notifications_total', 'Webhook notifications by result: sent, retried (one per failed attempt that is retried), failed (after the last attempt), dropped (queue full or shut down)', ['result']);
     this.#stopCondition = gauge('chaos_monkey_stop_condition', '1 while the alert stop condition blocks chaos (a matching alert fires, or Alertmanager is unknown and failing closed)', []);
 
     // Zero-valued series for label-less and fixed-label metrics (every mode, result, resource), so
@@ -257,6 +261,7 @@ export class OperatorMetrics implements ChaosMetrics {
     this.#leader.set(0);
     this.#cacheStale.set(1);
     this.#stopCondition.set(0);
+    for (const result of NOTIFY_RESULTS) this.#notifications.inc({ result }, 0);
     this.#queueDepth.set(0);
     this.#reconcileErrors.inc(0);
     this.#zeroPerModeSeries();
@@ -494,5 +499,10 @@ export class OperatorMetrics implements ChaosMetrics {
   /** The alert stop condition blocks chaos (true) or not. */
   stopCondition(blocking: boolean): void {
     this.#stopCondition.set(blocking ? 1 : 0);
+  }
+
+  /** One notification sent, retried, failed or dropped (notify/sender.ts). */
+  notification(result: (typeof NOTIFY_RESULTS)[number]): void {
+    this.#notifications.inc({ result });
   }
 }
