@@ -125,11 +125,13 @@ export const OWN_METRIC_NAMES: readonly string[] = Object.freeze([
   'chaos_monkey_cache_stale',
   'chaos_monkey_skipped_slots_total',
   'chaos_monkey_stop_condition',
+  'chaos_monkey_notifications_total',
 ]);
 
-/** Reasons of chaos_monkey_skipped_slots_total; each has a series from the first scrape. */
+/** Results of chaos_monkey_notifications_total; each has a series from the first scrape. */
 const NOTIFY_RESULTS = ['sent', 'failed', 'dropped', 'retried'] as const;
 
+/** Reasons of chaos_monkey_skipped_slots_total; each has a series from the first scrape. */
 const SKIP_REASONS = ['CacheStale', 'NotLeader', 'StopCondition', 'StopConditionUnknown'] as const;
 type SkipReason = (typeof SKIP_REASONS)[number];
 
