@@ -43,6 +43,7 @@ import { OperatorMetrics } from './metrics/registry.ts';
 import { outcomeEvent, pauseEvent } from './notify/events.ts';
 import { HttpNotifyTransport, safeHost } from './notify/http-transport.ts';
 import { NotificationSender } from './notify/sender.ts';
+import type { NotificationSenderOptions } from './notify/sender.ts';
 import { KubeStatusWriter } from './kube/status-writer.ts';
 import type { AlertSource, Clock, Logger, Notifier, Random } from './ports.ts';
 import { keyForCmc, keysForNamespace } from './reconcile/handlers.ts';
@@ -80,6 +81,8 @@ export interface OperatorOptions {
   alertSource?: AlertSource;
   /** Where notifications go; default a webhook sender for config.notify (none when it is unset). */
   notifier?: Notifier;
+  /** Tuning of the default sender (tests): queue capacity, attempts, backoff, request deadline. */
+  notifyTuning?: Pick<NotificationSenderOptions, 'capacity' | 'maxAttempts' | 'backoffMs' | 'maxBackoffMs' | 'timeoutMs'>;
 }
 
 /** A built operator. */
@@ -216,6 +219,7 @@ export function createOperator(options: OperatorOptions): Operator {
           format: notifyConfig.format,
           events: notifyConfig.events,
           onResult: (result) => metrics.notification(result),
+          ...options.notifyTuning,
         }));
   const runner = new ChaosRunner({
     actions,

@@ -136,10 +136,12 @@ export class NotificationSender implements Notifier {
 
 /** Error text without the URL (a secret): the error name, its code, or the HTTP status. */
 function describe(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause = (error as { cause?: { code?: unknown } }).cause;
-  if (error.name === 'TimeoutError') return 'request timed out';
-  if (error.name === 'AbortError') return 'request aborted';
-  if (cause !== undefined && typeof cause.code === 'string') return `${error.message} (${cause.code})`;
-  return error.message;
+  // Duck-typed: fetch's DOMException may come from another realm (not `instanceof Error`).
+  if (typeof error !== 'object' || error === null) return String(error);
+  const { name, message, cause } = error as { name?: unknown; message?: unknown; cause?: { code?: unknown } };
+  if (name === 'TimeoutError') return 'request timed out';
+  if (name === 'AbortError') return 'request aborted';
+  const text = typeof message === 'string' ? message : String(error);
+  if (cause !== undefined && cause !== null && typeof cause.code === 'string') return `${text} (${cause.code})`;
+  return text;
 }
