@@ -40,8 +40,12 @@ import { HttpServer } from './http/server.ts';
 import { ActionHistory } from './live/history.ts';
 import { LIVE_PAGE_CSP, liveModel, renderLivePage } from './live/page.ts';
 import { OperatorMetrics } from './metrics/registry.ts';
+import { outcomeEvent, pauseEvent } from './notify/events.ts';
+import { HttpNotifyTransport, safeHost } from './notify/http-transport.ts';
+import { NotificationSender } from './notify/sender.ts';
+import type { NotificationSenderOptions } from './notify/sender.ts';
 import { KubeStatusWriter } from './kube/status-writer.ts';
-import type { AlertSource, Clock, Logger, NamespaceInfo, Random } from './ports.ts';
+import type { AlertSource, Clock, Logger, NamespaceInfo, Notifier, Random } from './ports.ts';
 import { keyForCmc, keysForNamespace } from './reconcile/handlers.ts';
 import { keyOf, WorkQueue } from './reconcile/queue.ts';
 import { Reconciler } from './reconcile/reconciler.ts';
@@ -76,6 +80,10 @@ export interface OperatorOptions {
   cacheStaleAfterMs?: number;
   /** Source of the alert stop condition (config.stopOnAlerts); default Alertmanager over HTTP. */
   alertSource?: AlertSource;
+  /** Where notifications go; default a webhook sender for config.notify (none when it is unset). */
+  notifier?: Notifier;
+  /** Tuning of the default sender (tests): queue capacity, attempts, backoff, request deadline. */
+  notifyTuning?: Pick<NotificationSenderOptions, 'capacity' | 'maxAttempts' | 'backoffMs' | 'maxBackoffMs' | 'timeoutMs'>;
 }
 
 /** A built operator. */
@@ -98,6 +106,13 @@ export interface Operator {
   readonly permissions: PermissionPlan | undefined;
   /** The alert stop condition, when config.stopOnAlerts is set. */
   readonly stopCondition: StopCondition | undefined;
+  /** The notification sender (undefined without CHAOSMONKEY_NOTIFY_URL). */
+  readonly notifier: Notifier | undefined;
+  /**
+   * Notifies a pause switched on or off (`cmc` absent = operator-wide). For the pause switch
+   * (issue 11), which does not exist in this tree yet: nothing calls it so far.
+   */
+  notifyPause(paused: boolean, reason: string, cmc?: { namespace: string; name: string }): void;
   /** Snapshot for tests and benchmarks. */
   stats(): OperatorStats;
 }
@@ -191,6 +206,22 @@ export function createOperator(options: OperatorOptions): Operator {
     targetSelf: config.targetSelf,
     ...(stopCondition !== undefined ? { stopCondition } : {}),
   });
+  // Notifications (issue 12 point 3): notify() only enqueues, so it never delays an action.
+  const notifyConfig = config.notify;
+  const notifyLog = log.child({ component: 'notify' });
+  const notifier: Notifier | undefined =
+    options.notifier ??
+    (notifyConfig === undefined
+      ? undefined
+      : new NotificationSender({
+          transport: new HttpNotifyTransport(notifyConfig.url),
+          clock,
+          log: notifyLog,
+          format: notifyConfig.format,
+          events: notifyConfig.events,
+          onResult: (result) => metrics.notification(result),
+          ...options.notifyTuning,
+        }));
   const runner = new ChaosRunner({
     actions,
     events,
@@ -233,6 +264,7 @@ export function createOperator(options: OperatorOptions): Operator {
     log: log.child({ component: 'pause' }),
     setPaused: (scope, paused) => metrics.paused(scope, paused),
     now: () => clock.now(),
+    onChange: ({ paused, text }) => notifier?.notify(pauseEvent(paused, text, clock.now())),
   });
 
   let leader = false;
@@ -290,6 +322,8 @@ export function createOperator(options: OperatorOptions): Operator {
       .then((result) => {
         const problem = result.problem;
         if (problem === 'CacheStale' || problem === 'NotLeader' || problem === 'StopCondition' || problem === 'StopConditionUnknown' || problem === 'Paused') metrics.slotSkipped(problem);
+        const notice = notifier === undefined ? undefined : outcomeEvent(result.outcome, problem, clock.now());
+        if (notice !== undefined) notifier?.notify(notice);
         if (signal.aborted) return; // dispatched in an ended term: the new leader owns the status
         reconciler.recordOutcome(entry, result);
         const { outcome } = result;
@@ -415,6 +449,10 @@ export function createOperator(options: OperatorOptions): Operator {
       return plan;
     },
     stopCondition,
+    notifier,
+    notifyPause(paused, reason, cmc) {
+      notifier?.notify(pauseEvent(paused, reason, clock.now(), cmc));
+    },
     async start() {
       if (started) return ready;
       started = true;
@@ -456,6 +494,7 @@ export function createOperator(options: OperatorOptions): Operator {
         await new Promise<void>((resolve) => systemClock.setTimer(Math.min(recheckMs, 1_000), resolve));
       }
       if (stopped !== undefined) return;
+      if (notifyConfig !== undefined && options.notifier === undefined) notifyLog.info('notifications on', { host: safeHost(notifyConfig.url), format: notifyConfig.format, events: notifyConfig.events.join(',') });
       if (stopCondition !== undefined) {
         stopLog.info('alert stop condition on', { alertmanager: config.stopOnAlerts?.alertmanagerUrl, matchers: formatMatchers(config.stopOnAlerts?.matchers ?? []), refreshMs: config.stopOnAlerts?.refreshMs, failClosed: config.stopOnAlerts?.failClosed });
         await stopCondition.start(); // first answer (or its timeout) before any schedule
@@ -479,6 +518,7 @@ export function createOperator(options: OperatorOptions): Operator {
         else loseLeadership();
         await Promise.race([Promise.allSettled([...running]), new Promise((r) => systemClock.setTimer(5_000, () => r(undefined)))]);
         await queue.stop();
+        await notifier?.stop(); // bounded: aborts the request in flight, drops (and counts) the rest
         await stopCondition?.stop();
         await store.stop();
         reconciler.clear();

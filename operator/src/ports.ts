@@ -235,3 +235,45 @@ export interface AlertSource {
 
 /** What the stop condition knows right now (alerts/stop-condition.ts). */
 export type StopState = { state: 'clear' } | { state: 'firing'; alert: string } | { state: 'unknown'; why: string };
+
+/**
+ * What a notification is about (notify/): `action` an action succeeded, `failure` one failed,
+ * `blocked` a due slot was skipped for a reason (a problem), `pause` chaos paused or resumed,
+ * `window` a time window opened or closed (no time windows exist yet: the name is accepted).
+ */
+export type NotifyEventKind = 'action' | 'failure' | 'blocked' | 'pause' | 'window';
+
+/** One notification, before formatting (notify/format.ts). */
+export interface NotifyEvent {
+  kind: NotifyEventKind;
+  /** When it happened, ms since the epoch (from the injected Clock). */
+  at: number;
+  /** The CMC's namespace and name, when the event is about one CMC. */
+  namespace?: string;
+  cmc?: string;
+  /** Chaos mode (killPod, randomScale, antiPressure) of an action outcome. */
+  mode?: ScalingMode;
+  /** Pod or Deployment acted on. */
+  target?: string;
+  /** Human-readable why (the runner's reason, or why chaos paused). */
+  reason: string;
+  /** Machine-readable reason of a failure or a blocked slot (e.g. StopCondition, TargetMissing). */
+  problem?: string;
+  /** pause: true = paused, false = resumed; window: true = window opened, false = closed. */
+  on?: boolean;
+}
+
+/**
+ * Sends notifications without ever delaying the caller (notify/sender.ts): {@link notify} returns
+ * at once; events of kinds not selected are ignored.
+ */
+export interface Notifier {
+  notify(event: NotifyEvent): void;
+  /** Stops sending: aborts the request in flight and drops what is queued (counted as dropped). */
+  stop(): Promise<void>;
+}
+
+/** Delivers one formatted notification (notify/http-transport.ts); rejects on any failure or non-2xx answer. */
+export interface NotifyTransport {
+  send(body: string, signal: AbortSignal): Promise<void>;
+}

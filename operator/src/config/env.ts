@@ -24,6 +24,9 @@
  * | `CHAOSMONKEY_STOP_ON_ALERTS` | Alertmanager matchers (alerts/matchers.ts) | `severity="critical"` | ours: alerts that stop chaos while they fire |
  * | `CHAOSMONKEY_ALERTMANAGER_REFRESH` | Go duration >= 1s | `5s` | ours: time between two Alertmanager requests |
  * | `CHAOSMONKEY_STOP_ON_UNKNOWN` | true/false (1/0, yes/no) | `true` | ours: Alertmanager unreachable or answering garbage stops chaos (fail closed) |
+ * | `CHAOSMONKEY_NOTIFY_URL` | http(s) URL (a secret: never logged) | unset (no notifications) | ours: webhook receiving notifications |
+ * | `CHAOSMONKEY_NOTIFY_FORMAT` | json, slack; case-insensitive | `json` | ours: payload shape |
+ * | `CHAOSMONKEY_NOTIFY_EVENTS` | comma list of action, failure, blocked, pause, window | `failure,pause` | ours: which events are sent |
  *
  * Watch timeouts follow the seed: the duration is truncated to whole seconds, so a value below 1s
  * gives 0 (the API server then applies its own default). An absent variable silently takes its
@@ -33,6 +36,9 @@
 import { parseGoDuration, SECOND, MILLISECOND } from '../../../api/duration.ts';
 import { parseMatchers } from '../alerts/matchers.ts';
 import type { Matcher } from '../alerts/matchers.ts';
+import { DEFAULT_NOTIFY_EVENTS, parseEventList } from '../notify/events.ts';
+import type { NotifyFormat } from '../notify/format.ts';
+import type { NotifyEventKind } from '../ports.ts';
 
 /** Log levels accepted by `CHAOSMONKEY_LOGLEVEL` (the seed's logrus names; `critical` = fatal). */
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'critical' | 'panic';
@@ -77,6 +83,16 @@ export interface OperatorConfig {
    * when failing closed.
    */
   readonly stopOnAlerts: StopOnAlertsConfig | undefined;
+  /** Webhook notifications (notify/); undefined when CHAOSMONKEY_NOTIFY_URL is unset, empty or not an http(s) URL. */
+  readonly notify: NotifyConfig | undefined;
+}
+
+/** Settings of the notification sender (notify/sender.ts). */
+export interface NotifyConfig {
+  /** A secret: never log it (notify/http-transport.ts safeHost gives the loggable part). */
+  readonly url: string;
+  readonly format: NotifyFormat;
+  readonly events: readonly NotifyEventKind[];
 }
 
 /** Settings of the alert-driven stop condition (alerts/stop-condition.ts). */
@@ -134,6 +150,9 @@ export const ENV_VARIABLES: readonly EnvVariableDoc[] = Object.freeze([
   { name: 'CHAOSMONKEY_STOP_ON_ALERTS', defaultValue: 'severity="critical"', origin: 'ours', description: 'Alertmanager matchers (e.g. {severity="critical",team=~"a|b"}): a matching active alert stops chaos' },
   { name: 'CHAOSMONKEY_ALERTMANAGER_REFRESH', defaultValue: '5s', origin: 'ours', description: 'Go duration >= 1s: time between two Alertmanager requests (one per refresh for all CMCs)' },
   { name: 'CHAOSMONKEY_STOP_ON_UNKNOWN', defaultValue: 'true', origin: 'ours', description: 'true: Alertmanager unreachable or answering garbage stops chaos (fail closed); false: chaos goes on' },
+  { name: 'CHAOSMONKEY_NOTIFY_URL', defaultValue: '(unset: no notifications)', origin: 'ours', description: 'http(s) webhook URL that receives notifications (a secret: only its host is logged)' },
+  { name: 'CHAOSMONKEY_NOTIFY_FORMAT', defaultValue: 'json', origin: 'ours', description: 'json (generic document, e.g. for Microsoft Teams workflows) or slack (incoming-webhook payload)' },
+  { name: 'CHAOSMONKEY_NOTIFY_EVENTS', defaultValue: 'failure,pause', origin: 'ours', description: 'comma list of action, failure, blocked, pause, window: which events are notified' },
 ] satisfies EnvVariableDoc[]);
 
 const LOG_LEVELS: ReadonlyMap<string, LogLevel> = new Map([
@@ -287,6 +306,36 @@ export function parseEnv(env: Readonly<Record<string, string | undefined>>, defa
     return Object.freeze({ alertmanagerUrl, matchers: Object.freeze(matchers), refreshMs, failClosed });
   })();
 
+  const notify = ((): NotifyConfig | undefined => {
+    let format: NotifyFormat = 'json';
+    const rawFormat = env.CHAOSMONKEY_NOTIFY_FORMAT;
+    if (rawFormat !== undefined) {
+      const v = rawFormat.trim().toLowerCase();
+      if (v === 'json' || v === 'slack') format = v;
+      else bad('CHAOSMONKEY_NOTIFY_FORMAT', rawFormat, 'json', 'expected json or slack');
+    }
+    let events: readonly NotifyEventKind[] = DEFAULT_NOTIFY_EVENTS;
+    const rawEvents = env.CHAOSMONKEY_NOTIFY_EVENTS;
+    if (rawEvents !== undefined) {
+      const parsed = parseEventList(rawEvents);
+      if (parsed.ok) events = Object.freeze(parsed.events);
+      else bad('CHAOSMONKEY_NOTIFY_EVENTS', rawEvents, DEFAULT_NOTIFY_EVENTS.join(','), parsed.error);
+    }
+    const rawUrl = env.CHAOSMONKEY_NOTIFY_URL;
+    if (rawUrl === undefined) return undefined;
+    const url = rawUrl.trim();
+    // The value is a secret: the warnings never quote it.
+    if (url === '') {
+      warnings.push('CHAOSMONKEY_NOTIFY_URL: empty value, no notifications');
+      return undefined;
+    }
+    if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) {
+      warnings.push('CHAOSMONKEY_NOTIFY_URL: invalid value (expected an http(s) URL; value not shown, it is a secret), no notifications');
+      return undefined;
+    }
+    return Object.freeze({ url, format, events });
+  })();
+
   const saNamespace = defaults.serviceAccountNamespace?.trim();
   const namespaceDefault = saNamespace !== undefined && saNamespace !== '' ? saNamespace : 'chaosmonkey';
   const hostname = defaults.hostname?.trim();
@@ -309,6 +358,7 @@ export function parseEnv(env: Readonly<Record<string, string | undefined>>, defa
     podName: text('CHAOSMONKEY_POD_NAME', hostname !== undefined && hostname !== '' ? hostname : 'chaos-monkey'),
     randomSeed: env.CHAOSMONKEY_RANDOM_SEED === undefined ? undefined : text('CHAOSMONKEY_RANDOM_SEED', '') || undefined,
     stopOnAlerts,
+    notify,
   });
   return { config, warnings };
 }

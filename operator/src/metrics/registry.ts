@@ -127,7 +127,11 @@ export const OWN_METRIC_NAMES: readonly string[] = Object.freeze([
   'chaos_monkey_skipped_slots_total',
   'chaos_monkey_stop_condition',
   'chaos_monkey_paused',
+  'chaos_monkey_notifications_total',
 ]);
+
+/** Results of chaos_monkey_notifications_total; each has a series from the first scrape. */
+const NOTIFY_RESULTS = ['sent', 'failed', 'dropped', 'retried'] as const;
 
 /** Reasons of chaos_monkey_skipped_slots_total; each has a series from the first scrape. */
 const SKIP_REASONS = ['CacheStale', 'NotLeader', 'StopCondition', 'StopConditionUnknown', 'Paused'] as const;
@@ -190,6 +194,7 @@ export class OperatorMetrics implements ChaosMetrics {
   readonly #skippedSlots: Counter<'reason'>;
   readonly #stopCondition: Gauge;
   readonly #paused: Gauge<'scope'>;
+  readonly #notifications: Counter;
 
   /** Registers every metric on a new private registry. */
   constructor(options: OperatorMetricsOptions) {
@@ -249,6 +254,7 @@ export class OperatorMetrics implements ChaosMetrics {
     this.#eligibleNamespaces = gauge('chaos_monkey_eligible_namespaces', 'Eligible namespaces with scheduled CMCs', []);
     this.#cacheStale = gauge('chaos_monkey_cache_stale', '1 while an informer watch is down beyond the grace: chaos actions are skipped', []);
     this.#skippedSlots = counter('chaos_monkey_skipped_slots_total', 'Due slots skipped to fail closed (CacheStale, NotLeader, StopCondition, StopConditionUnknown) or blocked by a pause (Paused), by reason', ['reason']);
+    this.#notifications = counter('chaos_monkey_notifications_total', 'Webhook notifications by result: sent, retried (one per failed attempt that is retried), failed (after the last attempt), dropped (queue full or shut down)', ['result']);
     this.#stopCondition = gauge('chaos_monkey_stop_condition', '1 while the alert stop condition blocks chaos (a matching alert fires, or Alertmanager is unknown and failing closed)', []);
     this.#paused = gauge('chaos_monkey_paused', '1 while chaos is paused by namespace annotation, by scope (global or the namespace)', ['scope']);
 
@@ -262,6 +268,7 @@ export class OperatorMetrics implements ChaosMetrics {
     this.#cacheStale.set(1);
     this.#stopCondition.set(0);
     this.#paused.set({ scope: 'global' }, 0);
+    for (const result of NOTIFY_RESULTS) this.#notifications.inc({ result }, 0);
     this.#queueDepth.set(0);
     this.#reconcileErrors.inc(0);
     this.#zeroPerModeSeries();
@@ -506,5 +513,10 @@ export class OperatorMetrics implements ChaosMetrics {
     if (paused) this.#paused.set({ scope }, 1);
     else if (scope === 'global') this.#paused.set({ scope }, 0);
     else this.#paused.remove({ scope });
+  }
+
+  /** One notification sent, retried, failed or dropped (notify/sender.ts). */
+  notification(result: (typeof NOTIFY_RESULTS)[number]): void {
+    this.#notifications.inc({ result });
   }
 }

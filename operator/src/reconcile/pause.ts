@@ -80,6 +80,8 @@ export interface PauseTrackerOptions {
   /** Sets `chaos_monkey_paused{scope}` (1 / 0; a namespace series is removed on resume). */
   setPaused: (scope: string, paused: boolean) => void;
   now: () => number;
+  /** Called once per real change (not on reset): notifications. */
+  onChange?: (change: { scope: string; namespace: string; paused: boolean; text: string }) => void;
 }
 
 /** Per-scope pause state of the leader; see the module comment. */
@@ -116,6 +118,7 @@ export class PauseTracker {
       this.#o.setPaused(scope, false);
       this.#o.log.info(`${what} resumed`, { scope, namespace: name });
       if (ns !== undefined) void this.#o.events.emit(ref, 'Normal', 'Resumed', `${what} resumed (${PAUSED_ANNOTATION} removed or expired)`);
+      this.#o.onChange?.({ scope, namespace: name, paused: false, text: `${what} resumed` });
       return true;
     }
     this.#state.set(name, next);
@@ -124,6 +127,7 @@ export class PauseTracker {
     this.#o.setPaused(scope, true);
     this.#o.log.warn(`${what} paused`, { scope, namespace: name, reason: next.reason, ...(next.until !== undefined ? { until: new Date(next.until).toISOString() } : {}) });
     void this.#o.events.emit(ref, 'Normal', 'Paused', `${what} paused: ${describe(next)}`);
+    this.#o.onChange?.({ scope, namespace: name, paused: true, text: `${what} paused: ${describe(next)}` });
     return true;
   }
 

@@ -93,3 +93,43 @@ describe('operator.alertmanager (stop on alerts)', () => {
     expect(defaultEgress.some((rule) => rule.ports.some((p) => p.port === 9093))).toBe(false);
   });
 });
+
+describe('notifications (webhook URL from a Secret)', () => {
+  const URL_VALUE = 'https://hooks.slack.com/services/T000/B000/s3cr3t';
+  interface SecretEnv { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }
+  const notifyEnv = (objects: K8sObject[]): SecretEnv[] => (containerOf(objects, 'operator').env as SecretEnv[]).filter((e) => e.name.startsWith('CHAOSMONKEY_NOTIFY_'));
+  const egressRules = (objects: K8sObject[]): number[][] => (field(findOne(objects, 'NetworkPolicy'), 'spec.egress') as { ports: { port: number }[] }[]).map((r) => r.ports.map((p) => p.port));
+  let inline: K8sObject[];
+  let existing: K8sObject[];
+  beforeAll(() => {
+    inline = renderObjects({ set: [`notifications.url=${URL_VALUE}`, 'notifications.format=slack', 'notifications.events={action,failure}', 'networkPolicy.enabled=true'] });
+    existing = renderObjects({ set: ['notifications.existingSecret=my-hook', 'notifications.existingSecretKey=webhook'] });
+  }, 240_000);
+
+  test('off by default: no variable, no Secret, no egress rule for it', () => {
+    expect(notifyEnv(defaults)).toEqual([]);
+    expect(defaults.filter((o) => o.kind === 'Secret' && String(field(o, 'metadata.name')).endsWith('-notifications'))).toEqual([]);
+    expect(egressRules(renderObjects({ set: ['networkPolicy.enabled=true'] }))).not.toContainEqual([443]);
+  });
+
+  test('notifications.url goes into a chart-owned Secret, read through secretKeyRef; format and events parse without a warning', () => {
+    const env = notifyEnv(inline);
+    const ref = env.find((e) => e.name === 'CHAOSMONKEY_NOTIFY_URL')?.valueFrom?.secretKeyRef;
+    expect(ref?.key).toBe('url');
+    const secret = findOne(inline, 'Secret', ref?.name);
+    expect(Buffer.from(String(field(secret, 'data.url')), 'base64').toString('utf8')).toBe(URL_VALUE);
+    expect(JSON.stringify(findOne(inline, 'Deployment'))).not.toContain('s3cr3t');
+    const vars = Object.fromEntries(env.map((e) => [e.name, e.value ?? URL_VALUE]));
+    const { config, warnings } = parseEnv(vars);
+    expect(warnings).toEqual([]);
+    expect(config.notify).toEqual({ url: URL_VALUE, format: 'slack', events: ['action', 'failure'] });
+    expect(egressRules(inline)).toContainEqual([443]);
+  });
+
+  test('notifications.existingSecret: no chart Secret, the given name and key', () => {
+    const ref = notifyEnv(existing).find((e) => e.name === 'CHAOSMONKEY_NOTIFY_URL')?.valueFrom?.secretKeyRef;
+    expect(ref).toEqual({ name: 'my-hook', key: 'webhook' });
+    expect(existing.filter((o) => o.kind === 'Secret' && String(field(o, 'metadata.name')).endsWith('-notifications'))).toEqual([]);
+    expect(notifyEnv(existing).find((e) => e.name === 'CHAOSMONKEY_NOTIFY_EVENTS')?.value).toBe('failure,pause');
+  });
+});

@@ -39,7 +39,7 @@ describe('parseEnv defaults', () => {
       const { warnings } = parseEnv({ [name]: '' });
       expect(warnings.some((w) => w.startsWith(`${name}:`))).toBe(true);
     }
-    expect(new Set(names).size).toBe(20);
+    expect(new Set(names).size).toBe(23);
   });
 });
 
@@ -60,6 +60,30 @@ describe('alert stop condition variables', () => {
     expect(bad.warnings.map((w) => w.split(':')[0])).toEqual(['CHAOSMONKEY_STOP_ON_ALERTS', 'CHAOSMONKEY_ALERTMANAGER_REFRESH', 'CHAOSMONKEY_STOP_ON_UNKNOWN', 'CHAOSMONKEY_ALERTMANAGER_URL']);
     // a bad URL keeps the stop condition (requests fail: fail closed), never silently drops it
     expect(bad.config.stopOnAlerts).toMatchObject({ alertmanagerUrl: 'am:9093 x', refreshMs: 5_000, failClosed: true, matchers: [{ name: 'severity', value: 'critical' }] });
+  });
+});
+
+describe('notification variables', () => {
+  test('unset URL: no notifications; set: json, events failure and pause', () => {
+    expect(parseEnv({ CHAOSMONKEY_NOTIFY_FORMAT: 'slack' }).config.notify).toBeUndefined();
+    const { config, warnings } = parseEnv({ CHAOSMONKEY_NOTIFY_URL: ' https://hooks.example/T/B/secret ' });
+    expect(warnings).toEqual([]);
+    expect(config.notify).toEqual({ url: 'https://hooks.example/T/B/secret', format: 'json', events: ['failure', 'pause'] });
+  });
+
+  test('values are parsed; bad ones warn and take the default; the URL never appears in a warning', () => {
+    const good = parseEnv({ CHAOSMONKEY_NOTIFY_URL: 'http://r:8080/x', CHAOSMONKEY_NOTIFY_FORMAT: 'Slack', CHAOSMONKEY_NOTIFY_EVENTS: 'action,blocked,window' });
+    expect(good.warnings).toEqual([]);
+    expect(good.config.notify).toEqual({ url: 'http://r:8080/x', format: 'slack', events: ['action', 'blocked', 'window'] });
+    const bad = parseEnv({ CHAOSMONKEY_NOTIFY_URL: 'http://r', CHAOSMONKEY_NOTIFY_FORMAT: 'teams', CHAOSMONKEY_NOTIFY_EVENTS: 'everything' });
+    expect(bad.warnings.map((w) => w.split(':')[0])).toEqual(['CHAOSMONKEY_NOTIFY_FORMAT', 'CHAOSMONKEY_NOTIFY_EVENTS']);
+    expect(bad.config.notify).toEqual({ url: 'http://r', format: 'json', events: ['failure', 'pause'] });
+    const secret = 'ftp://hooks.example/T0/B0/s3cr3t';
+    const badUrl = parseEnv({ CHAOSMONKEY_NOTIFY_URL: secret });
+    expect(badUrl.config.notify).toBeUndefined();
+    expect(badUrl.warnings).toHaveLength(1);
+    expect(badUrl.warnings[0]).toMatch(/^CHAOSMONKEY_NOTIFY_URL: invalid value/);
+    expect(badUrl.warnings[0]).not.toContain('s3cr3t');
   });
 });
 

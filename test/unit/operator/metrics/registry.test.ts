@@ -50,6 +50,19 @@ describe('OperatorMetrics', () => {
     }
   });
 
+  test('chaos_monkey_notifications_total has every result at 0 from the first scrape, then counts', async () => {
+    const m = fresh();
+    const before = await m.render();
+    for (const result of ['sent', 'failed', 'dropped', 'retried']) expect(sample(before, 'chaos_monkey_notifications_total', { result })).toBe(0);
+    m.notification('dropped');
+    m.notification('dropped');
+    m.notification('sent');
+    const after = await m.render();
+    expect(sample(after, 'chaos_monkey_notifications_total', { result: 'dropped' })).toBe(2);
+    expect(sample(after, 'chaos_monkey_notifications_total', { result: 'sent' })).toBe(1);
+    expect(sample(after, 'chaos_monkey_notifications_total', { result: 'failed' })).toBe(0);
+  });
+
   test('seed histograms keep the seed buckets', async () => {
     const m = fresh();
     m.watchEvent('namespace', 'add', 'demo', 7);
