@@ -108,11 +108,6 @@ export interface Operator {
   readonly stopCondition: StopCondition | undefined;
   /** The notification sender (undefined without CHAOSMONKEY_NOTIFY_URL). */
   readonly notifier: Notifier | undefined;
-  /**
-   * Notifies a pause switched on or off (`cmc` absent = operator-wide). For the pause switch
-   * (issue 11), which does not exist in this tree yet: nothing calls it so far.
-   */
-  notifyPause(paused: boolean, reason: string, cmc?: { namespace: string; name: string }): void;
   /** Snapshot for tests and benchmarks. */
   stats(): OperatorStats;
 }
@@ -450,9 +445,6 @@ export function createOperator(options: OperatorOptions): Operator {
     },
     stopCondition,
     notifier,
-    notifyPause(paused, reason, cmc) {
-      notifier?.notify(pauseEvent(paused, reason, clock.now(), cmc));
-    },
     async start() {
       if (started) return ready;
       started = true;
