@@ -19,7 +19,7 @@ export interface CmcSpecV1 {
   killMethod?: KillMethod;
   /** Issue 11: grace period of pod deletions, overriding CHAOSMONKEY_KILL_GRACE_SECONDS. */
   gracePeriodSeconds?: number;
-  /** Issue 11: health guards on the target. Not supported yet (the CMC is Blocked: Unsupported). */
+  /** Issue 11: health guards on the target, checked before each action (operator/src/chaos/guard.ts). */
   guard?: GuardV1;
 }
 
@@ -54,7 +54,7 @@ export interface LastAction {
   mode: ScalingMode;
   /** Pod name, or "deployment/<name>" for randomScale. */
   target: string;
-  /** Short outcome: "Succeeded", "Skipped", "Failed", "DryRun" (decided, nothing sent), "Blocked" (the stop condition held the slot). */
+  /** Short outcome: "Succeeded", "Skipped", "Failed", "DryRun" (decided, nothing sent), "Blocked" (the stop condition or spec.guard held the slot). */
   result: string;
   message?: string;
 }

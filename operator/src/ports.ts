@@ -50,6 +50,14 @@ export interface DeploymentInfo {
   /** spec.replicas (default 1 when absent). */
   replicas: number;
   selector: LabelSelector;
+  /** metadata.generation (undefined when absent). */
+  generation?: number;
+  /** status.observedGeneration (undefined when the controller has not observed it yet). */
+  observedGeneration?: number;
+  /** status.readyReplicas / updatedReplicas / availableReplicas (0 when absent, as the API omits zeros). */
+  readyReplicas: number;
+  updatedReplicas: number;
+  availableReplicas: number;
 }
 
 /** Answer of a scale PATCH: the Scale's spec.replicas and metadata.uid (the Deployment's UID). */
@@ -67,6 +75,10 @@ export interface PodInfo {
   /** True when metadata.deletionTimestamp is set. */
   terminating: boolean;
   labels: Readonly<Record<string, string>>;
+  /** metadata.creationTimestamp, ms epoch (undefined when absent or unparsable). */
+  creationTimestamp?: number;
+  /** The Ready condition is True (undefined when not reported: counted as not ready). */
+  ready?: boolean;
 }
 
 /** CPU usage of one pod, summed over its containers, in nanocores (from metrics.k8s.io). */

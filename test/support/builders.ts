@@ -25,10 +25,10 @@ export function aCmc(overrides: CmcOverrides = {}): ChaosMonkeyConfigurationV1 {
   return cmc as unknown as ChaosMonkeyConfigurationV1;
 }
 
-/** A running pod `web-<n>` of deployment `web` in `demo`. */
+/** A running, ready pod `web-<n>` of deployment `web` in `demo` (no creationTimestamp unless given). */
 export function aPod(overrides: Partial<PodInfo> = {}): PodInfo {
   const name = overrides.name ?? 'web-abc12';
-  return { namespace: 'demo', name, uid: `uid-${name}`, phase: 'Running', terminating: false, labels: { app: 'web' }, ...overrides };
+  return { namespace: 'demo', name, uid: `uid-${name}`, phase: 'Running', terminating: false, labels: { app: 'web' }, ready: true, ...overrides };
 }
 
 /** `count` running pods named `web-0`..`web-<count-1>`. */
@@ -36,9 +36,22 @@ export function somePods(count: number, overrides: Partial<PodInfo> = {}): PodIn
   return Array.from({ length: count }, (_, i) => aPod({ name: `web-${i}`, ...overrides }));
 }
 
-/** Deployment `demo/web`, 3 replicas, selector app=web. */
+/** Deployment `demo/web`, 3 replicas (all ready, updated and available, rollout observed), selector app=web. */
 export function aDeployment(overrides: Partial<DeploymentInfo> = {}): DeploymentInfo {
-  return { namespace: 'demo', name: 'web', uid: 'uid-web', replicas: 3, selector: { matchLabels: { app: 'web' } }, ...overrides };
+  const replicas = overrides.replicas ?? 3;
+  return {
+    namespace: 'demo',
+    name: 'web',
+    uid: 'uid-web',
+    replicas,
+    selector: { matchLabels: { app: 'web' } },
+    generation: 1,
+    observedGeneration: 1,
+    readyReplicas: replicas,
+    updatedReplicas: replicas,
+    availableReplicas: replicas,
+    ...overrides,
+  };
 }
 
 /** Namespace `demo` without labels, not terminating. */

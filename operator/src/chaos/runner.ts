@@ -7,7 +7,12 @@
  *
  * API requests per action: killPod = GET deployment + LIST pods + DELETE pod; randomScale = PATCH
  * scale only (a 404 means the target is missing); antiPressure = GET deployment + LIST pods + LIST
- * PodMetrics + DELETE pod. Plus one Event write on success or failure.
+ * PodMetrics + DELETE pod. Plus one Event write on success or failure. With `spec.guard` set,
+ * randomScale first GETs the Deployment too.
+ *
+ * Guards (issue 11 point 4, chaos/guard.ts): checked after the choice and before the mutating
+ * request, dry runs included; a guard that blocks gives result `blocked` with problem
+ * `GuardNotMet`, one that cannot be evaluated `blocked` with `GuardUnknown` (fail closed).
  *
  * Dry run (issue 11 point 1, spec.dryRun or CHAOSMONKEY_DRY_RUN): everything is read and decided
  * as usual, then instead of the mutating request an Event `DryRun` on the CMC names the would-be
@@ -25,6 +30,7 @@ import { API_VERSION_V1, KIND } from '../../../api/names.ts';
 import { ChaosMonkeyError, MetricsUnavailableError, NotFoundError } from '../errors.ts';
 import type { ActionOutcome, ActionOutcomeBase, ChaosMetrics, Clock, ClusterActions, EventSink, Logger, ObjectRef, Random } from '../ports.ts';
 import { checkAntiPressureHeadroom, decideAntiPressure, executeAntiPressure } from './anti-pressure.ts';
+import { checkPodRemoval, checkRollout, checkScale, filterByAge, hasGuard, type GuardVerdict } from './guard.ts';
 import { decideKillPod, executeKillPod } from './kill-pod.ts';
 import { nanoCoresToCores } from './quantity.ts';
 import { decideScale, executeScale } from './random-scale.ts';
@@ -90,7 +96,18 @@ const LOG_MESSAGE: Readonly<Record<ActionOutcome['result'], string>> = {
 const FOREVER: AbortSignal = new AbortController().signal;
 
 /** Stable code of a problem found at action time (usable as a condition reason). */
-export type ActionProblem = 'TargetMissing' | 'NoMetrics' | 'ActionFailed' | 'CacheStale' | 'NotLeader' | 'StopCondition' | 'StopConditionUnknown' | 'Paused';
+export type ActionProblem =
+  | 'TargetMissing'
+  | 'NoMetrics'
+  | 'ActionFailed'
+  | 'CacheStale'
+  | 'NotLeader'
+  | 'StopCondition'
+  | 'StopConditionUnknown'
+  | 'Paused'
+  /** spec.guard blocked the action (issue 11 point 4); GuardUnknown: it could not be evaluated (fail closed). */
+  | 'GuardNotMet'
+  | 'GuardUnknown';
 
 /** Outcome plus the CMC it was about (undefined when the CMC vanished) and the problem, if any. */
 export interface RunResult {
@@ -126,6 +143,13 @@ function untargeted(base: ActionOutcomeBase, mode: ScalingMode): ActionOutcome {
     case 'antiPressure':
       return { ...base, mode, selector: null, cpuCores: null };
   }
+}
+
+/** The blocked step of a guard verdict, or null when the guard lets the action through. */
+function guardStep(verdict: GuardVerdict, target: string): Step | null {
+  if (verdict.kind === 'ok') return null;
+  if (verdict.kind === 'blocked') return { result: 'blocked', target, reason: verdict.message, problem: 'GuardNotMet' };
+  return { result: 'blocked', target, reason: `guard not evaluated, action not taken: ${verdict.why}`, problem: 'GuardUnknown' };
 }
 
 function split(step: Step): { common: Omit<Step, 'problem'>; problem: ActionProblem | undefined } {
@@ -238,6 +262,22 @@ export class ChaosRunner {
     const ns = base.namespace;
     const decision = decideScale(spec.minReplicas, spec.maxReplicas, this.#o.random);
     if (decision.kind === 'skip') return done({ result: 'skipped', target, reason: decision.reason });
+    if (hasGuard(spec.guard)) {
+      // One GET so the guard sees the desired and ready replicas (randomScale reads nothing otherwise).
+      let deployment;
+      try {
+        deployment = await this.#o.actions.getDeployment(ns, target);
+      } catch (error) {
+        return done({ result: 'failed', target, reason: `reading the target deployment ${target} failed: ${errorText(error)}` });
+      }
+      if (deployment === undefined) {
+        const reason = `target deployment ${target} not found in namespace ${ns}`;
+        await this.#event(term, cmcRef(cmc), 'Warning', EVENTS.targetMissing.reason, reason);
+        return done({ result: 'skipped', target, reason, problem: 'TargetMissing' });
+      }
+      const blocked = guardStep(checkRollout(spec.guard, deployment), target) ?? guardStep(checkScale(spec.guard, deployment, decision.replicas), target);
+      if (blocked !== null) return done(blocked);
+    }
     if (this.#dryRun(spec)) {
       const reason = `dry run: would scale deployment ${target} to ${decision.replicas} replicas (drawn uniformly in [${spec.minReplicas}, ${spec.maxReplicas}]); nothing sent`;
       await this.#event(term, cmcRef(cmc), 'Normal', EVENTS.dryRun.reason, reason);
@@ -306,11 +346,20 @@ export class ChaosRunner {
       const reason = `reading the target deployment ${depName} failed: ${errorText(error)}`;
       return done({ result: 'failed', target: depName, reason });
     }
+    // Guards (issue 11 point 4): rollout and pod age before the choice, minAvailable on the victim.
+    let eligible: readonly typeof pods[number][] = pods;
+    if (hasGuard(spec.guard)) {
+      const rollout = guardStep(checkRollout(spec.guard, deployment), depName);
+      if (rollout !== null) return done(rollout);
+      const aged = filterByAge(spec.guard, pods, this.#o.clock.now());
+      if (aged.kind !== 'ok') return done(guardStep(aged, depName) as Step);
+      eligible = aged.pods;
+    }
     let victim;
     let cpuNanoCores: number | undefined;
     let candidates: number;
     if (!byPressure) {
-      const decision = decideKillPod(pods, this.#o.random);
+      const decision = decideKillPod(eligible, this.#o.random);
       if (decision.kind === 'skip') return done({ result: 'skipped', target: depName, reason: decision.reason });
       victim = decision;
       candidates = decision.candidates;
@@ -325,7 +374,7 @@ export class ChaosRunner {
         await this.#event(term, cmcRef(cmc), 'Warning', EVENTS.noMetrics.reason, reason);
         return done({ result: error instanceof MetricsUnavailableError ? 'skipped' : 'failed', target: depName, reason, problem: 'NoMetrics' });
       }
-      const decision = decideAntiPressure(pods, cpu, spec.minReplicas, this.#o.random);
+      const decision = decideAntiPressure(eligible, cpu, spec.minReplicas, this.#o.random);
       if (decision.kind === 'skip') {
         if (decision.noMetrics !== true) return done({ result: 'skipped', target: depName, reason: decision.reason });
         await this.#event(term, cmcRef(cmc), 'Warning', EVENTS.noMetrics.reason, decision.reason);
@@ -336,6 +385,8 @@ export class ChaosRunner {
       candidates = decision.candidates;
     }
     const pod = victim.pod;
+    const unavailable = guardStep(checkPodRemoval(spec.guard, deployment, pods, pod), pod.name);
+    if (unavailable !== null) return done(unavailable);
     if (this.#dryRun(spec)) {
       const why = cpuNanoCores !== undefined ? `the busiest of ${candidates} running pods (${nanoCoresToCores(cpuNanoCores)} CPU cores)` : `one of ${candidates} pods, chosen uniformly at random`;
       const reason = `dry run: would delete pod ${pod.name}, ${why}; nothing sent`;

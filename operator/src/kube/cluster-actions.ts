@@ -68,6 +68,8 @@ function toSelector(sel: V1LabelSelector | undefined): LabelSelector {
 
 function toPodInfo(pod: V1Pod, namespace: string): PodInfo {
   const meta = pod.metadata ?? {};
+  // client-node deserializes metav1.Time to a Date.
+  const created = meta.creationTimestamp instanceof Date ? meta.creationTimestamp.getTime() : meta.creationTimestamp !== undefined ? Date.parse(String(meta.creationTimestamp)) : undefined;
   return {
     namespace: meta.namespace ?? namespace,
     name: meta.name ?? '',
@@ -75,6 +77,8 @@ function toPodInfo(pod: V1Pod, namespace: string): PodInfo {
     phase: pod.status?.phase ?? 'Unknown',
     terminating: meta.deletionTimestamp !== undefined && meta.deletionTimestamp !== null,
     labels: { ...(meta.labels ?? {}) },
+    ...(created !== undefined && Number.isFinite(created) ? { creationTimestamp: created } : {}),
+    ready: (pod.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'),
   };
 }
 
@@ -113,6 +117,11 @@ export class KubeClusterActions implements ClusterActions {
         uid: d.metadata?.uid ?? '',
         replicas: d.spec?.replicas ?? 1,
         selector: toSelector(d.spec?.selector),
+        ...(typeof d.metadata?.generation === 'number' ? { generation: d.metadata.generation } : {}),
+        ...(typeof d.status?.observedGeneration === 'number' ? { observedGeneration: d.status.observedGeneration } : {}),
+        readyReplicas: d.status?.readyReplicas ?? 0,
+        updatedReplicas: d.status?.updatedReplicas ?? 0,
+        availableReplicas: d.status?.availableReplicas ?? 0,
       };
     } catch (error) {
       if (statusCodeOf(error) === 404) return undefined;

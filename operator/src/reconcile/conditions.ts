@@ -4,9 +4,9 @@
  *
  * | condition | True when | reasons |
  * |---|---|---|
- * | Ready | an action is scheduled, nothing blocks it and the last action of the current mode did not skip or fail (a dry run counts as done) | True: Scheduled; False: InvalidSpec, Paused, Unsupported, NamespaceNotFound, NamespaceTerminating, OwnNamespace, NamespaceOptedOut, NamespaceNotOptedIn, Deleting, ActionSkipped, ActionFailed, CacheStale |
+ * | Ready | an action is scheduled, nothing blocks it and the last action of the current mode did not skip or fail (a dry run counts as done) | True: Scheduled; False: InvalidSpec, Paused, Unsupported, NamespaceNotFound, NamespaceTerminating, OwnNamespace, NamespaceOptedOut, NamespaceNotOptedIn, Deleting, ActionSkipped, ActionFailed, CacheStale, GuardNotMet, GuardUnknown |
  * | Paused | spec.enabled is false | True: Disabled; False: Enabled |
- * | Blocked | the namespace is not a target (seed-spec 4.1, own namespace, terminating, missing), a field is not supported yet, chaos is paused (issue 11), or the alert stop condition holds | True: the eligibility code, Unsupported, Paused, StopCondition, StopConditionUnknown; False: None |
+ * | Blocked | the namespace is not a target (seed-spec 4.1, own namespace, terminating, missing), a field is not supported yet, chaos is paused (issue 11), the alert stop condition holds, or spec.guard blocked the last action | True: the eligibility code, Unsupported, Paused, StopCondition, StopConditionUnknown, GuardNotMet, GuardUnknown; False: None |
  *
  * `lastTransitionTime` changes only when a condition's status flips. Condition types written by
  * others are kept untouched.
@@ -29,7 +29,7 @@ export interface StatusInput {
   lastAction?: LastAction;
   /** Ready reason when lastAction did not succeed (e.g. CacheStale); default ActionSkipped / ActionFailed. */
   lastActionReason?: string;
-  /** The alert stop condition holds (alerts/stop-condition.ts): Blocked True with this reason when the namespace is eligible. */
+  /** The alert stop condition holds (alerts/stop-condition.ts), or spec.guard blocked the last action: Blocked True with this reason when the namespace is eligible. */
   stopped?: { reason: string; message: string };
 }
 

@@ -103,7 +103,6 @@ export interface DesiredInput {
 export function unsupportedFields(spec: Record<string, unknown>): BlockReason | null {
   const fields: string[] = [];
   if (spec.killMethod === 'evict') fields.push('spec.killMethod: evict');
-  if (spec.guard !== undefined) fields.push('spec.guard');
   if (fields.length === 0) return null;
   return { code: 'Unsupported', message: `${fields.join(', ')} not supported yet by this operator version: no action until it is (remove the field to act without it)` };
 }

@@ -58,7 +58,6 @@ describe('real clock: dry run, unsupported fields, grace period, pause', () => {
     await world.createCmc('dry', 'ap', { scalingMode: 'antiPressure', minReplicas: 1, deployment: { name: 'hpa' }, dryRun: true });
     await world.createCmc('dry', 'rs', { scalingMode: 'randomScale', minReplicas: 3, maxReplicas: 5, deployment: { name: 'api' }, dryRun: true });
     await world.createCmc('unsup', 'evict', { killMethod: 'evict' });
-    await world.createCmc('unsup', 'guarded', { guard: { minAvailable: '50%', minPodAge: '1m' } });
     await world.createCmc('unsup', 'deleting', { killMethod: 'delete', dryRun: true });
     await world.createCmc('grace', 'slow', { gracePeriodSeconds: 30 });
   }, 60_000);
@@ -106,8 +105,8 @@ describe('real clock: dry run, unsupported fields, grace period, pause', () => {
     expect(await world.replicasOf('dry', 'api')).toBe(2);
   });
 
-  test('killMethod evict and guard are not acted on: Blocked=True Unsupported naming the field, one Warning Event, no action', async () => {
-    for (const [name, field] of [['evict', 'spec.killMethod: evict'], ['guarded', 'spec.guard']] as const) {
+  test('killMethod evict is not acted on: Blocked=True Unsupported naming the field, one Warning Event, no action', async () => {
+    for (const [name, field] of [['evict', 'spec.killMethod: evict']] as const) {
       const blocked = await waitFor(`${name} Blocked Unsupported`, async () => {
         const c = await condition(world, 'unsup', name, 'Blocked');
         return c?.reason === 'Unsupported' ? c : undefined;

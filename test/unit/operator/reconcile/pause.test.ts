@@ -53,7 +53,6 @@ describe('pauseBlock and desiredSchedule', () => {
 
   test.each([
     [{ killMethod: 'evict' }, 'spec.killMethod: evict'],
-    [{ guard: { minPodAge: '1m' } }, 'spec.guard'],
   ])('%j cancels as Unsupported naming the field', (spec, field) => {
     const d = desiredSchedule(input({ cmc: aCmc({ spec }) }));
     expect(d.kind).toBe('cancel');
@@ -63,14 +62,14 @@ describe('pauseBlock and desiredSchedule', () => {
     expect(d.facts.blocked?.message).toContain(field);
   });
 
-  test('killMethod delete, dryRun and gracePeriodSeconds schedule as usual', () => {
-    const d = desiredSchedule(input({ cmc: aCmc({ spec: { killMethod: 'delete', dryRun: true, gracePeriodSeconds: 5 } }) }));
+  test('killMethod delete, dryRun, gracePeriodSeconds and guard schedule as usual', () => {
+    const d = desiredSchedule(input({ cmc: aCmc({ spec: { killMethod: 'delete', dryRun: true, gracePeriodSeconds: 5, guard: { minPodAge: '1m' } } }) }));
     expect(d.kind).toBe('schedule');
     expect(d.facts.blocked).toBeNull();
   });
 
   test('namespace ineligibility wins over Unsupported and Paused', () => {
-    const d = desiredSchedule(input({ cmc: aCmc({ spec: { guard: {} } }), namespace: undefined, operatorNamespace: ns({ [PAUSED_ANNOTATION]: 'x' }, 'chaosmonkey') }));
+    const d = desiredSchedule(input({ cmc: aCmc({ spec: { killMethod: 'evict' } }), namespace: undefined, operatorNamespace: ns({ [PAUSED_ANNOTATION]: 'x' }, 'chaosmonkey') }));
     expect(d.facts.blocked?.code).toBe('NamespaceNotFound');
   });
 });
