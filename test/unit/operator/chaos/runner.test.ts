@@ -9,7 +9,7 @@ import { ForbiddenError, MetricsUnavailableError, NotFoundError } from '../../..
 import type { ActionOutcome, ClusterActions, DeploymentInfo, EventSink, Logger, ObjectRef, PodCpu, PodInfo } from '../../../../operator/src/ports.ts';
 import { FakeClock } from '../../../support/fake-clock.ts';
 import { FixedRandom } from '../../../support/fixed-random.ts';
-import { aCmc, aDeployment, somePods } from '../../../support/builders.ts';
+import { aCmc, aDeployment, aPod, somePods } from '../../../support/builders.ts';
 
 interface World {
   runner: ChaosRunner;
@@ -236,5 +236,95 @@ describe('ChaosRunner', () => {
       expect(w.lines.map((l) => l.level)).toEqual(['debug']);
       expect(w.calls).toEqual([]);
     });
+  });
+});
+
+describe('ChaosRunner with spec.guard (issue 11 point 4)', () => {
+  const MINUTE = 60_000;
+  /** Pods web-0..web-<n-1> created `ageMs` before the fake clock's now. */
+  const agedPods = (w: World, count: number, ageMs: number): PodInfo[] => somePods(count, { creationTimestamp: w.clock.now() - ageMs });
+
+  test('killPod: minAvailable blocks before the DELETE, numbers in the reason, problem GuardNotMet, no Event', async () => {
+    const pods = [...somePods(2), ...somePods(1, { name: 'cold', ready: false })];
+    const w = world({ deployment: aDeployment(), pods }, specOf({ guard: { minAvailable: 2, skipDuringRollout: false } }));
+    const { outcome, problem } = await w.runner.run(entry(w.clock));
+    expect(outcome).toMatchObject({ result: 'blocked', mode: 'killPod', target: 'web-0', podsSeen: 3 });
+    expect(outcome.reason).toBe('guard minAvailable: 2 of 3 desired pods are ready, 1 would be after killing web-0, below minAvailable 2');
+    expect(problem).toBe('GuardNotMet');
+    expect(w.calls).toEqual(['get demo/web', 'list demo']);
+    expect(w.events).toEqual([]);
+    expect(w.lines).toEqual([{ level: 'info', message: 'chaos action blocked', meta: expect.objectContaining({ result: 'blocked' }) }]);
+  });
+
+  test('killPod: a guard that passes acts (old enough pods, enough ready, no rollout)', async () => {
+    const probe = world({});
+    const pods = [...agedPods(probe, 2, 10 * MINUTE), aPod({ name: 'young', creationTimestamp: probe.clock.now() - MINUTE })];
+    const w2 = world({ deployment: aDeployment(), pods }, specOf({ guard: { minAvailable: '50%', minPodAge: '5m' } }));
+    const { outcome, problem } = await w2.runner.run(entry(w2.clock));
+    expect(problem).toBeUndefined();
+    expect(outcome).toMatchObject({ result: 'succeeded', target: 'web-0', reason: 'killed one of 2 pods, chosen uniformly at random' });
+    expect(w2.calls).toEqual(['get demo/web', 'list demo', 'delete demo/web-0 grace=7']);
+  });
+
+  test('killPod: minPodAge with every pod younger blocks ("all N pods are younger than X")', async () => {
+    const probe = world({});
+    const w = world({ deployment: aDeployment(), pods: agedPods(probe, 3, 30_000) }, specOf({ guard: { minPodAge: '1m' } }));
+    const { outcome, problem } = await w.runner.run(entry(w.clock));
+    expect(outcome).toMatchObject({ result: 'blocked', target: 'web', reason: 'guard minPodAge: all 3 pods are younger than 1m' });
+    expect(problem).toBe('GuardNotMet');
+    expect(w.calls).toEqual(['get demo/web', 'list demo']);
+  });
+
+  test('killPod: skipDuringRollout defaults to true once guard is set', async () => {
+    const w = world({ deployment: aDeployment({ generation: 3, observedGeneration: 2 }), pods: somePods(3) }, specOf({ guard: {} }));
+    const { outcome, problem } = await w.runner.run(entry(w.clock));
+    expect(outcome.result).toBe('blocked');
+    expect(outcome.reason).toBe('guard skipDuringRollout: deployment rolling out: observedGeneration 2 is behind generation 3');
+    expect(problem).toBe('GuardNotMet');
+    expect(w.calls).toEqual(['get demo/web', 'list demo']);
+  });
+
+  test('killPod: a guard that cannot be evaluated fails closed (GuardUnknown, reason says why)', async () => {
+    const w = world({ deployment: aDeployment({ generation: undefined }), pods: somePods(3) }, specOf({ guard: { minAvailable: 1 } }));
+    const { outcome, problem } = await w.runner.run(entry(w.clock));
+    expect(outcome.result).toBe('blocked');
+    expect(outcome.reason).toMatch(/^guard not evaluated, action not taken: guard skipDuringRollout cannot be evaluated/);
+    expect(problem).toBe('GuardUnknown');
+    expect(w.mutations).toEqual([]);
+  });
+
+  test('dry run applies guards too: blocked, no DryRun Event', async () => {
+    const w = world({ deployment: aDeployment(), pods: somePods(1) }, specOf({ dryRun: true, guard: { minAvailable: 1 } }));
+    const { outcome, problem } = await w.runner.run(entry(w.clock));
+    expect(outcome.result).toBe('blocked');
+    expect(problem).toBe('GuardNotMet');
+    expect(w.events).toEqual([]);
+  });
+
+  test('antiPressure: minPodAge filters the candidates (the busiest young pod is spared)', async () => {
+    const probe = world({});
+    const pods = [...agedPods(probe, 2, 10 * MINUTE), aPod({ name: 'young', creationTimestamp: probe.clock.now() })];
+    const cpu = [{ name: 'web-0', cpuNanoCores: 1e8 }, { name: 'web-1', cpuNanoCores: 2e8 }, { name: 'young', cpuNanoCores: 9e8 }];
+    const w = world({ deployment: aDeployment(), pods, cpu }, specOf({ scalingMode: 'antiPressure', minReplicas: 1, guard: { minPodAge: '1m' } }));
+    const { outcome } = await w.runner.run(entry(w.clock));
+    expect(outcome).toMatchObject({ result: 'succeeded', mode: 'antiPressure', target: 'web-1' });
+  });
+
+  test('randomScale: one GET first; a count below minAvailable is blocked before the PATCH', async () => {
+    const w = world({ deployment: aDeployment({ replicas: 4 }) }, specOf({ scalingMode: 'randomScale', minReplicas: 1, maxReplicas: 5, guard: { minAvailable: '50%' } }));
+    const { outcome, problem } = await w.runner.run(entry(w.clock));
+    expect(w.calls).toEqual(['get demo/web']);
+    expect(outcome).toMatchObject({ result: 'blocked', mode: 'randomScale', replicas: null, reason: 'guard minAvailable: scaling from 4 to 1 replicas would go below minAvailable 2 (50% of the desired replicas, rounded up)' });
+    expect(problem).toBe('GuardNotMet');
+  });
+
+  test('randomScale: a passing guard scales; a missing Deployment on the GET is TargetMissing', async () => {
+    const ok = world({ deployment: aDeployment({ replicas: 4 }) }, specOf({ scalingMode: 'randomScale', minReplicas: 2, maxReplicas: 5, guard: { minAvailable: 2 } }));
+    expect((await ok.runner.run(entry(ok.clock))).outcome).toMatchObject({ result: 'succeeded', replicas: 2 });
+    expect(ok.calls).toEqual(['get demo/web', 'scale demo/web 2']);
+    const gone = world({ deployment: undefined }, specOf({ scalingMode: 'randomScale', guard: { minAvailable: 2 } }));
+    const r = await gone.runner.run(entry(gone.clock));
+    expect(r.problem).toBe('TargetMissing');
+    expect(gone.mutations).toEqual([]);
   });
 });
