@@ -227,6 +227,7 @@ export function createOperator(options: OperatorOptions): Operator {
     killGraceSeconds: config.killGraceSeconds,
     dryRun: config.dryRun,
     recheck: (entry) => reconciler.recheck(entry),
+    canEvict: () => plan?.evictions !== false,
     holdsLease: () => leader && (elector?.holdsLease() ?? true),
   });
   const queueLog = log.child({ component: 'queue' });
@@ -388,6 +389,7 @@ export function createOperator(options: OperatorOptions): Operator {
     if (before === undefined) return;
     if (before.statusWrites !== next.statusWrites) permLog.warn(next.statusWrites ? 'patch on chaosmonkeyconfigurations/status granted now: writing status again' : 'patch on chaosmonkeyconfigurations/status revoked: no status writes');
     if (before.events !== next.events) permLog.warn(next.events ? 'create on events granted now: recording Events again' : 'create on events revoked: no Events');
+    if (before.evictions !== next.evictions) permLog.warn(next.evictions ? 'create on pods/eviction granted now: killMethod evict CMCs act again' : 'create on pods/eviction revoked: killMethod evict CMCs are Blocked');
     if (before.scaleVerb !== next.scaleVerb) permLog.warn(`randomScale now uses ${next.scaleVerb} on deployments/scale`);
     if (next.fatal.length === 0 && before.fatal.length > 0) permLog.info('every required permission is granted now');
     if (next.statusWrites && !before.statusWrites) enqueueAll();

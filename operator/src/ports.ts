@@ -127,11 +127,22 @@ export interface ClusterActions {
    * the name now belongs to another pod).
    */
   deletePod(namespace: string, name: string, gracePeriodSeconds: number, options?: MutationOptions & { uid?: string }): Promise<boolean>;
+  /**
+   * POST pods/<name>/eviction (policy/v1 Eviction, issue 11 `spec.killMethod: evict`) with
+   * `deleteOptions.gracePeriodSeconds` and, when `uid` is not empty, `preconditions.uid`: the API
+   * server honours PodDisruptionBudgets itself. Resolves `evicted` (201), `gone` (404, or 409 with a
+   * UID: the name now belongs to another pod), or `blocked` when a budget refuses it (429 with a
+   * `DisruptionBudget` cause): `message` is the API's, `pdb` the budget's name when the API says it.
+   */
+  evictPod(namespace: string, name: string, uid: string, gracePeriodSeconds: number, options?: MutationOptions): Promise<EvictResult>;
   /** PATCH deployments/<name>/scale to `replicas`; resolves the replicas and the Deployment UID the API answered. */
   scaleDeployment(namespace: string, name: string, replicas: number, options?: MutationOptions): Promise<ScaleResult>;
   /** LIST metrics.k8s.io PodMetrics for the selector; throws MetricsUnavailableError when the API is absent. */
   podCpu(namespace: string, selector: LabelSelector): Promise<PodCpu[]>;
 }
+
+/** Answer of {@link ClusterActions.evictPod}. */
+export type EvictResult = 'evicted' | 'gone' | { blocked: string; pdb?: string };
 
 /** Object an Event is about. */
 export interface ObjectRef {

@@ -14,6 +14,10 @@
  * request, dry runs included; a guard that blocks gives result `blocked` with problem
  * `GuardNotMet`, one that cannot be evaluated `blocked` with `GuardUnknown` (fail closed).
  *
+ * With `spec.killMethod: evict` the DELETE is a POST pods/<name>/eviction (same grace period and UID precondition); a 429 from a
+ * PodDisruptionBudget is no failure: the outcome is `blocked` with problem DisruptionBudget and a
+ * Warning Event `DisruptionBudget` on the CMC names the budget.
+ *
  * Dry run (issue 11 point 1, spec.dryRun or CHAOSMONKEY_DRY_RUN): everything is read and decided
  * as usual, then instead of the mutating request an Event `DryRun` on the CMC names the would-be
  * target and the outcome is `dry_run`. A slot held by a pause (recheck `blocked`) is `blocked`.
@@ -43,6 +47,8 @@ export const EVENTS = Object.freeze({
   targetMissing: { reason: 'TargetMissing' },
   actionFailed: { reason: 'ActionFailed' },
   noMetrics: { reason: 'NoMetrics' },
+  /** Issue 11: a PodDisruptionBudget refused the eviction (Warning, on the CMC, naming the budget). */
+  disruptionBudget: { reason: 'DisruptionBudget' },
   /** Issue 11: on the CMC, naming the would-be target; nothing was sent. */
   dryRun: { reason: 'DryRun' },
 });
@@ -80,6 +86,12 @@ export interface ChaosRunnerOptions {
   dryRun?: boolean;
   /** Re-reads the CMC and its namespace from the cache and re-checks eligibility and validity. */
   recheck: (entry: DueEntry) => Recheck;
+  /**
+   * `create` on pods/eviction is granted (start-up permission plan; unknown counts as granted).
+   * False: slots of `killMethod: evict` CMCs are blocked with problem EvictionForbidden (fail
+   * closed: never fall back to a DELETE that would ignore the budgets). Default always true.
+   */
+  canEvict?: () => boolean;
   /** Re-checked right before each mutating request: true while this replica may act. Default always true. */
   holdsLease?: () => boolean;
 }
@@ -107,7 +119,11 @@ export type ActionProblem =
   | 'Paused'
   /** spec.guard blocked the action (issue 11 point 4); GuardUnknown: it could not be evaluated (fail closed). */
   | 'GuardNotMet'
-  | 'GuardUnknown';
+  | 'GuardUnknown'
+  /** killMethod evict: a PodDisruptionBudget refused the eviction (429). */
+  | 'DisruptionBudget'
+  /** killMethod evict without `create` on pods/eviction. */
+  | 'EvictionForbidden';
 
 /** Outcome plus the CMC it was about (undefined when the CMC vanished) and the problem, if any. */
 export interface RunResult {
@@ -389,21 +405,37 @@ export class ChaosRunner {
     if (unavailable !== null) return done(unavailable);
     if (this.#dryRun(spec)) {
       const why = cpuNanoCores !== undefined ? `the busiest of ${candidates} running pods (${nanoCoresToCores(cpuNanoCores)} CPU cores)` : `one of ${candidates} pods, chosen uniformly at random`;
-      const reason = `dry run: would delete pod ${pod.name}, ${why}; nothing sent`;
+      const reason = `dry run: would ${spec.killMethod === 'evict' ? 'evict' : 'delete'} pod ${pod.name}, ${why}; nothing sent`;
       await this.#event(term, cmcRef(cmc), 'Normal', EVENTS.dryRun.reason, reason);
       return done({ result: 'dry_run', target: pod.name, reason });
     }
     let deleted: boolean;
-    const what = `deleting pod ${pod.name}`;
+    const evict = spec.killMethod === 'evict';
+    const what = `${evict ? 'evicting' : 'deleting'} pod ${pod.name}`;
     const grace = typeof spec.gracePeriodSeconds === 'number' ? spec.gracePeriodSeconds : this.#o.killGraceSeconds;
+    if (evict && this.#o.canEvict?.() === false) {
+      const reason = `spec.killMethod is evict but the operator may not create pods/eviction (RBAC): pod ${pod.name} not touched`;
+      return done({ result: 'blocked', target: pod.name, reason, problem: 'EvictionForbidden' });
+    }
     if (!this.#leading(term)) return done(this.#notLeader(pod.name, what, false));
     try {
-      deleted = byPressure
-        ? await executeAntiPressure({ kind: 'kill', pod, cpuNanoCores: cpuNanoCores ?? 0, candidates }, this.#o.actions, grace, { signal: term })
-        : (await executeKillPod({ kind: 'kill', pod, candidates }, this.#o.actions, grace, { signal: term })).kind === 'killed';
+      if (evict) {
+        const answer = await this.#o.actions.evictPod(ns, pod.name, pod.uid, grace, { signal: term });
+        if (typeof answer === 'object') {
+          const budget = answer.pdb !== undefined ? `PodDisruptionBudget ${answer.pdb}` : 'a PodDisruptionBudget';
+          const reason = `evicting pod ${pod.name} was refused by ${budget}: ${answer.blocked}`;
+          await this.#event(term, cmcRef(cmc), 'Warning', EVENTS.disruptionBudget.reason, reason);
+          return done({ result: 'blocked', target: pod.name, reason, problem: 'DisruptionBudget' });
+        }
+        deleted = answer === 'evicted';
+      } else {
+        deleted = byPressure
+          ? await executeAntiPressure({ kind: 'kill', pod, cpuNanoCores: cpuNanoCores ?? 0, candidates }, this.#o.actions, grace, { signal: term })
+          : (await executeKillPod({ kind: 'kill', pod, candidates }, this.#o.actions, grace, { signal: term })).kind === 'killed';
+      }
     } catch (error) {
       if (term.aborted) return done(this.#notLeader(pod.name, what, true));
-      const reason = `deleting pod ${pod.name} was refused: ${errorText(error)}`;
+      const reason = `${what} was refused: ${errorText(error)}`;
       await this.#event(term, cmcRef(cmc), 'Warning', EVENTS.actionFailed.reason, reason);
       return done({ result: 'failed', target: pod.name, reason, problem: 'ActionFailed' });
     }

@@ -47,6 +47,36 @@ function statusMessageOf(error: unknown): string | undefined {
   return typeof body?.message === 'string' ? body.message : undefined;
 }
 
+/** A 429 of the eviction subresource refused by a PodDisruptionBudget: the cause's message and the budget's name. */
+export interface DisruptionBudgetRefusal {
+  message: string;
+  pdb?: string;
+}
+
+/**
+ * Reads kube-apiserver's eviction refusal (pkg/registry/core/pod/storage/eviction.go): HTTP 429,
+ * reason TooManyRequests, `details.causes[]` with reason `DisruptionBudget` and a message
+ * "The disruption budget <name> needs <n> healthy pods and has <m> currently" (or "... is still
+ * being processed by the server."). Undefined for any other error, including a plain 429 throttle.
+ */
+export function disruptionBudgetRefusalOf(error: unknown): DisruptionBudgetRefusal | undefined {
+  if (statusCodeOf(error) !== 429) return undefined;
+  const body = statusBodyOf(error);
+  if (typeof body !== 'object') return undefined;
+  const details = (body as { details?: unknown }).details;
+  const causes = typeof details === 'object' && details !== null ? (details as { causes?: unknown }).causes : undefined;
+  if (!Array.isArray(causes)) return undefined;
+  for (const cause of causes as unknown[]) {
+    if (typeof cause !== 'object' || cause === null) continue;
+    const { reason, message } = cause as { reason?: unknown; message?: unknown };
+    if (reason !== 'DisruptionBudget') continue;
+    const text = typeof message === 'string' && message !== '' ? message : typeof body.message === 'string' ? body.message : 'refused by a PodDisruptionBudget';
+    const name = /^The disruption budget (\S+) (?:needs|is still)/.exec(text)?.[1];
+    return name !== undefined ? { message: text, pdb: name } : { message: text };
+  }
+  return undefined;
+}
+
 /** Log fields of an API failure: the Status `message`, `reason` and `code`. */
 export interface ApiErrorFields {
   error: string;

@@ -1,17 +1,17 @@
 /**
  * {@link ClusterActions} over client-node (architecture.md "chaos": execute). One request per method:
- * GET deployment, LIST pods by selector, DELETE pod, PATCH deployments/<name>/scale (merge patch),
+ * GET deployment, LIST pods by selector, DELETE pod, POST pods/<name>/eviction, PATCH deployments/<name>/scale (merge patch),
  * LIST metrics.k8s.io PodMetrics. Every failure becomes a typed error (api-errors.ts).
  *
- * The two mutating calls (DELETE pod, PATCH scale) carry an AbortSignal: the caller's (aborted when
+ * The mutating calls (DELETE pod, pod eviction, PATCH scale) carry an AbortSignal: the caller's (aborted when
  * the leadership term ends) combined with a 10 s deadline (request-options.ts). A pod DELETE carries
- * `preconditions.uid` when the caller knows the pod's UID.
+ * `preconditions.uid` when the caller knows the pod's UID; so does an eviction's deleteOptions.
  */
 import { AppsV1Api, CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import type { V1LabelSelector, V1Pod } from '@kubernetes/client-node';
 import { MetricsUnavailableError } from '../errors.ts';
-import type { ClusterActions, DeploymentInfo, LabelSelector, MutationOptions, PodCpu, PodInfo, ScaleResult } from '../ports.ts';
-import { statusCodeOf, toChaosError } from './api-errors.ts';
+import type { ClusterActions, DeploymentInfo, EvictResult, LabelSelector, MutationOptions, PodCpu, PodInfo, ScaleResult } from '../ports.ts';
+import { disruptionBudgetRefusalOf, statusCodeOf, toChaosError } from './api-errors.ts';
 import type { KubeConnection } from './connect.ts';
 import { mutationRequestOptions } from './request-options.ts';
 
@@ -153,6 +153,32 @@ export class KubeClusterActions implements ClusterActions {
       // 409 with a UID precondition: the name now belongs to a re-created pod, ours is gone.
       if (code === 404 || (code === 409 && options.uid !== undefined)) return false;
       throw toChaosError(error, `delete pod ${namespace}/${name}`);
+    }
+  }
+
+  async evictPod(namespace: string, name: string, uid: string, gracePeriodSeconds: number, options: MutationOptions = {}): Promise<EvictResult> {
+    options.signal?.throwIfAborted();
+    try {
+      await this.#core.createNamespacedPodEviction(
+        {
+          namespace,
+          name,
+          body: {
+            apiVersion: 'policy/v1',
+            kind: 'Eviction',
+            metadata: { name, namespace },
+            deleteOptions: { gracePeriodSeconds, ...(uid !== '' ? { preconditions: { uid } } : {}) },
+          },
+        },
+        mutationRequestOptions(options),
+      );
+      return 'evicted';
+    } catch (error) {
+      const code = statusCodeOf(error);
+      if (code === 404 || (code === 409 && uid !== '')) return 'gone';
+      const refusal = disruptionBudgetRefusalOf(error);
+      if (refusal !== undefined) return refusal.pdb !== undefined ? { blocked: refusal.message, pdb: refusal.pdb } : { blocked: refusal.message };
+      throw toChaosError(error, `evict pod ${namespace}/${name}`);
     }
   }
 

@@ -1,7 +1,7 @@
 /**
  * What the operator does with the permissions it has (issue 9 point 2). Pure: from the answers of
  * the start-up probe (kube/permissions.ts) to a plan (which sources, which scale verb, whether to
- * write status, elect a leader, send Events) plus the rows of the one start-up table.
+ * write status, elect a leader, send Events, evict) plus the rows of the one start-up table.
  */
 
 /** One permission the probe asks about. `namespace` set = the operator's Role (Lease) scope. */
@@ -31,6 +31,8 @@ export interface PermissionPlan {
   /** false: run without a Lease (one replica). */
   leaderElection: boolean;
   events: boolean;
+  /** `create` on pods/eviction: false blocks the slots of `killMethod: evict` CMCs (fail closed). */
+  evictions: boolean;
   /** What cannot work at all, one readable line each naming the missing rule. Non-empty = not ready. */
   fatal: string[];
   /** Notes to say once (degraded but running). */
@@ -104,6 +106,9 @@ export function planPermissions(answers: readonly PermissionAnswer[], leaderElec
   else say('list', '', 'pods', 'choose pods (killPod, antiPressure)');
   if (!ok('delete', '', 'pods')) missing('delete', '', 'pods', 'cannot kill pods');
   else say('delete', '', 'pods', 'kill pods');
+  const evictions = ok('create', '', 'pods/eviction');
+  say('create', '', 'pods/eviction', evictions ? 'evict pods (killMethod evict)' : 'killMethod evict CMCs are Blocked (EvictionForbidden): no pod is evicted, none deleted instead');
+  if (!evictions) warnings.push('no create on pods/eviction: CMCs with killMethod evict are Blocked (EvictionForbidden)');
   if (!ok('get', 'apps', 'deployments')) missing('get', 'apps', 'deployments', 'cannot read target Deployments');
   else say('get', 'apps', 'deployments', 'read target Deployments');
 
@@ -145,7 +150,7 @@ export function planPermissions(answers: readonly PermissionAnswer[], leaderElec
     granted: a.allowed === undefined ? 'unknown' : a.allowed ? 'yes' : 'no',
     then: then.get(`${a.verb} ${a.group} ${a.resource}`) ?? '',
   }));
-  return { namespaceSource, cmcSource, scaleVerb, statusWrites, leaderElection, events, fatal, warnings, rows };
+  return { namespaceSource, cmcSource, scaleVerb, statusWrites, leaderElection, events, evictions, fatal, warnings, rows };
 }
 
 /** The rows as an aligned text table (one multi-line log field). */

@@ -8,7 +8,7 @@ import type { PolicyRule } from '../../../api/rbac.ts';
 /**
  * Cluster-wide rules (ClusterRole): exactly the (group, resource, verb) triples kube/ sends.
  * informers.ts: list+watch namespaces and CMCs; status-writer.ts: patch CMC status;
- * cluster-actions.ts: get deployments, list+delete pods, patch deployments/scale, list PodMetrics;
+ * cluster-actions.ts: get deployments, list+delete pods, create pods/eviction (killMethod evict), patch deployments/scale, list PodMetrics;
  * events.ts: create core/v1 Events and patch them when a repeat is aggregated.
  */
 export const OPERATOR_CLUSTER_RULES: readonly PolicyRule[] = [
@@ -16,6 +16,7 @@ export const OPERATOR_CLUSTER_RULES: readonly PolicyRule[] = [
   { apiGroups: ['cm.massix.github.io'], resources: ['chaosmonkeyconfigurations'], verbs: ['list', 'watch'] },
   { apiGroups: ['cm.massix.github.io'], resources: ['chaosmonkeyconfigurations/status'], verbs: ['patch'] },
   { apiGroups: [''], resources: ['pods'], verbs: ['list', 'delete'] },
+  { apiGroups: [''], resources: ['pods/eviction'], verbs: ['create'] },
   { apiGroups: ['apps'], resources: ['deployments'], verbs: ['get'] },
   { apiGroups: ['apps'], resources: ['deployments/scale'], verbs: ['patch'] },
   { apiGroups: ['metrics.k8s.io'], resources: ['pods'], verbs: ['list'] },

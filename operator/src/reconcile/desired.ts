@@ -100,9 +100,10 @@ export interface DesiredInput {
  * Issue 11 fields this operator version cannot honour yet: a CMC setting them does not act (fail
  * closed) until they are supported. Returns the Blocked reason naming them, or null.
  */
-export function unsupportedFields(spec: Record<string, unknown>): BlockReason | null {
+export function unsupportedFields(_spec: Record<string, unknown>): BlockReason | null {
   const fields: string[] = [];
-  if (spec.killMethod === 'evict') fields.push('spec.killMethod: evict');
+  // No issue 11 field is unsupported any more (killMethod evict and guard are acted on); the
+  // mechanism stays for the next field the CRD accepts before the operator implements it.
   if (fields.length === 0) return null;
   return { code: 'Unsupported', message: `${fields.join(', ')} not supported yet by this operator version: no action until it is (remove the field to act without it)` };
 }

@@ -93,8 +93,11 @@ interface KeyMemory {
   lastSentAgainst?: string | undefined;
   /** Generation whose invalid spec was already reported (log + Event once per generation). */
   reportedInvalid?: number;
-  /** The last action was blocked by spec.guard: shown as Blocked True until an action is not. */
-  guardBlock?: { reason: string; message: string };
+  /**
+   * The last action was blocked by spec.guard (GuardNotMet, GuardUnknown) or at the API (killMethod
+   * evict: DisruptionBudget, EvictionForbidden): shown as Blocked True until an action is not.
+   */
+  actionBlock?: { reason: string; message: string };
   /** Generation whose unsupported fields were already reported (log + Event once per generation). */
   reportedUnsupported?: number;
 }
@@ -235,7 +238,7 @@ export class Reconciler {
       now: this.#o.clock.now(),
       ...(mem.lastAction !== undefined ? { lastAction: mem.lastAction } : {}),
       ...(mem.lastReason !== undefined ? { lastActionReason: mem.lastReason } : {}),
-      ...(stop !== undefined ? { stopped: { reason: stop.problem, message: stop.message } } : mem.guardBlock !== undefined && verdict.kind === 'schedule' ? { stopped: mem.guardBlock } : {}),
+      ...(stop !== undefined ? { stopped: { reason: stop.problem, message: stop.message } } : mem.actionBlock !== undefined && verdict.kind === 'schedule' ? { stopped: mem.actionBlock } : {}),
     });
     if (statusEquals(cmc.status, next)) return {};
     // Sent already and the cache has not moved since: our own write is on its way back. A cached
@@ -392,10 +395,10 @@ export class Reconciler {
     if (mem === undefined || mem.uid !== entry.uid) return;
     if (result.problem === 'Paused') return; // no action was taken: lastAction stays the last real one
     mem.lastAction = lastActionOf(result.outcome, mem.deployment, this.#o.clock.now());
-    if (result.problem === 'CacheStale' || result.problem === 'StopCondition' || result.problem === 'StopConditionUnknown' || result.problem === 'GuardNotMet' || result.problem === 'GuardUnknown') mem.lastReason = result.problem;
+    if (result.problem === 'CacheStale' || result.problem === 'StopCondition' || result.problem === 'StopConditionUnknown' || result.problem === 'GuardNotMet' || result.problem === 'GuardUnknown' || result.problem === 'DisruptionBudget' || result.problem === 'EvictionForbidden') mem.lastReason = result.problem;
     else delete mem.lastReason;
-    if (result.problem === 'GuardNotMet' || result.problem === 'GuardUnknown') mem.guardBlock = { reason: result.problem, message: result.outcome.reason };
-    else delete mem.guardBlock;
+    if (result.problem === 'GuardNotMet' || result.problem === 'GuardUnknown' || result.problem === 'DisruptionBudget' || result.problem === 'EvictionForbidden') mem.actionBlock = { reason: result.problem, message: result.outcome.reason };
+    else delete mem.actionBlock;
   }
 
   /** Forgets everything and clears the wheel (used on shutdown). */

@@ -2,8 +2,8 @@
  * Issue 11 guardrails against the sandbox over real sockets: dry run (spec.dryRun and
  * CHAOSMONKEY_DRY_RUN: decided, reported, nothing mutating sent, proved by the sandbox's request
  * log), the pause annotations (global on the operator's namespace within 1 s, per namespace,
- * paused-until ending by itself on the fake clock), fields not supported yet (Blocked Unsupported,
- * no action), and spec.gracePeriodSeconds on the DELETE.
+ * paused-until ending by itself on the fake clock), killMethod delete spelled out, and
+ * spec.gracePeriodSeconds on the DELETE.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import * as k8s from '@kubernetes/client-node';
@@ -40,7 +40,7 @@ function mutations(world: World, namespace: string): unknown[] {
   return world.sandbox.requests().filter((r) => r.namespace === namespace && ((r.resource === 'pods' && ['delete', 'create'].includes(r.verb)) || r.subresource === 'scale' || r.subresource === 'eviction') && r.userAgent !== 'chaos-monkey-tests');
 }
 
-describe('real clock: dry run, unsupported fields, grace period, pause', () => {
+describe('real clock: dry run, killMethod delete, grace period, pause', () => {
   let world: World;
   let replica: Replica;
 
@@ -57,7 +57,6 @@ describe('real clock: dry run, unsupported fields, grace period, pause', () => {
     await world.createCmc('dry', 'kp', { scalingMode: 'killPod', deployment: { name: 'web' }, dryRun: true });
     await world.createCmc('dry', 'ap', { scalingMode: 'antiPressure', minReplicas: 1, deployment: { name: 'hpa' }, dryRun: true });
     await world.createCmc('dry', 'rs', { scalingMode: 'randomScale', minReplicas: 3, maxReplicas: 5, deployment: { name: 'api' }, dryRun: true });
-    await world.createCmc('unsup', 'evict', { killMethod: 'evict' });
     await world.createCmc('unsup', 'deleting', { killMethod: 'delete', dryRun: true });
     await world.createCmc('grace', 'slow', { gracePeriodSeconds: 30 });
   }, 60_000);
@@ -105,21 +104,8 @@ describe('real clock: dry run, unsupported fields, grace period, pause', () => {
     expect(await world.replicasOf('dry', 'api')).toBe(2);
   });
 
-  test('killMethod evict is not acted on: Blocked=True Unsupported naming the field, one Warning Event, no action', async () => {
-    for (const [name, field] of [['evict', 'spec.killMethod: evict']] as const) {
-      const blocked = await waitFor(`${name} Blocked Unsupported`, async () => {
-        const c = await condition(world, 'unsup', name, 'Blocked');
-        return c?.reason === 'Unsupported' ? c : undefined;
-      });
-      expect(blocked.status).toBe('True');
-      expect(blocked.message).toContain(field);
-      expect((await condition(world, 'unsup', name, 'Ready'))?.reason).toBe('Unsupported');
-      const warnings = (await world.events('unsup')).filter((e) => e.reason === 'Unsupported' && e.involvedObject.name === name);
-      expect(warnings).toHaveLength(1);
-      expect(warnings[0]?.type).toBe('Warning');
-      expect((await world.getCmc('unsup', name)).status?.nextActionAt).toBeUndefined();
-    }
-    // killMethod delete (the default, spelled out) acts: here as a dry run, so the namespace stays untouched.
+  test('killMethod delete (the default, spelled out) acts', async () => {
+    // Here as a dry run, so the namespace stays untouched.
     await waitFor('deleting acts', async () => (await world.getCmc('unsup', 'deleting')).status?.lastAction?.result === 'DryRun');
     await holdsFor('no action in unsup', () => mutations(world, 'unsup').length === 0, 1_500);
   });

@@ -31,6 +31,10 @@ interface Cluster {
   cpu?: PodCpu[] | Error;
   deleteError?: Error;
   scaleError?: Error;
+  /** Answer of evictPod (default 'evicted'). */
+  evict?: Awaited<ReturnType<ClusterActions['evictPod']>>;
+  /** canEvict option of the runner (default: absent = allowed). */
+  canEvict?: boolean;
   /** getDeployment waits for it (to hold an action in flight). */
   gate?: Promise<void>;
 }
@@ -56,6 +60,11 @@ function world(cluster: Cluster, recheck?: Recheck): World {
       mutations.push({ uid: options?.uid, signal: options?.signal });
       if (cluster.deleteError !== undefined) throw cluster.deleteError;
       return true;
+    },
+    evictPod: async (ns, name, uid, grace, options) => {
+      calls.push(`evict ${ns}/${name} grace=${grace}`);
+      mutations.push({ uid, signal: options?.signal });
+      return cluster.evict ?? 'evicted';
     },
     scaleDeployment: async (ns, name, replicas, options) => {
       mutations.push({ signal: options?.signal });
@@ -83,6 +92,7 @@ function world(cluster: Cluster, recheck?: Recheck): World {
     killGraceSeconds: 7,
     recheck: () => recheck ?? { kind: 'act', cmc, spec: cmc.spec },
     holdsLease: () => lease.held,
+    ...(cluster.canEvict !== undefined ? { canEvict: () => cluster.canEvict === true } : {}),
   });
   return { runner, events, outcomes, gone, lines, calls, clock, mutations, lease };
 }
@@ -132,6 +142,55 @@ describe('ChaosRunner', () => {
     expect(outcome.reason).toMatch(/CM_ERR_FORBIDDEN/);
     expect(w.events[0]).toMatchObject({ type: 'Warning', reason: 'ActionFailed' });
     expect(w.lines[0]?.level).toBe('warn');
+  });
+
+  describe('killMethod evict', () => {
+    test('killPod evicts (POST eviction with the CMC grace and the pod UID) instead of deleting; the seed Event on the pod', async () => {
+      const w = world({ deployment: aDeployment(), pods: somePods(3) }, specOf({ killMethod: 'evict', gracePeriodSeconds: 3 }));
+      const { outcome, problem } = await w.runner.run(entry(w.clock));
+      expect(w.calls).toEqual(['get demo/web', 'list demo', 'evict demo/web-0 grace=3']);
+      expect(w.mutations[0]?.uid).toBe(somePods(3)[0]?.uid);
+      expect(outcome).toMatchObject({ result: 'succeeded', target: 'web-0' });
+      expect(problem).toBeUndefined();
+      expect(w.events).toEqual([expect.objectContaining({ type: 'Normal', reason: 'ChaosMonkeyTarget', ref: expect.objectContaining({ kind: 'Pod', name: 'web-0' }) })]);
+    });
+
+    test('a 429 of a budget: blocked with problem DisruptionBudget and a Warning Event on the CMC naming the PDB', async () => {
+      const w = world({ deployment: aDeployment(), pods: somePods(2), evict: { blocked: 'The disruption budget web-pdb needs 2 healthy pods and has 2 currently', pdb: 'web-pdb' } }, specOf({ killMethod: 'evict' }));
+      const { outcome, problem } = await w.runner.run(entry(w.clock));
+      expect(outcome.result).toBe('blocked');
+      expect(problem).toBe('DisruptionBudget');
+      expect(outcome.reason).toContain('PodDisruptionBudget web-pdb');
+      expect(w.events).toEqual([{ ref: expect.objectContaining({ kind: 'ChaosMonkeyConfiguration', name: 'cmc-1' }), type: 'Warning', reason: 'DisruptionBudget', message: expect.stringContaining('web-pdb needs 2 healthy pods') }]);
+      expect(w.lines[0]).toMatchObject({ level: 'info', message: 'chaos action blocked' });
+    });
+
+    test('antiPressure evicts the busiest pod', async () => {
+      const pods = somePods(3);
+      const w = world({ deployment: aDeployment(), pods, cpu: pods.map((p, i) => ({ name: p.name, cpuNanoCores: (i + 1) * 1e8 })) }, specOf({ scalingMode: 'antiPressure', minReplicas: 1, killMethod: 'evict' }));
+      const { outcome } = await w.runner.run(entry(w.clock));
+      expect(w.calls.at(-1)).toBe('evict demo/web-2 grace=7');
+      expect(outcome.result).toBe('succeeded');
+    });
+
+    test('an already gone pod is skipped; a dry run sends nothing', async () => {
+      const gone = world({ deployment: aDeployment(), pods: somePods(1), evict: 'gone' }, specOf({ killMethod: 'evict' }));
+      expect((await gone.runner.run(entry(gone.clock))).outcome.result).toBe('skipped');
+      const dry = world({ deployment: aDeployment(), pods: somePods(1) }, specOf({ killMethod: 'evict', dryRun: true }));
+      const { outcome } = await dry.runner.run(entry(dry.clock));
+      expect(outcome.result).toBe('dry_run');
+      expect(outcome.reason).toContain('would evict pod web-0');
+      expect(dry.mutations).toEqual([]);
+    });
+
+    test('without create on pods/eviction: blocked EvictionForbidden, nothing sent (no DELETE fallback)', async () => {
+      const w = world({ deployment: aDeployment(), pods: somePods(2), canEvict: false }, specOf({ killMethod: 'evict' }));
+      const { outcome, problem } = await w.runner.run(entry(w.clock));
+      expect(outcome.result).toBe('blocked');
+      expect(problem).toBe('EvictionForbidden');
+      expect(w.mutations).toEqual([]);
+      expect(w.calls).toEqual(['get demo/web', 'list demo']);
+    });
   });
 
   test('randomScale: one PATCH, no read, the seed Event on the Deployment', async () => {

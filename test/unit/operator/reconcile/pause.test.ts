@@ -51,19 +51,14 @@ describe('pauseBlock and desiredSchedule', () => {
     expect(d.facts.blocked).toEqual({ code: 'Paused', message: expect.stringContaining('freeze') });
   });
 
-  test.each([
-    [{ killMethod: 'evict' }, 'spec.killMethod: evict'],
-  ])('%j cancels as Unsupported naming the field', (spec, field) => {
-    const d = desiredSchedule(input({ cmc: aCmc({ spec }) }));
-    expect(d.kind).toBe('cancel');
-    if (d.kind !== 'cancel') return;
-    expect(d.reason).toBe('Unsupported');
-    expect(d.condition?.reason).toBe('Unsupported');
-    expect(d.facts.blocked?.message).toContain(field);
-  });
-
   test('killMethod delete, dryRun, gracePeriodSeconds and guard schedule as usual', () => {
     const d = desiredSchedule(input({ cmc: aCmc({ spec: { killMethod: 'delete', dryRun: true, gracePeriodSeconds: 5, guard: { minPodAge: '1m' } } }) }));
+    expect(d.kind).toBe('schedule');
+    expect(d.facts.blocked).toBeNull();
+  });
+
+  test('killMethod evict schedules as usual (the eviction happens at action time)', () => {
+    const d = desiredSchedule(input({ cmc: aCmc({ spec: { killMethod: 'evict' } }) }));
     expect(d.kind).toBe('schedule');
     expect(d.facts.blocked).toBeNull();
   });
