@@ -5,7 +5,7 @@
  * - webhook (self-managed certificates): creates the TLS Secret and injects the CRD's caBundle,
  *   converts a v1alpha1 object; a second start renews the certificate (Secret update);
  * - operator: replica `a` takes the Lease, one CMC per mode acts (killPod, randomScale,
- *   antiPressure with pod metrics), status conditions and Events are written, a repeated Event is
+ *   antiPressure with pod metrics, killPod with killMethod evict), status conditions and Events are written, a repeated Event is
  *   aggregated (patched); replica `b` follows, then takes the Lease over when `a` stops.
  * Then every request sent with the operator's or the webhook's User-Agent must be allowed by the
  * RBAC the chart renders for that component's ServiceAccount (found through the Deployment that
@@ -114,11 +114,15 @@ beforeAll(async () => {
   await w.createCmc(TARGET, 'kill', { scalingMode: MODES.kill, deployment: { name: 'kill' }, minReplicas: 0, maxReplicas: 10 });
   await w.createCmc(TARGET, 'scale', { scalingMode: MODES.scale, deployment: { name: 'scale' }, minReplicas: 2, maxReplicas: 5 });
   await w.createCmc(TARGET, 'pressure', { scalingMode: MODES.pressure, deployment: { name: 'pressure' }, minReplicas: 1, maxReplicas: 10 });
+  // killMethod evict: the kill goes through pods/eviction (no budget covers these pods: 201).
+  await w.createDeployment(TARGET, 'evict', 3);
+  await w.createCmc(TARGET, 'evict', { scalingMode: MODES.kill, deployment: { name: 'evict' }, killMethod: 'evict' });
 
   // Operator: `a` leads (Lease created, then renewed), `b` follows (reads the Lease).
   const a = await w.startOperator({ identity: 'a' });
   const b = await w.startOperator({ identity: 'b', waitForLeader: false });
   for (const cmc of Object.keys(MODES)) await waitFor(`a ${cmc} action`, () => actionLines(a, { cmc }).length >= 1, 20_000);
+  await waitFor('a evict action', () => actionLines(a, { cmc: 'evict', result: 'succeeded' }).length >= 1, 20_000);
   await waitFor('Ready written to a CMC status', async () => (await w.getCmc(TARGET, 'kill')).status?.conditions?.some((c) => c.type === 'Ready') === true);
   // The same "Watcher modified" Event twice: the second is aggregated into the first (patch).
   const modified = async (): Promise<number> => (await w.events(TARGET)).filter((e) => e.reason === 'Modified').reduce((n, e) => n + (e.count ?? 1), 0);

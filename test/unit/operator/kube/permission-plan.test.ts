@@ -2,7 +2,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { ApiException } from '@kubernetes/client-node';
 import { isAllowed } from '../../../../api/rbac.ts';
-import { describeApiError, toChaosError } from '../../../../operator/src/kube/api-errors.ts';
+import { describeApiError, disruptionBudgetRefusalOf, toChaosError } from '../../../../operator/src/kube/api-errors.ts';
 import { permissionChecks, planPermissions, renderPermissionTable } from '../../../../operator/src/kube/permission-plan.ts';
 import { OPERATOR_CLUSTER_RULES, OPERATOR_NAMESPACE_RULES } from '../../../../operator/src/kube/rbac.ts';
 import { healthBody } from '../../../../operator/src/http/health.ts';
@@ -34,11 +34,36 @@ describe('planPermissions', () => {
       'missing RBAC rule {apiGroups: [""], resources: ["pods"], verbs: ["delete"]}: cannot kill pods',
     ]);
   });
+  test('no create on pods/eviction: not fatal, evictions off (evict CMCs Blocked), the table and a warning say so', () => {
+    const rules = OPERATOR_CLUSTER_RULES.filter((r) => !r.resources.includes('pods/eviction'));
+    const plan = planPermissions(answersFor(rules, [...OPERATOR_NAMESPACE_RULES]), true);
+    expect(plan.fatal).toEqual([]);
+    expect(plan.evictions).toBe(false);
+    expect(plan.warnings).toEqual(['no create on pods/eviction: CMCs with killMethod evict are Blocked (EvictionForbidden)']);
+    expect(plan.rows.find((r) => r.permission === 'create core/pods/eviction')).toMatchObject({ granted: 'no', then: expect.stringContaining('Blocked (EvictionForbidden)') });
+    expect(planPermissions(answersFor([...OPERATOR_CLUSTER_RULES], [...OPERATOR_NAMESPACE_RULES]), true).evictions).toBe(true);
+  });
   test('unknown answers (the probe failed) count as granted and say "unknown"', () => {
     const plan = planPermissions(checks.map((c) => ({ ...c, allowed: undefined, error: 'forbidden' })), true);
     expect(plan.fatal).toEqual([]);
     expect(plan.leaderElection).toBe(true);
     expect(plan.rows.every((r) => r.granted === 'unknown')).toBe(true);
+  });
+});
+
+describe('disruptionBudgetRefusalOf', () => {
+  const status = (code: number, body: unknown) => new ApiException(code, 'HTTP-Code: ' + code, JSON.stringify(body), {});
+  test("reads the PDB's name from kube-apiserver's 429 (recorded body of test/fixtures/kube-apiserver-v1.28/pdb.json)", () => {
+    const cause = 'The disruption budget web-pdb needs 1 healthy pods and has 1 currently';
+    const body = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: "Cannot evict pod as it would violate the pod's disruption budget.", reason: 'TooManyRequests', details: { causes: [{ reason: 'DisruptionBudget', message: cause }] }, code: 429 };
+    expect(disruptionBudgetRefusalOf(status(429, body))).toEqual({ message: cause, pdb: 'web-pdb' });
+    const pending = { ...body, details: { causes: [{ reason: 'DisruptionBudget', message: 'The disruption budget web-pdb is still being processed by the server.' }] } };
+    expect(disruptionBudgetRefusalOf(status(429, pending))?.pdb).toBe('web-pdb');
+  });
+  test('a plain throttle 429, another status or a cause without a name is no refusal / no name', () => {
+    expect(disruptionBudgetRefusalOf(status(429, { kind: 'Status', reason: 'TooManyRequests', code: 429 }))).toBeUndefined();
+    expect(disruptionBudgetRefusalOf(status(500, { details: { causes: [{ reason: 'DisruptionBudget', message: 'x' }] } }))).toBeUndefined();
+    expect(disruptionBudgetRefusalOf(status(429, { message: 'refused', details: { causes: [{ reason: 'DisruptionBudget' }] } }))).toEqual({ message: 'refused' });
   });
 });
 
