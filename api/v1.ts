@@ -15,7 +15,7 @@ export interface CmcSpecV1 {
   timeout: string;
   /** Issue 11: decide and report every action, send no mutating request. Default false. */
   dryRun?: boolean;
-  /** Issue 11: how pods are killed. Default `delete`; `evict` is not supported yet (the CMC is Blocked: Unsupported). */
+  /** Issue 11: how pods are killed. Default `delete`; `evict` uses the Eviction API (PodDisruptionBudgets honoured). */
   killMethod?: KillMethod;
   /** Issue 11: grace period of pod deletions, overriding CHAOSMONKEY_KILL_GRACE_SECONDS. */
   gracePeriodSeconds?: number;
