@@ -37,6 +37,9 @@ describe('under the seed ClusterRole (main.tf)', () => {
     await w.createDeployment('target', 'web', 3);
     await w.createCmc('target', 'kill', { scalingMode: 'killPod' });
     await w.createCmc('target', 'scale', { scalingMode: 'randomScale', minReplicas: 2, maxReplicas: 5 });
+    // The seed grants no pods/eviction: an evict CMC is blocked (fail closed), never a DELETE instead.
+    await w.createDeployment('target', 'ev', 2);
+    await w.createCmc('target', 'evict', { scalingMode: 'killPod', deployment: { name: 'ev' }, killMethod: 'evict' });
     w.sandbox.clearRequests();
     const replica = await w.startOperator({ overrides: { connection: limited(w, SEED_TOKEN) }, waitForLeader: false });
 
@@ -50,6 +53,10 @@ describe('under the seed ClusterRole (main.tf)', () => {
     expect(row('patch cm.massix.github.io/chaosmonkeyconfigurations/status')).toMatchObject({ granted: 'no', then: 'no status writes' });
     expect(row('create coordination.k8s.io/leases')).toMatchObject({ granted: 'no', then: expect.stringContaining('NO LEADER ELECTION') });
     expect(replica.logs.some((l) => l.level === 'error' && String(l.message).startsWith('NO LEADER ELECTION'))).toBe(true);
+    expect(row('create core/pods/eviction')).toMatchObject({ granted: 'no', then: expect.stringContaining('Blocked (EvictionForbidden)') });
+    const blocked = await waitFor('the evict CMC blocked', () => replica.logs.find((l) => l.message === 'chaos action blocked' && l.cmc === 'evict'), 15_000);
+    expect(String(blocked.reason)).toContain('may not create pods/eviction');
+    expect(await w.podNames('target', 'ev')).toHaveLength(2);
 
     await waitFor('a pod killed and a scale written', () => actionLines(replica, { mode: 'killPod' }).length > 0 && actionLines(replica, { mode: 'randomScale' }).length > 0, 15_000);
     expect((await httpGet(replica, '/readyz')).status).toBe(200);
@@ -60,6 +67,7 @@ describe('under the seed ClusterRole (main.tf)', () => {
     expect(sent.some((r) => r.verb === 'list' && r.resource === 'namespaces')).toBe(false);
     expect(sent.some((r) => r.verb === 'update' && r.subresource === 'scale')).toBe(true);
     expect(sent.some((r) => r.subresource === 'status' || r.resource === 'leases')).toBe(false);
+    expect(sent.filter((r) => r.resource === 'pods' && (r.subresource === 'eviction' || r.name?.startsWith('ev-') === true) && r.verb !== 'get')).toEqual([]);
   }, 60_000);
 });
 
