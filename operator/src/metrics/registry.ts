@@ -44,7 +44,7 @@
  *
  * | metric | type | labels | meaning |
  * |---|---|---|---|
- * | chaos_monkey_actions_total | counter | mode, result | chaos actions by mode and result (succeeded, skipped, failed, dry_run, blocked: a pause or the stop condition held the slot) |
+ * | chaos_monkey_actions_total | counter | mode, result | chaos actions by mode and result (succeeded, skipped, failed, dry_run, blocked: a pause or the stop condition held the slot, or an eviction was refused by a PodDisruptionBudget or RBAC) |
  * | chaos_monkey_action_lateness_seconds | histogram | mode | delay between an action's due time and its start |
  * | chaos_monkey_reconcile_duration_seconds | histogram | result | duration of one reconcile (success, error, requeue) |
  * | chaos_monkey_reconcile_errors_total | counter | - | reconciles that threw |
