@@ -9,9 +9,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import * as k8s from '@kubernetes/client-node';
 import type { Condition } from '../../../api/v1.ts';
-import { KubeClusterActions } from '../../../operator/src/kube/cluster-actions.ts';
-import { closeConnection, connectFromKubeconfigText } from '../../../operator/src/kube/connect.ts';
-import type { KubeConnection } from '../../../operator/src/kube/connect.ts';
 import { holdsFor, startWorld, waitFor } from './support/world.ts';
 import type { Replica, World } from './support/world.ts';
 
@@ -92,55 +89,5 @@ describe('killMethod evict', () => {
     await holdsFor('no pod of evict-pdb deleted', async () => (await world.podNames('evict-pdb', 'web')).join() === podsBefore.join(), 1_500);
     expect(podWrites(world, 'evict-pdb').every((w) => w === 'create pods/eviction')).toBe(true);
     expect(podWrites(world, 'evict-pdb').length).toBeGreaterThan(0);
-  });
-});
-
-describe('KubeClusterActions.evictPod', () => {
-  let world: World;
-  let connection: KubeConnection;
-  let actions: KubeClusterActions;
-
-  beforeAll(async () => {
-    world = await startWorld();
-    await world.createNamespace('uid');
-    connection = connectFromKubeconfigText(world.sandbox.kubeconfig);
-    actions = new KubeClusterActions({ connection, cpuToNanoCores: () => undefined });
-  }, 30_000);
-
-  afterAll(async () => {
-    await closeConnection(connection);
-    await world?.stop();
-  });
-
-  const createPod = async (): Promise<string> => {
-    const pod = await world.core.createNamespacedPod({ namespace: 'uid', body: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'solo' }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } });
-    return pod.metadata?.uid ?? '';
-  };
-  const podUid = async (): Promise<string | undefined> => {
-    try {
-      return (await world.core.readNamespacedPod({ namespace: 'uid', name: 'solo' })).metadata?.uid;
-    } catch {
-      return undefined;
-    }
-  };
-
-  test('preconditions.uid: a pod re-created under the same name is never evicted; a missing pod is gone', async () => {
-    const first = await createPod();
-    await world.core.deleteNamespacedPod({ namespace: 'uid', name: 'solo', gracePeriodSeconds: 0 });
-    await waitFor('the first pod gone', async () => (await podUid()) === undefined, 5_000);
-    const second = await createPod();
-    expect(await actions.evictPod('uid', 'solo', first, 0)).toBe('gone');
-    expect(await podUid()).toBe(second);
-    expect(await actions.evictPod('uid', 'solo', second, 0)).toBe('evicted');
-    await waitFor('the second pod gone', async () => (await podUid()) === undefined, 5_000);
-    expect(await actions.evictPod('uid', 'nobody', '', 0)).toBe('gone');
-  });
-
-  test('an aborted signal sends nothing', async () => {
-    await createPod();
-    const term = new AbortController();
-    term.abort(new Error('leadership lost'));
-    await expect(actions.evictPod('uid', 'solo', '', 0, { signal: term.signal })).rejects.toThrow('leadership lost');
-    expect(await podUid()).toBeDefined();
   });
 });

@@ -147,13 +147,13 @@ describe('mutating requests: abort signal and UID precondition', () => {
     await world?.stop();
   });
 
-  const createPod = async (): Promise<string> => {
-    const pod = await world.core.createNamespacedPod({ namespace: 'uid', body: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'solo' }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } });
+  const createPod = async (name = 'solo'): Promise<string> => {
+    const pod = await world.core.createNamespacedPod({ namespace: 'uid', body: { apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } });
     return pod.metadata?.uid ?? '';
   };
-  const podUid = async (): Promise<string | undefined> => {
+  const podUid = async (name = 'solo'): Promise<string | undefined> => {
     try {
-      return (await world.core.readNamespacedPod({ namespace: 'uid', name: 'solo' })).metadata?.uid;
+      return (await world.core.readNamespacedPod({ namespace: 'uid', name })).metadata?.uid;
     } catch {
       return undefined;
     }
@@ -186,6 +186,26 @@ describe('mutating requests: abort signal and UID precondition', () => {
     await expect(actions.deletePod('uid', 'solo', 0, { signal: term.signal })).rejects.toThrow('leadership lost');
     expect(world.sandbox.requests().filter((r) => r.verb === 'delete')).toEqual([]);
     process.stdout.write(`fail-closed figures: DELETE aborted ${Math.round(abortedAfterMs)} ms after it started (server latency 2000 ms)\n`);
+  });
+
+  test('eviction with preconditions.uid: a pod re-created under the same name is never evicted; a missing pod is gone', async () => {
+    const first = await createPod('evictee');
+    await world.core.deleteNamespacedPod({ namespace: 'uid', name: 'evictee', gracePeriodSeconds: 0 });
+    await waitFor('the first pod gone', async () => (await podUid('evictee')) === undefined, 5_000);
+    const second = await createPod('evictee');
+    expect(await actions.evictPod('uid', 'evictee', first, 0)).toBe('gone');
+    expect(await podUid('evictee')).toBe(second);
+    expect(await actions.evictPod('uid', 'evictee', second, 0)).toBe('evicted');
+    await waitFor('the second pod gone', async () => (await podUid('evictee')) === undefined, 5_000);
+    expect(await actions.evictPod('uid', 'nobody', '', 0)).toBe('gone');
+  });
+
+  test('an eviction with an aborted signal sends nothing', async () => {
+    await createPod('evictee');
+    const term = new AbortController();
+    term.abort(new Error('leadership lost'));
+    await expect(actions.evictPod('uid', 'evictee', '', 0, { signal: term.signal })).rejects.toThrow('leadership lost');
+    expect(await podUid('evictee')).toBeDefined();
   });
 });
 
