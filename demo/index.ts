@@ -6,11 +6,11 @@
  * operator against it. Development only: the image ships neither this folder nor the sandbox.
  */
 import { mkdir } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSandbox } from '../sandbox/index.ts';
+import { freePort } from '../sandbox/lib/free-port.ts';
 import { startWebhook } from '../webhook/src/index.ts';
 import { API_VERSION_V1, KIND, NAMESPACE_LABEL } from '../api/names.ts';
 import { createRandom } from '../operator/src/chaos/random.ts';
@@ -48,18 +48,6 @@ export interface Demo {
   kubeconfigPath: string;
   /** Stops the metrics refresher, the webhook and the sandbox. Idempotent. */
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /** The demo objects: namespace, Deployment and one CMC per mode. */
