@@ -128,6 +128,11 @@ export interface EnvVariableDoc {
   origin: 'seed' | 'ours';
 }
 
+/** True for an absolute http: or https: URL (Alertmanager and notification endpoints). */
+function isHttpUrl(text: string): boolean {
+  return URL.canParse(text) && /^https?:$/.test(new URL(text).protocol);
+}
+
 /** Every `CHAOSMONKEY_*` variable the operator reads, in README order. */
 export const ENV_VARIABLES: readonly EnvVariableDoc[] = Object.freeze([
   { name: 'CHAOSMONKEY_LOGLEVEL', defaultValue: 'info', origin: 'seed', description: 'trace, debug, info, warn, error, critical, panic (case-insensitive)' },
@@ -300,7 +305,7 @@ export function parseEnv(env: Readonly<Record<string, string | undefined>>, defa
       warnings.push('CHAOSMONKEY_ALERTMANAGER_URL: empty value, no alert stop condition');
       return undefined;
     }
-    if (!URL.canParse(alertmanagerUrl) || !/^https?:$/.test(new URL(alertmanagerUrl).protocol)) {
+    if (!isHttpUrl(alertmanagerUrl)) {
       warnings.push(`CHAOSMONKEY_ALERTMANAGER_URL: invalid value ${JSON.stringify(rawUrl)} (expected an http(s) URL): every Alertmanager request will fail`);
     }
     return Object.freeze({ alertmanagerUrl, matchers: Object.freeze(matchers), refreshMs, failClosed });
@@ -329,7 +334,7 @@ export function parseEnv(env: Readonly<Record<string, string | undefined>>, defa
       warnings.push('CHAOSMONKEY_NOTIFY_URL: empty value, no notifications');
       return undefined;
     }
-    if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) {
+    if (!isHttpUrl(url)) {
       warnings.push('CHAOSMONKEY_NOTIFY_URL: invalid value (expected an http(s) URL; value not shown, it is a secret), no notifications');
       return undefined;
     }
