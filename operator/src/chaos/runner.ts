@@ -14,6 +14,13 @@
  * request, dry runs included; a guard that blocks gives result `blocked` with problem
  * `GuardNotMet`, one that cannot be evaluated `blocked` with `GuardUnknown` (fail closed).
  *
+ * Batches (issue 12, chaos/selection.ts): killPod kills `spec.selection`'s batch among the Running,
+ * non-terminating pods matching `spec.podSelector`; minAvailable trims the batch (blocked only when
+ * no victim may go). One DELETE (or eviction) per victim, at most {@link KILL_PARALLELISM} in
+ * flight; a victim already gone (404) is replaced at once by the next candidate (at most
+ * {@link MAX_REPLACEMENTS} times). One action = one outcome (target "a, b (+3)", `podsKilled`) and
+ * one seed Event per killed pod.
+ *
  * With `spec.killMethod: evict` the DELETE is a POST pods/<name>/eviction (same grace period and UID precondition); a 429 from a
  * PodDisruptionBudget is no failure: the outcome is `blocked` with problem DisruptionBudget and a
  * Warning Event `DisruptionBudget` on the CMC names the budget.
