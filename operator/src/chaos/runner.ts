@@ -394,6 +394,11 @@ export class ChaosRunner {
       if (aged.kind !== 'ok') return done(guardStep(aged, depName) as Step);
       eligible = aged.pods;
     }
+    if (byPressure) {
+      // The headroom counts every running pod of the Deployment (podSelector only narrows the choice).
+      const headroom = checkAntiPressureHeadroom(pods, spec.minReplicas);
+      if (headroom !== null) return done({ result: 'skipped', target: depName, reason: headroom.reason });
+    }
     // Issue 12: only Running, non-terminating pods matching spec.podSelector are ever candidates.
     const chosen = candidatesOf(eligible, spec.podSelector);
     if (chosen.kind === 'none') return done({ result: 'skipped', target: depName, reason: chosen.reason });
@@ -424,8 +429,6 @@ export class ChaosRunner {
         return undefined;
       };
     } else {
-      const headroom = checkAntiPressureHeadroom(pods, spec.minReplicas);
-      if (headroom !== null) return done({ result: 'skipped', target: depName, reason: headroom.reason });
       let cpu;
       try {
         cpu = await this.#o.actions.podCpu(ns, deployment.selector);
