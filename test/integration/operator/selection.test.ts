@@ -134,8 +134,8 @@ describe('a victim already gone', () => {
     await world.createNamespace('sgone');
     await world.createDeployment('sgone', 'web', 3);
     const snapshot = (await world.podNames('sgone', 'web')).sort();
-    // The operator's pod DELETEs wait 700 ms in the sandbox: the test deletes every listed pod meanwhile.
-    world.sandbox.setLatency(700, { verb: 'delete', resource: 'pods' });
+    // The operator's pod DELETEs wait 1.5 s in the sandbox: the test deletes every listed pod meanwhile.
+    world.sandbox.setLatency(1_500, { verb: 'delete', resource: 'pods' });
     try {
       await world.createCmc('sgone', 'late', { timeout: '3s' });
       const listed = (): boolean => world.sandbox.requests().some((r) => r.namespace === 'sgone' && r.resource === 'pods' && r.verb === 'list' && r.userAgent !== 'chaos-monkey-tests');
