@@ -137,7 +137,7 @@ describe('a victim already gone', () => {
     // The operator's pod DELETEs wait 1.5 s in the sandbox: the test deletes every listed pod meanwhile.
     world.sandbox.setLatency(1_500, { verb: 'delete', resource: 'pods' });
     try {
-      await world.createCmc('sgone', 'late', { timeout: '3s' });
+      await world.createCmc('sgone', 'late', { timeout: '10s' });
       const listed = (): boolean => world.sandbox.requests().some((r) => r.namespace === 'sgone' && r.resource === 'pods' && r.verb === 'list' && r.userAgent !== 'chaos-monkey-tests');
       await waitFor('the operator listed the pods', listed, 40_000, 10);
       await world.core.deleteCollectionNamespacedPod({ namespace: 'sgone', labelSelector: 'app=web', gracePeriodSeconds: 0 });
