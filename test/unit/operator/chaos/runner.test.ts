@@ -35,6 +35,8 @@ interface Cluster {
   scaleError?: Error;
   /** Answer of evictPod (default 'evicted'). */
   evict?: Awaited<ReturnType<ClusterActions['evictPod']>>;
+  /** Answer of evictPod per pod name (overrides `evict`). */
+  evictByName?: Record<string, Awaited<ReturnType<ClusterActions['evictPod']>>>;
   /** canEvict option of the runner (default: absent = allowed). */
   canEvict?: boolean;
   /** getDeployment waits for it (to hold an action in flight). */
@@ -78,7 +80,7 @@ function world(cluster: Cluster, recheck?: Recheck): World {
     evictPod: async (ns, name, uid, grace, options) => {
       calls.push(`evict ${ns}/${name} grace=${grace}`);
       mutations.push({ uid, signal: options?.signal });
-      return cluster.evict ?? 'evicted';
+      return cluster.evictByName?.[name] ?? cluster.evict ?? 'evicted';
     },
     scaleDeployment: async (ns, name, replicas, options) => {
       mutations.push({ signal: options?.signal });
@@ -493,5 +495,15 @@ describe('ChaosRunner with spec.selection and spec.podSelector (issue 12)', () =
     const w = world({ deployment: aDeployment(), pods, cpu }, specOf({ scalingMode: 'antiPressure', minReplicas: 1, podSelector: { matchLabels: { tier: 'canary' } } }));
     const { outcome } = await w.runner.run(entry(w.clock));
     expect(outcome).toMatchObject({ result: 'succeeded', target: 'warm', cpuCores: 0.5 });
+  });
+
+  test('evict a batch where a budget refuses one pod: succeeded for the others, the refusal noted, a DisruptionBudget Warning', async () => {
+    const w = world({ deployment: aDeployment(), pods: somePods(3), evictByName: { 'web-1': { blocked: 'Cannot evict pod as it would violate the pod disruption budget.', pdb: 'web-pdb' } } }, specOf({ selection: { mode: 'all' }, killMethod: 'evict' }));
+    const { outcome, problem } = await w.runner.run(entry(w.clock));
+    expect(problem).toBeUndefined();
+    expect(outcome).toMatchObject({ result: 'succeeded', podsKilled: 2 });
+    expect(outcome.reason).toBe('killed 2 of 3 candidates (selection all), chosen uniformly at random without replacement; 1 refused by a PodDisruptionBudget');
+    expect(w.events.filter((e) => e.reason === 'DisruptionBudget').map((e) => e.message)).toEqual(['evicting pod web-1 was refused by PodDisruptionBudget web-pdb: Cannot evict pod as it would violate the pod disruption budget.']);
+    expect(w.events.filter((e) => e.reason === 'ChaosMonkeyTarget').map((e) => e.ref.name).sort()).toEqual(['web-0', 'web-2']);
   });
 });
