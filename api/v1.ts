@@ -21,6 +21,29 @@ export interface CmcSpecV1 {
   gracePeriodSeconds?: number;
   /** Issue 11: health guards on the target, checked before each action (operator/src/chaos/guard.ts). */
   guard?: GuardV1;
+  /** Issue 12: how many pods one killPod action removes. Default mode `one` (the seed). killPod only (CRD rule). */
+  selection?: SelectionV1;
+  /** Issue 12: only pods matching this selector too (ANDed with the Deployment's) are candidates. killPod and antiPressure (CRD rule). */
+  podSelector?: LabelSelectorV1;
+}
+
+/** Batch size modes of `spec.selection` (as kube-monkey's kill modes and Chaos Mesh's `mode`). */
+export type SelectionMode = 'one' | 'fixed' | 'fixed-percent' | 'random-max-percent' | 'all';
+export const SELECTION_MODES: readonly SelectionMode[] = ['one', 'fixed', 'fixed-percent', 'random-max-percent', 'all'];
+/** The modes that take a `value` (a count for fixed, a percentage 1..100 for the two percent modes). */
+export const VALUE_MODES: readonly SelectionMode[] = ['fixed', 'fixed-percent', 'random-max-percent'];
+
+/** Blast radius of one killPod action (issue 12 point 2). */
+export interface SelectionV1 {
+  mode?: SelectionMode;
+  /** Required by fixed (a count >= 1) and the percent modes (1..100); not allowed with one and all. */
+  value?: number;
+}
+
+/** A metav1.LabelSelector. */
+export interface LabelSelectorV1 {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: { key: string; operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'; values?: string[] }[];
 }
 
 /** How killPod/antiPressure remove a pod: DELETE, or the Eviction API (honours PodDisruptionBudgets). */

@@ -6,7 +6,7 @@
 import { parseGoDuration, durationToMs } from './duration.ts';
 import { MIN_TIMEOUT_NS } from './defaults.ts';
 import { API_VERSION_V1, API_VERSION_V1ALPHA1, KIND } from './names.ts';
-import { KILL_METHODS, SCALING_MODES } from './v1.ts';
+import { KILL_METHODS, SCALING_MODES, SELECTION_MODES, VALUE_MODES } from './v1.ts';
 import type { ChaosMonkeyConfigurationV1, ScalingMode } from './v1.ts';
 import type { ChaosMonkeyConfigurationV1Alpha1 } from './v1alpha1.ts';
 
@@ -174,6 +174,104 @@ export function checkGuardrailFields(spec: Record<string, unknown>, errors: Fiel
   }
 }
 
+/** A label key (qualified name: optional DNS-1123 subdomain prefix and '/', name part of 1..63 characters), as kube-apiserver's ValidateLabelName. */
+export const LABEL_KEY_PATTERN = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9]$/;
+/** A label value (empty, or a qualified name part of at most 63 characters), as IsValidLabelValue. */
+export const LABEL_VALUE_PATTERN = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
+/** Size bounds of spec.podSelector (the CRD's maxProperties/maxItems, which keep CEL cost bounded). */
+export const POD_SELECTOR_LIMITS = Object.freeze({ matchLabels: 32, matchExpressions: 32, values: 64 });
+
+function labelKeyError(key: string): string | undefined {
+  const slash = key.indexOf('/');
+  if (slash > 253) return 'prefix part must be no more than 253 characters';
+  return LABEL_KEY_PATTERN.test(key) ? undefined : "a label key must be a qualified name: an optional DNS subdomain prefix and '/', and a name of at most 63 alphanumeric characters, '-', '_' or '.', beginning and ending with an alphanumeric character";
+}
+
+const LABEL_VALUE_MESSAGE = "a label value must be empty or at most 63 alphanumeric characters, '-', '_' or '.', beginning and ending with an alphanumeric character";
+
+/** A metav1.LabelSelector's rules, as kube-apiserver's ValidateLabelSelector (plus our size bounds). */
+function checkLabelSelector(sel: Record<string, unknown>, path: string, errors: FieldError[]): void {
+  if (optional(sel, 'matchLabels', 'object', path, errors)) {
+    const labels = sel.matchLabels as Record<string, unknown>;
+    const keys = Object.keys(labels);
+    if (keys.length > POD_SELECTOR_LIMITS.matchLabels) errors.push({ field: `${path}.matchLabels`, reason: 'FieldValueInvalid', message: `Too many: ${keys.length}: must have at most ${POD_SELECTOR_LIMITS.matchLabels} items` });
+    for (const key of keys) {
+      const keyError = labelKeyError(key);
+      if (keyError !== undefined) errors.push({ field: `${path}.matchLabels`, reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(key)}: ${keyError}` });
+      const value = labels[key];
+      if (typeof value !== 'string') errors.push({ field: `${path}.matchLabels.${key}`, reason: 'FieldValueTypeInvalid', message: `Invalid value: "${typeOf(value)}": ${path}.matchLabels.${key} in body must be of type string` });
+      else if (!LABEL_VALUE_PATTERN.test(value)) errors.push({ field: `${path}.matchLabels.${key}`, reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(value)}: ${LABEL_VALUE_MESSAGE}` });
+    }
+  }
+  if (sel.matchExpressions === undefined) return;
+  if (!Array.isArray(sel.matchExpressions)) {
+    errors.push({ field: `${path}.matchExpressions`, reason: 'FieldValueTypeInvalid', message: `Invalid value: "${typeOf(sel.matchExpressions)}": ${path}.matchExpressions in body must be of type array` });
+    return;
+  }
+  if (sel.matchExpressions.length > POD_SELECTOR_LIMITS.matchExpressions) errors.push({ field: `${path}.matchExpressions`, reason: 'FieldValueInvalid', message: `Too many: ${sel.matchExpressions.length}: must have at most ${POD_SELECTOR_LIMITS.matchExpressions} items` });
+  sel.matchExpressions.forEach((expr: unknown, i: number) => {
+    const at = `${path}.matchExpressions[${i}]`;
+    if (!isJsonObject(expr)) {
+      errors.push({ field: at, reason: 'FieldValueTypeInvalid', message: `Invalid value: "${typeOf(expr)}": ${at} in body must be of type object` });
+      return;
+    }
+    if (need(expr, 'key', 'string', at, errors)) {
+      const keyError = labelKeyError(expr.key as string);
+      if (keyError !== undefined) errors.push({ field: `${at}.key`, reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(expr.key)}: ${keyError}` });
+    }
+    let values: unknown[] = [];
+    if (expr.values !== undefined && expr.values !== null) {
+      if (!Array.isArray(expr.values)) errors.push({ field: `${at}.values`, reason: 'FieldValueTypeInvalid', message: `Invalid value: "${typeOf(expr.values)}": ${at}.values in body must be of type array` });
+      else values = expr.values;
+    }
+    if (values.length > POD_SELECTOR_LIMITS.values) errors.push({ field: `${at}.values`, reason: 'FieldValueInvalid', message: `Too many: ${values.length}: must have at most ${POD_SELECTOR_LIMITS.values} items` });
+    values.forEach((v, j) => {
+      if (typeof v !== 'string' || !LABEL_VALUE_PATTERN.test(v)) errors.push({ field: `${at}.values[${j}]`, reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(v)}: ${LABEL_VALUE_MESSAGE}` });
+    });
+    if (need(expr, 'operator', 'string', at, errors)) {
+      const op = expr.operator as string;
+      if (op === 'In' || op === 'NotIn') {
+        if (values.length === 0) errors.push({ field: `${at}.values`, reason: 'FieldValueRequired', message: "Required value: must be specified when `operator` is 'In' or 'NotIn'" });
+      } else if (op === 'Exists' || op === 'DoesNotExist') {
+        if (values.length > 0) errors.push({ field: `${at}.values`, reason: 'FieldValueInvalid', message: "Forbidden: may not be specified when `operator` is 'Exists' or 'DoesNotExist'" });
+      } else {
+        errors.push({ field: `${at}.operator`, reason: 'FieldValueNotSupported', message: `Unsupported value: ${JSON.stringify(op)}: supported values: "In", "NotIn", "Exists", "DoesNotExist"` });
+      }
+    }
+  });
+}
+
+/**
+ * Rules of issue 12's optional v1 fields: `selection` {mode, value} (value required and in range
+ * for fixed (>= 1) and the percent modes (1..100), not allowed for one and all; killPod only) and
+ * `podSelector` (a LabelSelector; killPod and antiPressure only).
+ */
+export function checkTargetingFields(spec: Record<string, unknown>, errors: FieldError[]): void {
+  if (optional(spec, 'selection', 'object', 'spec', errors)) {
+    const sel = spec.selection as Record<string, unknown>;
+    const modeOk = optional(sel, 'mode', 'string', 'spec.selection', errors);
+    const mode = modeOk ? (sel.mode as string) : 'one';
+    if (modeOk && !SELECTION_MODES.includes(mode as never)) {
+      errors.push({ field: 'spec.selection.mode', reason: 'FieldValueNotSupported', message: `Unsupported value: ${JSON.stringify(mode)}: supported values: ${SELECTION_MODES.map((m) => `"${m}"`).join(', ')}` });
+    } else if (sel.mode === undefined || modeOk) {
+      const takesValue = VALUE_MODES.includes(mode as never);
+      const hasValue = optional(sel, 'value', 'integer', 'spec.selection', errors);
+      if (takesValue && sel.value === undefined) errors.push({ field: 'spec.selection', reason: 'FieldValueInvalid', message: `Invalid value: "object": value is required when mode is fixed, fixed-percent or random-max-percent` });
+      if (!takesValue && sel.value !== undefined) errors.push({ field: 'spec.selection', reason: 'FieldValueInvalid', message: `Invalid value: "object": value is not allowed when mode is one or all` });
+      if (takesValue && hasValue) {
+        const value = sel.value as number;
+        if (mode === 'fixed' && value < 1) errors.push({ field: 'spec.selection', reason: 'FieldValueInvalid', message: 'Invalid value: "object": value must be at least 1 when mode is fixed' });
+        if (mode !== 'fixed' && (value < 1 || value > 100)) errors.push({ field: 'spec.selection', reason: 'FieldValueInvalid', message: 'Invalid value: "object": value must be a percentage from 1 to 100 when mode is fixed-percent or random-max-percent' });
+      }
+    }
+    if (spec.scalingMode !== 'killPod') errors.push({ field: 'spec', reason: 'FieldValueInvalid', message: 'Invalid value: "object": selection applies to scalingMode killPod only' });
+  }
+  if (optional(spec, 'podSelector', 'object', 'spec', errors)) {
+    checkLabelSelector(spec.podSelector as Record<string, unknown>, 'spec.podSelector', errors);
+    if (spec.scalingMode === 'randomScale') errors.push({ field: 'spec', reason: 'FieldValueInvalid', message: 'Invalid value: "object": podSelector applies to scalingMode killPod and antiPressure only' });
+  }
+}
+
 /**
  * Parses an untrusted v1 object against every rule of the CRD (required fields, types, enum, min >= 0,
  * min <= max, non-empty deployment name, Go duration timeout >= 1s). Never throws.
@@ -197,6 +295,7 @@ export function parseCmcV1(obj: unknown): ParsedCmcV1 {
     if (typeof spec.timeout === 'string') timeoutNs = checkTimeout(spec.timeout, 'spec.timeout', errors);
     if (shapeOk) checkReplicas(spec.minReplicas as number, spec.maxReplicas as number, errors);
     checkGuardrailFields(spec, errors);
+    checkTargetingFields(spec, errors);
   }
   if (errors.length > 0) return { value: undefined, errors, timeoutMs: undefined };
   return { value: obj as ChaosMonkeyConfigurationV1, errors, timeoutMs: durationToMs(timeoutNs ?? 0n) };

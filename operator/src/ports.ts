@@ -192,6 +192,11 @@ export interface KillPodOutcome extends ActionOutcomeBase {
   labelSelector: string | null;
   /** Pods matching the selector that the action listed (seed `pods_active`), or null when none were listed. */
   podsSeen: number | null;
+  /**
+   * Pods this action deleted or evicted (seed `pods_killed` grows by it; issue 12 batches). Absent:
+   * 1 when the result is `succeeded`, else 0 (one-pod actions).
+   */
+  podsKilled?: number;
 }
 
 /** Outcome of one randomScale action (seed series labelled by `deployment`, always known). */

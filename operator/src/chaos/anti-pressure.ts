@@ -37,8 +37,17 @@ export function checkAntiPressureHeadroom(pods: readonly PodInfo[], minReplicas:
 export function decideAntiPressure(pods: readonly PodInfo[], cpu: readonly PodCpu[], minReplicas: number, random: Random): AntiPressureDecision {
   const headroom = checkAntiPressureHeadroom(pods, minReplicas);
   if (headroom !== null) return headroom;
+  return busiestOf(runningPods(pods), cpu, random);
+}
+
+/**
+ * The candidate with the highest CPU, ties by one `random.pick` (no headroom check: the caller
+ * made it on the Deployment's pods). Candidates without metrics are left out; none measured gives
+ * a skip with `noMetrics: true`. When several metric entries name the same pod, the last one wins.
+ */
+export function busiestOf(candidates: readonly PodInfo[], cpu: readonly PodCpu[], random: Random): AntiPressureDecision {
   const usage = new Map(cpu.map((c) => [c.name, c.cpuNanoCores]));
-  const measured = runningPods(pods).filter((p) => usage.has(p.name));
+  const measured = candidates.filter((p) => usage.has(p.name));
   if (measured.length === 0) {
     return { kind: 'skip', noMetrics: true, reason: cpu.length === 0 ? 'no pod metrics available for the target' : 'no pod metrics for the running pods of the target' };
   }

@@ -124,3 +124,26 @@ export function checkScale(guard: GuardV1 | undefined, deployment: GuardDeployme
   }
   return OK;
 }
+
+/** How many ready pods a batch may remove under minAvailable; `ready` and `min` for messages. */
+export interface RemovalBudget {
+  kind: 'ok';
+  /** Ready pods that may still be removed (Infinity without minAvailable; never negative). */
+  budget: number;
+  ready: number;
+  /** The resolved minAvailable, with its text for messages; undefined without minAvailable. */
+  min?: { value: number; text: string };
+}
+
+/**
+ * minAvailable for a batch of pod removals (issue 12): ready pods (Ready true, not terminating)
+ * minus the ready victims must stay >= minAvailable, so at most `ready - minAvailable` ready pods
+ * may go; victims that are not ready cost nothing.
+ */
+export function removalBudget(guard: GuardV1 | undefined, deployment: GuardDeployment, pods: readonly PodInfo[]): RemovalBudget | Exclude<GuardVerdict, { kind: 'ok' }> {
+  const ready = pods.filter((p) => p.ready === true && !p.terminating).length;
+  if (!hasGuard(guard) || guard.minAvailable === undefined) return { kind: 'ok', budget: Infinity, ready };
+  const min = minAvailableOf(guard, deployment.replicas);
+  if (!('value' in min)) return min;
+  return { kind: 'ok', budget: Math.max(0, ready - min.value), ready, min: { value: min.value, text: label(guard, min.value) } };
+}

@@ -1,11 +1,16 @@
 /**
- * `killPod` mode (seed-spec.md 6, issue 4 point 6): delete one pod chosen uniformly at random among
- * the target's pods that are not already terminating. min/maxReplicas are ignored, as in the seed.
+ * `killPod` mode (seed-spec.md 6, issue 4 point 6): delete pods chosen uniformly at random among
+ * the target's Running, non-terminating pods (the choice and batch size: chaos/selection.ts, issue
+ * 12). min/maxReplicas are ignored, as in the seed.
  */
-import type { ClusterActions, MutationOptions, PodInfo, Random } from '../ports.ts';
+import type { ClusterActions, MutationOptions, PodInfo } from '../ports.ts';
 
-/** Decision of {@link decideKillPod}. `candidates` = number of pods the victim was drawn from. */
-export type KillPodDecision = { kind: 'kill'; pod: PodInfo; candidates: number } | { kind: 'skip'; reason: string };
+/** What {@link executeKillPod} deletes: the victim (chosen by chaos/selection.ts) and how many candidates it was drawn from. */
+export interface KillPodDecision {
+  kind: 'kill';
+  pod: PodInfo;
+  candidates: number;
+}
 
 /** Result of {@link executeKillPod}: `alreadyGone` when the pod vanished before the DELETE (404). */
 export interface KillPodResult {
@@ -14,23 +19,11 @@ export interface KillPodResult {
 }
 
 /**
- * Pure choice: uniform among pods without a deletion timestamp (one `random.pick` call). Skips
- * with a human-readable reason when there are no pods or all are terminating.
- * @param pods the target Deployment's pods (already selected by its selector).
- */
-export function decideKillPod(pods: readonly PodInfo[], random: Random): KillPodDecision {
-  if (pods.length === 0) return { kind: 'skip', reason: "no pods match the target deployment's selector" };
-  const candidates = pods.filter((p) => !p.terminating);
-  if (candidates.length === 0) return { kind: 'skip', reason: `all ${pods.length} pods of the target are already terminating` };
-  return { kind: 'kill', pod: random.pick(candidates), candidates: candidates.length };
-}
-
-/**
  * Deletes the chosen pod with `gracePeriodSeconds` (seed: 0). Throws what `actions.deletePod`
  * throws (typed ChaosMonkeyError). Idempotent: an already-deleted pod gives `alreadyGone`.
  */
 export async function executeKillPod(
-  decision: Extract<KillPodDecision, { kind: 'kill' }>,
+  decision: KillPodDecision,
   actions: Pick<ClusterActions, 'deletePod'>,
   gracePeriodSeconds: number,
   options: MutationOptions = {},

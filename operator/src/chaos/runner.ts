@@ -14,6 +14,13 @@
  * request, dry runs included; a guard that blocks gives result `blocked` with problem
  * `GuardNotMet`, one that cannot be evaluated `blocked` with `GuardUnknown` (fail closed).
  *
+ * Batches (issue 12, chaos/selection.ts): killPod kills `spec.selection`'s batch among the Running,
+ * non-terminating pods matching `spec.podSelector`; minAvailable trims the batch (blocked only when
+ * no victim may go). One DELETE (or eviction) per victim, at most {@link KILL_PARALLELISM} in
+ * flight; a victim already gone (404) is replaced at once by the next candidate (at most
+ * {@link MAX_REPLACEMENTS} times). One action = one outcome (target "a, b (+3)", `podsKilled`) and
+ * one seed Event per killed pod.
+ *
  * With `spec.killMethod: evict` the DELETE is a POST pods/<name>/eviction (same grace period and UID precondition); a 429 from a
  * PodDisruptionBudget is no failure: the outcome is `blocked` with problem DisruptionBudget and a
  * Warning Event `DisruptionBudget` on the CMC names the budget.
@@ -32,12 +39,14 @@
 import type { ChaosMonkeyConfigurationV1, CmcSpecV1, ScalingMode } from '../../../api/v1.ts';
 import { API_VERSION_V1, KIND } from '../../../api/names.ts';
 import { ChaosMonkeyError, MetricsUnavailableError, NotFoundError } from '../errors.ts';
-import type { ActionOutcome, ActionOutcomeBase, ChaosMetrics, Clock, ClusterActions, EventSink, Logger, ObjectRef, Random } from '../ports.ts';
-import { checkAntiPressureHeadroom, decideAntiPressure, executeAntiPressure } from './anti-pressure.ts';
-import { checkPodRemoval, checkRollout, checkScale, filterByAge, hasGuard, type GuardVerdict } from './guard.ts';
-import { decideKillPod, executeKillPod } from './kill-pod.ts';
+import type { ActionOutcome, ActionOutcomeBase, ChaosMetrics, Clock, ClusterActions, EventSink, Logger, ObjectRef, PodInfo, Random } from '../ports.ts';
+import { busiestOf, checkAntiPressureHeadroom } from './anti-pressure.ts';
+import { mapBounded } from './bounded.ts';
+import { checkPodRemoval, checkRollout, checkScale, filterByAge, hasGuard, removalBudget, type GuardVerdict } from './guard.ts';
+import { executeKillPod } from './kill-pod.ts';
 import { nanoCoresToCores } from './quantity.ts';
 import { decideScale, executeScale } from './random-scale.ts';
+import { batchSize, candidatesOf, describeSelection, drawVictims, formatTargets, planBatch, selectionMode, type BatchPlan } from './selection.ts';
 import { seedSelectorLabel } from './selector-label.ts';
 
 /** Event reasons and messages (seed-spec.md 11 for the Normal ones; the Warning ones are ours). */
@@ -140,6 +149,19 @@ function errorText(error: unknown): string {
   if (error instanceof ChaosMonkeyError) return `${error.code}: ${error.message}`;
   return error instanceof Error ? error.message : String(error);
 }
+
+/** Pods of one batch deleted or evicted at the same time (issue 12: bounded parallelism). */
+export const KILL_PARALLELISM = 5;
+/** Fresh victims tried, one after the other, for a slot whose victim was already gone (404). */
+export const MAX_REPLACEMENTS = 3;
+
+/** What one slot of a batch came to. */
+type SlotResult =
+  | { kind: 'killed'; pod: PodInfo }
+  | { kind: 'gone'; pod: PodInfo }
+  | { kind: 'blocked'; pod: PodInfo; reason: string }
+  | { kind: 'failed'; pod: PodInfo; reason: string }
+  | { kind: 'notLeader'; pod: PodInfo; sent: boolean };
 
 /** What a mode's execution found, before the mode's target fields are added. */
 interface Step {
@@ -336,12 +358,13 @@ export class ChaosRunner {
     // The mode's target fields, filled in as the action learns them.
     let selector: string | null = null;
     let podsSeen: number | null = null;
+    let podsKilled = 0;
     let cpuCores: number | null = null;
     const done = (step: Step): { outcome: ActionOutcome; problem: ActionProblem | undefined } => {
       const { common, problem } = split(step);
       const outcome: ActionOutcome = byPressure
         ? { ...base, ...common, mode: 'antiPressure', selector, cpuCores }
-        : { ...base, ...common, mode: 'killPod', labelSelector: selector, podsSeen };
+        : { ...base, ...common, mode: 'killPod', labelSelector: selector, podsSeen, podsKilled };
       return { outcome, problem };
     };
     const ns = base.namespace;
@@ -362,8 +385,8 @@ export class ChaosRunner {
       const reason = `reading the target deployment ${depName} failed: ${errorText(error)}`;
       return done({ result: 'failed', target: depName, reason });
     }
-    // Guards (issue 11 point 4): rollout and pod age before the choice, minAvailable on the victim.
-    let eligible: readonly typeof pods[number][] = pods;
+    // Guards (issue 11 point 4): rollout and pod age before the choice, minAvailable on the batch.
+    let eligible: readonly PodInfo[] = pods;
     if (hasGuard(spec.guard)) {
       const rollout = guardStep(checkRollout(spec.guard, deployment), depName);
       if (rollout !== null) return done(rollout);
@@ -371,17 +394,41 @@ export class ChaosRunner {
       if (aged.kind !== 'ok') return done(guardStep(aged, depName) as Step);
       eligible = aged.pods;
     }
-    let victim;
-    let cpuNanoCores: number | undefined;
-    let candidates: number;
-    if (!byPressure) {
-      const decision = decideKillPod(eligible, this.#o.random);
-      if (decision.kind === 'skip') return done({ result: 'skipped', target: depName, reason: decision.reason });
-      victim = decision;
-      candidates = decision.candidates;
-    } else {
+    if (byPressure) {
+      // The headroom counts every running pod of the Deployment (podSelector only narrows the choice).
       const headroom = checkAntiPressureHeadroom(pods, spec.minReplicas);
       if (headroom !== null) return done({ result: 'skipped', target: depName, reason: headroom.reason });
+    }
+    // Issue 12: only Running, non-terminating pods matching spec.podSelector are ever candidates.
+    const chosen = candidatesOf(eligible, spec.podSelector);
+    if (chosen.kind === 'none') return done({ result: 'skipped', target: depName, reason: chosen.reason });
+    const candidates = chosen.pods;
+    const budget = removalBudget(spec.guard, deployment, pods);
+    if (budget.kind !== 'ok') return done(guardStep(budget, depName) as Step);
+    let left = budget.budget;
+    /** Takes `pod` into the batch when the ready-pod budget allows it. */
+    const fits = (pod: PodInfo): boolean => {
+      if (pod.ready !== true) return true;
+      if (left <= 0) return false;
+      left--;
+      return true;
+    };
+    let plan: BatchPlan;
+    /** A fresh victim for a slot whose victim was already gone (issue 13: a lagging cache), or undefined. */
+    let replace: (gone: PodInfo) => PodInfo | undefined;
+    const cpuByPod = new Map<string, number>();
+    let measured = 0;
+    if (!byPressure) {
+      const size = batchSize(spec.selection, candidates.length, this.#o.random);
+      if (size === 0) return done({ result: 'skipped', target: depName, reason: `spec.selection ${describeSelection(spec.selection)} selects no pod of ${candidates.length} candidates` });
+      const draw = drawVictims(candidates, this.#o.random);
+      plan = planBatch(draw, size, left);
+      left = plan.budgetLeft;
+      replace = () => {
+        for (let pod = draw.next(); pod !== undefined; pod = draw.next()) if (fits(pod)) return pod;
+        return undefined;
+      };
+    } else {
       let cpu;
       try {
         cpu = await this.#o.actions.podCpu(ns, deployment.selector);
@@ -390,68 +437,136 @@ export class ChaosRunner {
         await this.#event(term, cmcRef(cmc), 'Warning', EVENTS.noMetrics.reason, reason);
         return done({ result: error instanceof MetricsUnavailableError ? 'skipped' : 'failed', target: depName, reason, problem: 'NoMetrics' });
       }
-      const decision = decideAntiPressure(eligible, cpu, spec.minReplicas, this.#o.random);
+      const decision = busiestOf(candidates, cpu, this.#o.random);
       if (decision.kind === 'skip') {
         if (decision.noMetrics !== true) return done({ result: 'skipped', target: depName, reason: decision.reason });
         await this.#event(term, cmcRef(cmc), 'Warning', EVENTS.noMetrics.reason, decision.reason);
         return done({ result: 'skipped', target: depName, reason: decision.reason, problem: 'NoMetrics' });
       }
-      victim = decision;
-      cpuNanoCores = decision.cpuNanoCores;
-      candidates = decision.candidates;
+      measured = decision.candidates;
+      cpuByPod.set(decision.pod.name, decision.cpuNanoCores);
+      plan = fits(decision.pod) ? { victims: [decision.pod], dropped: [], budgetLeft: left } : { victims: [], dropped: [decision.pod], budgetLeft: left };
+      // The next busiest, while the pods not known gone still exceed minReplicas.
+      const gone = new Set<string>();
+      let remaining = candidates.filter((p) => p.name !== decision.pod.name);
+      replace = (pod) => {
+        gone.add(pod.name);
+        if (checkAntiPressureHeadroom(pods.filter((p) => !gone.has(p.name)), spec.minReplicas) !== null) return undefined;
+        const next = busiestOf(remaining, cpu, this.#o.random);
+        if (next.kind === 'skip' || !fits(next.pod)) return undefined;
+        remaining = remaining.filter((p) => p.name !== next.pod.name);
+        cpuByPod.set(next.pod.name, next.cpuNanoCores);
+        return next.pod;
+      };
     }
-    const pod = victim.pod;
-    const unavailable = guardStep(checkPodRemoval(spec.guard, deployment, pods, pod), pod.name);
-    if (unavailable !== null) return done(unavailable);
-    if (this.#dryRun(spec)) {
-      const why = cpuNanoCores !== undefined ? `the busiest of ${candidates} running pods (${nanoCoresToCores(cpuNanoCores)} CPU cores)` : `one of ${candidates} pods, chosen uniformly at random`;
-      const reason = `dry run: would ${spec.killMethod === 'evict' ? 'evict' : 'delete'} pod ${pod.name}, ${why}; nothing sent`;
-      await this.#event(term, cmcRef(cmc), 'Normal', EVENTS.dryRun.reason, reason);
-      return done({ result: 'dry_run', target: pod.name, reason });
+    const { victims, dropped } = plan;
+    if (victims.length === 0) {
+      const first = dropped[0];
+      if (first === undefined) return done({ result: 'skipped', target: depName, reason: 'no victim could be drawn' });
+      return done(guardStep(checkPodRemoval(spec.guard, deployment, pods, first), first.name) ?? { result: 'blocked', target: first.name, reason: 'guard minAvailable: no pod may be removed', problem: 'GuardNotMet' });
     }
-    let deleted: boolean;
+    const batch = !byPressure && selectionMode(spec.selection) !== 'one';
+    const trimmed = dropped.length > 0 && budget.min !== undefined ? `; guard minAvailable trimmed the batch from ${victims.length + dropped.length} to ${victims.length} pods (${budget.ready} ready, minAvailable ${budget.min.text})` : '';
     const evict = spec.killMethod === 'evict';
-    const what = `${evict ? 'evicting' : 'deleting'} pod ${pod.name}`;
+    const verb = evict ? 'evict' : 'delete';
+    const names = victims.map((p) => p.name);
+    const planned = formatTargets(names);
+    const how = (count: number): string =>
+      byPressure
+        ? `the busiest of ${measured} running pods`
+        : batch
+          ? `${count} of ${candidates.length} candidates (selection ${describeSelection(spec.selection)}), chosen uniformly at random without replacement`
+          : `one of ${candidates.length} pods, chosen uniformly at random`;
+    if (this.#dryRun(spec)) {
+      const first = victims[0] as PodInfo;
+      const reason = byPressure
+        ? `dry run: would ${verb} pod ${first.name}, ${how(1)} (${nanoCoresToCores(cpuByPod.get(first.name) ?? 0)} CPU cores); nothing sent`
+        : `dry run: would ${verb} pod${names.length > 1 ? 's' : ''} ${names.join(', ')}, ${how(names.length)}${trimmed}; nothing sent`;
+      await this.#event(term, cmcRef(cmc), 'Normal', EVENTS.dryRun.reason, reason);
+      return done({ result: 'dry_run', target: planned, reason });
+    }
     const grace = typeof spec.gracePeriodSeconds === 'number' ? spec.gracePeriodSeconds : this.#o.killGraceSeconds;
     if (evict && this.#o.canEvict?.() === false) {
-      const reason = `spec.killMethod is evict but the operator may not create pods/eviction (RBAC): pod ${pod.name} not touched`;
-      return done({ result: 'blocked', target: pod.name, reason, problem: 'EvictionForbidden' });
+      const reason = `spec.killMethod is evict but the operator may not create pods/eviction (RBAC): pod${names.length > 1 ? 's' : ''} ${planned} not touched`;
+      return done({ result: 'blocked', target: planned, reason, problem: 'EvictionForbidden' });
     }
-    if (!this.#leading(term)) return done(this.#notLeader(pod.name, what, false));
-    try {
-      if (evict) {
-        const answer = await this.#o.actions.evictPod(ns, pod.name, pod.uid, grace, { signal: term });
-        if (typeof answer === 'object') {
-          const budget = answer.pdb !== undefined ? `PodDisruptionBudget ${answer.pdb}` : 'a PodDisruptionBudget';
-          const reason = `evicting pod ${pod.name} was refused by ${budget}: ${answer.blocked}`;
-          await this.#event(term, cmcRef(cmc), 'Warning', EVENTS.disruptionBudget.reason, reason);
-          return done({ result: 'blocked', target: pod.name, reason, problem: 'DisruptionBudget' });
-        }
-        deleted = answer === 'evicted';
-      } else {
-        deleted = byPressure
-          ? await executeAntiPressure({ kind: 'kill', pod, cpuNanoCores: cpuNanoCores ?? 0, candidates }, this.#o.actions, grace, { signal: term })
-          : (await executeKillPod({ kind: 'kill', pod, candidates }, this.#o.actions, grace, { signal: term })).kind === 'killed';
+    const whatOf = (pod: PodInfo): string => `${evict ? 'evicting' : 'deleting'} pod ${pod.name}`;
+    if (!this.#leading(term)) return done(this.#notLeader(planned, names.length > 1 ? `${evict ? 'evicting' : 'deleting'} pods ${planned}` : whatOf(victims[0] as PodInfo), false));
+    const slots = await mapBounded(victims, KILL_PARALLELISM, (victim) => this.#killSlot(cmc, victim, evict, grace, term, replace));
+    const killed = slots.filter((r) => r.kind === 'killed').map((r) => r.pod);
+    const failed = slots.filter((r) => r.kind === 'failed');
+    const refused = slots.filter((r) => r.kind === 'blocked');
+    const lost = slots.filter((r) => r.kind === 'notLeader');
+    const gone = slots.filter((r) => r.kind === 'gone');
+    podsKilled = killed.length;
+    const target = killed.length > 0 ? formatTargets(killed.map((p) => p.name)) : planned;
+    const notes = [
+      gone.length > 0 ? `${gone.length} victim(s) already gone with no candidate left` : '',
+      refused.length > 0 ? `${refused.length} refused by a PodDisruptionBudget` : '',
+      lost.length > 0 ? `${lost.length} not sent: leadership lost` : '',
+    ].filter((n) => n !== '');
+    const tail = `${trimmed}${notes.length > 0 ? `; ${notes.join('; ')}` : ''}`;
+    if (failed.length > 0) {
+      const first = failed[0] as Extract<SlotResult, { kind: 'failed' }>;
+      const reason = slots.length === 1 ? first.reason : `${killed.length} of ${slots.length} pods killed, ${failed.length} refused (first: ${first.reason})${tail}`;
+      return done({ result: 'failed', target, reason, problem: 'ActionFailed' });
+    }
+    if (killed.length > 0) {
+      if (byPressure) {
+        const pod = killed[0] as PodInfo;
+        cpuCores = nanoCoresToCores(cpuByPod.get(pod.name) ?? 0);
+        return done({ result: 'succeeded', target, reason: `killed ${how(1)} (${cpuCores} CPU cores)${tail}` });
       }
-    } catch (error) {
-      if (term.aborted) return done(this.#notLeader(pod.name, what, true));
-      const reason = `${what} was refused: ${errorText(error)}`;
-      await this.#event(term, cmcRef(cmc), 'Warning', EVENTS.actionFailed.reason, reason);
-      return done({ result: 'failed', target: pod.name, reason, problem: 'ActionFailed' });
+      return done({ result: 'succeeded', target, reason: `killed ${batch ? how(killed.length) : how(1)}${tail}` });
     }
-    if (!deleted) return done({ result: 'skipped', target: pod.name, reason: `pod ${pod.name} was already gone` });
-    await this.#event(
-      term,
-      { apiVersion: 'v1', kind: 'Pod', namespace: ns, name: pod.name, uid: pod.uid },
-      'Normal',
-      EVENTS.podKilled.reason,
-      EVENTS.podKilled.message,
-    );
-    if (cpuNanoCores !== undefined) {
-      const cores = nanoCoresToCores(cpuNanoCores);
-      cpuCores = cores;
-      return done({ result: 'succeeded', target: pod.name, reason: `killed the busiest of ${candidates} running pods (${cores} CPU cores)` });
+    if (refused.length > 0) {
+      const first = refused[0] as Extract<SlotResult, { kind: 'blocked' }>;
+      return done({ result: 'blocked', target, reason: slots.length === 1 ? first.reason : `${first.reason}${tail}`, problem: 'DisruptionBudget' });
     }
-    return done({ result: 'succeeded', target: pod.name, reason: `killed one of ${candidates} pods, chosen uniformly at random` });
+    if (lost.length > 0) {
+      const first = lost[0] as Extract<SlotResult, { kind: 'notLeader' }>;
+      return done(this.#notLeader(target, whatOf(first.pod), first.sent));
+    }
+    const goneNames = formatTargets(gone.map((r) => r.pod.name));
+    return done({ result: 'skipped', target, reason: `pod${gone.length > 1 ? 's' : ''} ${goneNames} already gone and no other candidate left` });
+  }
+
+  /**
+   * One slot of a batch: deletes (or evicts) `victim`; when it is already gone (404, a lagging
+   * cache) retries at once on `replace`'s next candidate, at most {@link MAX_REPLACEMENTS} times.
+   * Writes the seed's Event on each killed pod and a Warning Event on the CMC for a refusal.
+   */
+  async #killSlot(cmc: ChaosMonkeyConfigurationV1, victim: PodInfo, evict: boolean, grace: number, term: AbortSignal, replace: (gone: PodInfo) => PodInfo | undefined): Promise<SlotResult> {
+    let pod = victim;
+    for (let attempt = 0; ; attempt++) {
+      if (!this.#leading(term)) return { kind: 'notLeader', pod, sent: false };
+      let gone: boolean;
+      try {
+        if (evict) {
+          const answer = await this.#o.actions.evictPod(pod.namespace, pod.name, pod.uid, grace, { signal: term });
+          if (typeof answer === 'object') {
+            const budget = answer.pdb !== undefined ? `PodDisruptionBudget ${answer.pdb}` : 'a PodDisruptionBudget';
+            const reason = `evicting pod ${pod.name} was refused by ${budget}: ${answer.blocked}`;
+            await this.#event(term, cmcRef(cmc), 'Warning', EVENTS.disruptionBudget.reason, reason);
+            return { kind: 'blocked', pod, reason };
+          }
+          gone = answer === 'gone';
+        } else {
+          gone = (await executeKillPod({ kind: 'kill', pod, candidates: 1 }, this.#o.actions, grace, { signal: term })).kind === 'alreadyGone';
+        }
+      } catch (error) {
+        if (term.aborted) return { kind: 'notLeader', pod, sent: true };
+        const reason = `${evict ? 'evicting' : 'deleting'} pod ${pod.name} was refused: ${errorText(error)}`;
+        await this.#event(term, cmcRef(cmc), 'Warning', EVENTS.actionFailed.reason, reason);
+        return { kind: 'failed', pod, reason };
+      }
+      if (!gone) {
+        await this.#event(term, { apiVersion: 'v1', kind: 'Pod', namespace: pod.namespace, name: pod.name, uid: pod.uid }, 'Normal', EVENTS.podKilled.reason, EVENTS.podKilled.message);
+        return { kind: 'killed', pod };
+      }
+      const next = attempt < MAX_REPLACEMENTS ? replace(pod) : undefined;
+      if (next === undefined) return { kind: 'gone', pod };
+      pod = next;
+    }
   }
 }

@@ -30,7 +30,7 @@
  * | chaos_monkey_crdwatcher_event_duration | histogram (µs; 0..2000) | namespace | time to map one CMC event to its queue key, µs |
  * | chaos_monkey_podwatcher_pods_added | counter | namespace, label_selector | always 0 (present per target): we keep no per-target pod list (pods are listed at action time) |
  * | chaos_monkey_podwatcher_pods_removed | counter | namespace, label_selector | always 0, same reason |
- * | chaos_monkey_podwatcher_pods_killed | counter | namespace, label_selector | pods deleted by killPod |
+ * | chaos_monkey_podwatcher_pods_killed | counter | namespace, label_selector | pods deleted by killPod (every pod of a spec.selection batch) |
  * | chaos_monkey_podwatcher_pods_active | gauge | namespace, label_selector | pods matching the selector listed by the last killPod action |
  * | chaos_monkey_podwatcher_restarts | counter | namespace, label_selector | always 0: no pod watches exist |
  * | chaos_monkey_deploymentwatcher_deployments_rescaled | counter | namespace, deployment | successful randomScale rescales |
@@ -322,7 +322,9 @@ export class OperatorMetrics implements ChaosMetrics {
         this.#noteSelector(namespace, outcome.deployment, outcome.labelSelector);
         for (const c of [this.#podsAdded, this.#podsRemoved, this.#podRestarts, this.#podsKilled]) c.inc(labels, 0);
         if (outcome.podsSeen !== null && !this.#steppedDown) this.#podsActive.set(labels, outcome.podsSeen);
-        if (result === 'succeeded') this.#podsKilled.inc(labels);
+        // A batch (spec.selection) counts every pod it killed, even when another slot of it failed.
+        const killed = outcome.podsKilled ?? (result === 'succeeded' ? 1 : 0);
+        if (killed > 0) this.#podsKilled.inc(labels, killed);
         return;
       }
       case 'randomScale': {

@@ -17,6 +17,7 @@ import type { KubeConnection, WebhookKube } from '../../../webhook/src/kube.ts';
 import { createWebhookLogger } from '../../../webhook/src/log.ts';
 import { bundleFromSecret } from '../../../webhook/src/certs.ts';
 import { waitFor } from '../../support/wait-for.ts';
+import { parseCmcV1 } from '../../../api/validate.ts';
 
 const NS = 'conv';
 const CRD_NAME = 'chaosmonkeyconfigurations.cm.massix.github.io';
@@ -158,5 +159,58 @@ describe('conversion through the sandbox and the webhook over HTTPS', () => {
     const bad = await errorOf(cmcs.createNamespacedCustomObject({ ...at('v1'), body }));
     expect(bad.status).toBe(422);
     expect(bad.message).toContain(message);
+  });
+
+  test('issue 12 fields survive an update through v1alpha1', async () => {
+    const targeting = { selection: { mode: 'fixed', value: 2 }, podSelector: { matchLabels: { tier: 'canary' }, matchExpressions: [{ key: 'track', operator: 'Exists' }] } };
+    await cmcs.createNamespacedCustomObject({ ...at('v1'), body: { apiVersion: 'cm.massix.github.io/v1', kind: 'ChaosMonkeyConfiguration', metadata: { name: 'targeted' }, spec: { enabled: true, minReplicas: 1, maxReplicas: 4, scalingMode: 'killPod', deployment: { name: 'api' }, timeout: '1m', ...targeting } } });
+    const alpha = await getCmc('v1alpha1', 'targeted');
+    expect(JSON.parse(alpha.metadata.annotations['cm.massix.github.io/v1-guardrails'])).toEqual(targeting);
+    await cmcs.replaceNamespacedCustomObject({ ...at('v1alpha1'), name: 'targeted', body: { ...alpha, spec: { ...alpha.spec, maxReplicas: 6 } } });
+    const v1 = await getCmc('v1', 'targeted');
+    expect(v1.spec).toEqual({ enabled: true, minReplicas: 1, maxReplicas: 6, scalingMode: 'killPod', deployment: { name: 'api' }, timeout: '1m', ...targeting });
+  });
+
+  const targetingBody = (name: string, fields: Record<string, unknown>): Record<string, unknown> => ({
+    apiVersion: 'cm.massix.github.io/v1', kind: 'ChaosMonkeyConfiguration', metadata: { name }, spec: { enabled: true, minReplicas: 0, maxReplicas: 1, scalingMode: 'killPod', deployment: { name: 'x' }, timeout: '1m', ...fields },
+  });
+
+  test.each([
+    [{ selection: { mode: 'fixed' } }, 'spec.selection: Invalid value: "object": value is required when mode is fixed, fixed-percent or random-max-percent'],
+    [{ selection: { mode: 'all', value: 2 } }, 'spec.selection: Invalid value: "object": value is not allowed when mode is one or all'],
+    [{ selection: { value: 2 } }, 'spec.selection: Invalid value: "object": value is not allowed when mode is one or all'],
+    [{ selection: { mode: 'fixed', value: 0 } }, 'spec.selection: Invalid value: "object": value must be at least 1 when mode is fixed'],
+    [{ selection: { mode: 'fixed-percent', value: 101 } }, 'spec.selection: Invalid value: "object": value must be a percentage from 1 to 100 when mode is fixed-percent or random-max-percent'],
+    [{ selection: { mode: 'random-max-percent', value: 0 } }, 'spec.selection: Invalid value: "object": value must be a percentage from 1 to 100 when mode is fixed-percent or random-max-percent'],
+    [{ selection: { mode: 'some' } }, 'spec.selection.mode: Unsupported value: "some": supported values: "one", "fixed", "fixed-percent", "random-max-percent", "all"'],
+    [{ scalingMode: 'antiPressure', selection: { mode: 'all' } }, 'spec: Invalid value: "object": selection applies to scalingMode killPod only'],
+    [{ scalingMode: 'randomScale', podSelector: { matchLabels: { a: 'b' } } }, 'spec: Invalid value: "object": podSelector applies to scalingMode killPod and antiPressure only'],
+    [{ podSelector: { matchExpressions: [{ key: 'tier', operator: 'In' }] } }, 'spec.podSelector.matchExpressions[0]: Invalid value: "object": values must be specified when operator is In or NotIn'],
+    [{ podSelector: { matchExpressions: [{ key: 'tier', operator: 'NotIn', values: [] }] } }, 'spec.podSelector.matchExpressions[0]: Invalid value: "object": values must be specified when operator is In or NotIn'],
+    [{ podSelector: { matchExpressions: [{ key: 'tier', operator: 'DoesNotExist', values: ['a'] }] } }, 'spec.podSelector.matchExpressions[0]: Invalid value: "object": values may not be specified when operator is Exists or DoesNotExist'],
+    [{ podSelector: { matchExpressions: [{ key: 'tier', operator: 'Gt', values: ['1'] }] } }, 'spec.podSelector.matchExpressions[0].operator: Unsupported value: "Gt"'],
+    [{ podSelector: { matchExpressions: [{ key: '-tier', operator: 'Exists' }] } }, 'spec.podSelector.matchExpressions[0].key: Invalid value: "-tier": spec.podSelector.matchExpressions[0].key in body should match'],
+    [{ podSelector: { matchLabels: { tier: 'has space' } } }, 'spec.podSelector.matchLabels.tier: Invalid value: "has space": spec.podSelector.matchLabels.tier in body should match'],
+    [{ podSelector: { matchExpressions: Array.from({ length: 33 }, () => ({ key: 'x', operator: 'Exists' })) } }, 'spec.podSelector.matchExpressions: Too many: 33: must have at most 32 items'],
+  ])('the CRD rejects %j (and so does the operator): %s', async (fields, message) => {
+    const bad = await errorOf(cmcs.createNamespacedCustomObject({ ...at('v1'), body: targetingBody('bad-target', fields) }));
+    expect(bad.status).toBe(422);
+    expect(bad.message).toContain(message);
+    expect(parseCmcV1(targetingBody('bad-target', fields)).errors).not.toEqual([]);
+  });
+
+  test.each([
+    [{ selection: { mode: 'one' } }],
+    [{ selection: { mode: 'fixed', value: 3 } }],
+    [{ selection: { mode: 'fixed-percent', value: 100 } }],
+    [{ selection: { mode: 'random-max-percent', value: 1 } }],
+    [{ selection: { mode: 'all' } }],
+    [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'web', tier: '' }, matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['a'] }, { key: 'x', operator: 'Exists' }] } }],
+    [{ scalingMode: 'antiPressure', podSelector: { matchExpressions: [{ key: 'tier', operator: 'DoesNotExist' }] } }],
+  ])('the CRD and the operator accept %j', async (fields) => {
+    const name = `ok-${Math.abs(JSON.stringify(fields).split('').reduce((h, c) => (h * 31 + c.charCodeAt(0)) | 0, 7))}`;
+    await cmcs.createNamespacedCustomObject({ ...at('v1'), body: targetingBody(name, fields) });
+    expect((await getCmc('v1', name)).spec).toMatchObject(fields);
+    expect(parseCmcV1(targetingBody(name, fields)).errors).toEqual([]);
   });
 });

@@ -4,7 +4,8 @@ import { load } from 'js-yaml';
 import { V1ALPHA1_DEFAULTS, withV1Alpha1Defaults } from '../../../api/defaults.ts';
 import { parseGoDuration } from '../../../api/duration.ts';
 import { CRD_NAME, GROUP, KIND, PLURAL, SHORT_NAME, SINGULAR } from '../../../api/names.ts';
-import { SCALING_MODES } from '../../../api/v1.ts';
+import { SCALING_MODES, SELECTION_MODES } from '../../../api/v1.ts';
+import { LABEL_KEY_PATTERN, LABEL_VALUE_PATTERN, POD_SELECTOR_LIMITS } from '../../../api/validate.ts';
 
 // The shipped CRD is a test input (style.md 11): these checks keep it and api/ in agreement.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- free-form YAML document walked by path
@@ -33,6 +34,22 @@ describe('crds/chaosmonkeyconfigurations.yaml', () => {
     expect([...spec.required].sort()).toEqual(['deployment', 'enabled', 'maxReplicas', 'minReplicas', 'scalingMode', 'timeout']);
     expect(spec.properties.scalingMode.enum).toEqual([...SCALING_MODES]);
     expect(spec['x-kubernetes-validations']).toContainEqual({ rule: 'self.minReplicas <= self.maxReplicas', message: 'minReplicas must be less than or equal to maxReplicas' });
+  });
+
+  test('issue 12: selection modes, label patterns and podSelector bounds are those of api/', () => {
+    const spec = version('v1').schema.openAPIV3Schema.properties.spec.properties;
+    expect(spec.selection.properties.mode.enum).toEqual([...SELECTION_MODES]);
+    const sel = spec.podSelector.properties;
+    expect(sel.matchLabels.maxProperties).toBe(POD_SELECTOR_LIMITS.matchLabels);
+    expect(sel.matchLabels.additionalProperties.pattern).toBe(LABEL_VALUE_PATTERN.source);
+    expect(sel.matchExpressions.maxItems).toBe(POD_SELECTOR_LIMITS.matchExpressions);
+    const expr = sel.matchExpressions.items.properties;
+    expect(expr.key.pattern).toBe(LABEL_KEY_PATTERN.source.replace('\\/', '/'));
+    expect(expr.values.maxItems).toBe(POD_SELECTOR_LIMITS.values);
+    expect(expr.values.items.pattern).toBe(LABEL_VALUE_PATTERN.source);
+    // Every string a CEL rule reads has a bound (kube-apiserver estimates rule cost from maxLength/maxItems).
+    expect(spec.selection.properties.mode.maxLength).toBeGreaterThan(0);
+    expect(expr.operator.maxLength).toBeGreaterThan(0);
   });
 
   test('v1 status schema declares the fields of CmcStatusV1', () => {

@@ -89,6 +89,48 @@ describe('parseCmcV1: issue 11 optional fields', () => {
   });
 });
 
+describe('parseCmcV1: issue 12 selection and podSelector', () => {
+  test.each([
+    [{ selection: { mode: 'one' } }],
+    [{ selection: {} }],
+    [{ selection: { mode: 'all' } }],
+    [{ selection: { mode: 'fixed', value: 1 } }],
+    [{ selection: { mode: 'fixed-percent', value: 100 } }],
+    [{ selection: { mode: 'random-max-percent', value: 1 } }],
+    [{ podSelector: {} }],
+    [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'web', tier: '' } } }],
+    [{ podSelector: { matchExpressions: [{ key: 'tier', operator: 'In', values: ['a', 'b'] }, { key: 'x', operator: 'Exists' }, { key: 'y', operator: 'DoesNotExist', values: [] }] } }],
+    [{ scalingMode: 'antiPressure', podSelector: { matchLabels: { tier: 'canary' } } }],
+  ])('%j parses', (override) => {
+    expect(parseCmcV1(v1(override)).errors).toEqual([]);
+  });
+
+  test.each([
+    [{ selection: { mode: 'some' } }, 'spec.selection.mode', 'FieldValueNotSupported'],
+    [{ selection: { mode: 'fixed' } }, 'spec.selection', 'FieldValueInvalid'],
+    [{ selection: { mode: 'fixed', value: 0 } }, 'spec.selection', 'FieldValueInvalid'],
+    [{ selection: { mode: 'fixed-percent', value: 101 } }, 'spec.selection', 'FieldValueInvalid'],
+    [{ selection: { mode: 'random-max-percent', value: 0 } }, 'spec.selection', 'FieldValueInvalid'],
+    [{ selection: { mode: 'all', value: 3 } }, 'spec.selection', 'FieldValueInvalid'],
+    [{ selection: { value: 3 } }, 'spec.selection', 'FieldValueInvalid'],
+    [{ selection: { mode: 'fixed', value: 1.5 } }, 'spec.selection.value', 'FieldValueTypeInvalid'],
+    [{ selection: { mode: 'all' }, scalingMode: 'antiPressure' }, 'spec', 'FieldValueInvalid'],
+    [{ podSelector: { matchLabels: { tier: 'canary' } }, scalingMode: 'randomScale' }, 'spec', 'FieldValueInvalid'],
+    [{ podSelector: { matchLabels: { '-bad': 'x' } } }, 'spec.podSelector.matchLabels', 'FieldValueInvalid'],
+    [{ podSelector: { matchLabels: { tier: 'has space' } } }, 'spec.podSelector.matchLabels.tier', 'FieldValueInvalid'],
+    [{ podSelector: { matchLabels: { tier: 'x'.repeat(64) } } }, 'spec.podSelector.matchLabels.tier', 'FieldValueInvalid'],
+    [{ podSelector: { matchLabels: { [`${'a'.repeat(254)}/x`]: 'v' } } }, 'spec.podSelector.matchLabels', 'FieldValueInvalid'],
+    [{ podSelector: { matchExpressions: [{ key: 'tier', operator: 'In' }] } }, 'spec.podSelector.matchExpressions[0].values', 'FieldValueRequired'],
+    [{ podSelector: { matchExpressions: [{ key: 'tier', operator: 'Exists', values: ['a'] }] } }, 'spec.podSelector.matchExpressions[0].values', 'FieldValueInvalid'],
+    [{ podSelector: { matchExpressions: [{ key: 'tier', operator: 'Gt', values: ['1'] }] } }, 'spec.podSelector.matchExpressions[0].operator', 'FieldValueNotSupported'],
+    [{ podSelector: { matchExpressions: [{ key: 'Bad/Prefix/x', operator: 'Exists' }] } }, 'spec.podSelector.matchExpressions[0].key', 'FieldValueInvalid'],
+    [{ podSelector: { matchExpressions: 'tier' } }, 'spec.podSelector.matchExpressions', 'FieldValueTypeInvalid'],
+    [{ podSelector: { matchExpressions: Array.from({ length: 33 }, () => ({ key: 'x', operator: 'Exists' })) } }, 'spec.podSelector.matchExpressions', 'FieldValueInvalid'],
+  ])('%j is rejected at %s (%s)', (override, field, reason) => {
+    expect(parseCmcV1(v1(override)).errors).toEqual([expect.objectContaining({ field, reason })]);
+  });
+});
+
 describe('parseCmcV1Alpha1', () => {
   test('accepts a valid object', () => {
     expect(parseCmcV1Alpha1(v1alpha1()).errors).toEqual([]);

@@ -53,6 +53,24 @@ export const guardrails = fc.record(
       },
       { requiredKeys: [] },
     ),
+    // Issue 12 (valid shapes; the CRD limits them to killPod/antiPressure, the conversion does not care).
+    selection: fc.oneof(
+      fc.constantFrom({ mode: 'one' }, { mode: 'all' }, {}),
+      fc.integer({ min: 1, max: 100 }).chain((value) => fc.constantFrom({ mode: 'fixed', value }, { mode: 'fixed-percent', value }, { mode: 'random-max-percent', value })),
+    ),
+    podSelector: fc.record(
+      {
+        matchLabels: fc.dictionary(fc.stringMatching(/^[a-z]([a-z0-9.-]{0,10}[a-z0-9])?$/), fc.stringMatching(/^[a-z0-9]{0,8}$/), { maxKeys: 3 }),
+        matchExpressions: fc.array(
+          fc.oneof(
+            fc.record({ key: fc.constantFrom('tier', 'app.kubernetes.io/name'), operator: fc.constantFrom('In', 'NotIn'), values: fc.array(fc.stringMatching(/^[a-z]{1,6}$/), { minLength: 1, maxLength: 3 }) }),
+            fc.record({ key: fc.constantFrom('tier', 'debug'), operator: fc.constantFrom('Exists', 'DoesNotExist') }),
+          ),
+          { maxLength: 3 },
+        ),
+      },
+      { requiredKeys: [] },
+    ),
   },
   { requiredKeys: [] },
 );

@@ -164,6 +164,18 @@ describe('issue 11 fields travel through v1alpha1 in an annotation', () => {
     expect((back.metadata as JsonObject).annotations).toBeUndefined();
   });
 
+  test('issue 12: selection and podSelector travel the same way, and back', () => {
+    const targeting = { selection: { mode: 'fixed-percent', value: 30 }, podSelector: { matchLabels: { tier: 'canary' }, matchExpressions: [{ key: 'track', operator: 'NotIn', values: ['stable'] }] } };
+    const alphaObj = ok(convertObject(hub({ scalingMode: 'killPod', dryRun: true, ...targeting }, { name: 'c' }), 'v1alpha1'));
+    expect(Object.keys(alphaObj.spec as JsonObject)).not.toEqual(expect.arrayContaining(['selection']));
+    expect((alphaObj.spec as JsonObject).podSelector).toBeUndefined();
+    const annotations = (alphaObj.metadata as JsonObject).annotations as Record<string, string>;
+    expect(JSON.parse(annotations['cm.massix.github.io/v1-guardrails'] ?? 'null')).toEqual({ dryRun: true, ...targeting });
+    const back = ok(convertObject(alphaObj, 'v1'));
+    expect(back.spec).toMatchObject({ dryRun: true, ...targeting });
+    expect((back.metadata as JsonObject).annotations).toBeUndefined();
+  });
+
   test('the annotation text is canonical: the same whatever the v1 key order', () => {
     const text = (spec: JsonObject): string | undefined =>
       (((ok(convertObject(hub(spec, { name: 'c' }), 'v1alpha1')).metadata as JsonObject).annotations ?? {}) as Record<string, string>)['cm.massix.github.io/v1-guardrails'];

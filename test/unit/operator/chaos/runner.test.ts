@@ -23,6 +23,8 @@ interface World {
   /** Options of each mutating call (DELETE pod, PATCH scale). */
   mutations: { uid?: string | undefined; signal?: AbortSignal | undefined }[];
   lease: { held: boolean };
+  /** DELETEs in flight now and at most. */
+  deletes: { live: number; max: number };
 }
 
 interface Cluster {
@@ -33,10 +35,16 @@ interface Cluster {
   scaleError?: Error;
   /** Answer of evictPod (default 'evicted'). */
   evict?: Awaited<ReturnType<ClusterActions['evictPod']>>;
+  /** Answer of evictPod per pod name (overrides `evict`). */
+  evictByName?: Record<string, Awaited<ReturnType<ClusterActions['evictPod']>>>;
   /** canEvict option of the runner (default: absent = allowed). */
   canEvict?: boolean;
   /** getDeployment waits for it (to hold an action in flight). */
   gate?: Promise<void>;
+  /** Pods whose DELETE answers 404 (already gone behind the operator's back): deletePod resolves false. */
+  goneNames?: string[];
+  /** Each deletePod waits for it (to observe how many run at once). */
+  deleteGate?: () => Promise<void>;
 }
 
 function world(cluster: Cluster, recheck?: Recheck): World {
@@ -48,6 +56,7 @@ function world(cluster: Cluster, recheck?: Recheck): World {
   const calls: string[] = [];
   const mutations: World['mutations'] = [];
   const lease = { held: true };
+  const deletes = { live: 0, max: 0 };
   const actions: ClusterActions = {
     getDeployment: async (ns, name) => {
       calls.push(`get ${ns}/${name}`);
@@ -58,13 +67,20 @@ function world(cluster: Cluster, recheck?: Recheck): World {
     deletePod: async (ns, name, grace, options) => {
       calls.push(`delete ${ns}/${name} grace=${grace}`);
       mutations.push({ uid: options?.uid, signal: options?.signal });
+      deletes.live++;
+      deletes.max = Math.max(deletes.max, deletes.live);
+      try {
+        await cluster.deleteGate?.();
+      } finally {
+        deletes.live--;
+      }
       if (cluster.deleteError !== undefined) throw cluster.deleteError;
-      return true;
+      return !(cluster.goneNames ?? []).includes(name);
     },
     evictPod: async (ns, name, uid, grace, options) => {
       calls.push(`evict ${ns}/${name} grace=${grace}`);
       mutations.push({ uid, signal: options?.signal });
-      return cluster.evict ?? 'evicted';
+      return cluster.evictByName?.[name] ?? cluster.evict ?? 'evicted';
     },
     scaleDeployment: async (ns, name, replicas, options) => {
       mutations.push({ signal: options?.signal });
@@ -94,7 +110,7 @@ function world(cluster: Cluster, recheck?: Recheck): World {
     holdsLease: () => lease.held,
     ...(cluster.canEvict !== undefined ? { canEvict: () => cluster.canEvict === true } : {}),
   });
-  return { runner, events, outcomes, gone, lines, calls, clock, mutations, lease };
+  return { runner, events, outcomes, gone, lines, calls, clock, mutations, lease, deletes };
 }
 
 const entry = (clock: FakeClock, lateMs = 0): DueEntry => ({
@@ -385,5 +401,109 @@ describe('ChaosRunner with spec.guard (issue 11 point 4)', () => {
     const r = await gone.runner.run(entry(gone.clock));
     expect(r.problem).toBe('TargetMissing');
     expect(gone.mutations).toEqual([]);
+  });
+});
+
+describe('ChaosRunner with spec.selection and spec.podSelector (issue 12)', () => {
+  const deletedNames = (w: World): string[] => w.calls.filter((c) => c.startsWith('delete ')).map((c) => c.replace(/^delete demo\/(\S+) .*$/, '$1'));
+
+  test('fixed 3: three DELETEs of distinct Running pods, one outcome naming them, one seed Event per pod, podsKilled 3', async () => {
+    const pods = [...somePods(4), aPod({ name: 'pending', phase: 'Pending' }), aPod({ name: 'dying', terminating: true })];
+    const w = world({ deployment: aDeployment({ replicas: 6 }), pods }, specOf({ selection: { mode: 'fixed', value: 3 } }));
+    const { outcome } = await w.runner.run(entry(w.clock));
+    const killed = deletedNames(w);
+    expect(killed).toHaveLength(3);
+    expect(new Set(killed).size).toBe(3);
+    expect(killed.every((n) => /^web-[0-3]$/.test(n))).toBe(true);
+    expect(outcome).toMatchObject({ result: 'succeeded', mode: 'killPod', podsKilled: 3, podsSeen: 6, reason: 'killed 3 of 4 candidates (selection fixed 3), chosen uniformly at random without replacement' });
+    expect(outcome.target).toBe(`${killed[0]}, ${killed[1]} (+1)`);
+    expect(w.events.filter((e) => e.reason === 'ChaosMonkeyTarget').map((e) => e.ref.name).sort()).toEqual([...killed].sort());
+    expect(w.outcomes).toHaveLength(1);
+    expect(w.lines).toHaveLength(1);
+  });
+
+  test('all of 12 pods: never more than 5 DELETEs in flight at once', async () => {
+    const w = world({ deployment: aDeployment({ replicas: 12 }), pods: somePods(12), deleteGate: () => new Promise((resolve) => setImmediate(resolve)) }, specOf({ selection: { mode: 'all' } }));
+    const { outcome } = await w.runner.run(entry(w.clock));
+    expect(outcome).toMatchObject({ result: 'succeeded', podsKilled: 12 });
+    expect(w.deletes.max).toBe(5);
+  });
+
+  test('a victim already gone (404) is replaced at once by the next candidate, within the same action', async () => {
+    const w = world({ deployment: aDeployment(), pods: somePods(3), goneNames: ['web-0'] }, specOf({}));
+    const { outcome } = await w.runner.run(entry(w.clock));
+    const deleted = deletedNames(w);
+    expect(deleted[0]).toBe('web-0');
+    expect(deleted).toHaveLength(2);
+    expect(outcome).toMatchObject({ result: 'succeeded', target: deleted[1], podsKilled: 1 });
+    expect(w.events.filter((e) => e.reason === 'ChaosMonkeyTarget').map((e) => e.ref.name)).toEqual([deleted[1]]);
+  });
+
+  test('every candidate gone: the slot is skipped after at most 1 + 3 tries, not a failure', async () => {
+    const w = world({ deployment: aDeployment({ replicas: 6 }), pods: somePods(6), goneNames: somePods(6).map((p) => p.name) }, specOf({}));
+    const { outcome } = await w.runner.run(entry(w.clock));
+    expect(deletedNames(w)).toHaveLength(4);
+    expect(outcome.result).toBe('skipped');
+    expect(outcome.reason).toMatch(/^pod web-\d already gone and no other candidate left$/);
+    expect(w.events).toEqual([]);
+  });
+
+  test('minAvailable trims the batch to what the guard allows and says so', async () => {
+    const w = world({ deployment: aDeployment({ replicas: 5 }), pods: somePods(5) }, specOf({ selection: { mode: 'all' }, guard: { minAvailable: 3, skipDuringRollout: false } }));
+    const { outcome } = await w.runner.run(entry(w.clock));
+    expect(deletedNames(w)).toHaveLength(2);
+    expect(outcome.result).toBe('succeeded');
+    expect(outcome.reason).toBe('killed 2 of 5 candidates (selection all), chosen uniformly at random without replacement; guard minAvailable trimmed the batch from 5 to 2 pods (5 ready, minAvailable 3)');
+  });
+
+  test('a replacement for a gone victim still respects minAvailable (a gone ready pod keeps its cost)', async () => {
+    const w = world({ deployment: aDeployment({ replicas: 3 }), pods: somePods(3), goneNames: ['web-0'] }, specOf({ guard: { minAvailable: 2, skipDuringRollout: false } }));
+    const { outcome } = await w.runner.run(entry(w.clock));
+    expect(deletedNames(w)).toEqual(['web-0']);
+    expect(outcome.result).toBe('skipped');
+  });
+
+  test('dry run names every would-be victim and sends nothing', async () => {
+    const w = world({ deployment: aDeployment(), pods: somePods(4) }, specOf({ selection: { mode: 'fixed-percent', value: 50 }, dryRun: true }));
+    const { outcome } = await w.runner.run(entry(w.clock));
+    expect(w.mutations).toEqual([]);
+    expect(outcome.result).toBe('dry_run');
+    expect(outcome.reason).toMatch(/^dry run: would delete pods web-\d, web-\d, 2 of 4 candidates \(selection fixed-percent 50%\), chosen uniformly at random without replacement; nothing sent$/);
+    expect(w.events.map((e) => e.reason)).toEqual(['DryRun']);
+  });
+
+  test('podSelector: only matching pods are candidates; none matching is a skip that says so', async () => {
+    const pods = [aPod({ name: 'a', labels: { app: 'web', tier: 'canary' } }), aPod({ name: 'b', labels: { app: 'web' } })];
+    const w = world({ deployment: aDeployment({ replicas: 2 }), pods }, specOf({ selection: { mode: 'all' }, podSelector: { matchLabels: { tier: 'canary' } } }));
+    expect((await w.runner.run(entry(w.clock))).outcome).toMatchObject({ result: 'succeeded', target: 'a', podsKilled: 1 });
+    expect(deletedNames(w)).toEqual(['a']);
+    const none = world({ deployment: aDeployment({ replicas: 2 }), pods }, specOf({ podSelector: { matchExpressions: [{ key: 'tier', operator: 'In', values: ['batch'] }] } }));
+    expect((await none.runner.run(entry(none.clock))).outcome).toMatchObject({ result: 'skipped', reason: 'none of the 2 pods of the target matches spec.podSelector' });
+  });
+
+  test('a refused DELETE in a batch: failed, the pods killed still counted', async () => {
+    const w = world({ deployment: aDeployment(), pods: somePods(3), deleteError: new ForbiddenError('pods is forbidden') }, specOf({ selection: { mode: 'fixed', value: 2 } }));
+    const { outcome, problem } = await w.runner.run(entry(w.clock));
+    expect(problem).toBe('ActionFailed');
+    expect(outcome).toMatchObject({ result: 'failed', podsKilled: 0 });
+    expect(outcome.reason).toMatch(/^0 of 2 pods killed, 2 refused \(first: deleting pod web-\d was refused: /);
+  });
+
+  test('antiPressure with podSelector: the busiest matching pod, not the busiest pod', async () => {
+    const pods = [aPod({ name: 'hot', labels: { app: 'web' } }), aPod({ name: 'warm', labels: { app: 'web', tier: 'canary' } }), aPod({ name: 'cold', labels: { app: 'web', tier: 'canary' } })];
+    const cpu = [{ name: 'hot', cpuNanoCores: 9e8 }, { name: 'warm', cpuNanoCores: 5e8 }, { name: 'cold', cpuNanoCores: 1e8 }];
+    const w = world({ deployment: aDeployment(), pods, cpu }, specOf({ scalingMode: 'antiPressure', minReplicas: 1, podSelector: { matchLabels: { tier: 'canary' } } }));
+    const { outcome } = await w.runner.run(entry(w.clock));
+    expect(outcome).toMatchObject({ result: 'succeeded', target: 'warm', cpuCores: 0.5 });
+  });
+
+  test('evict a batch where a budget refuses one pod: succeeded for the others, the refusal noted, a DisruptionBudget Warning', async () => {
+    const w = world({ deployment: aDeployment(), pods: somePods(3), evictByName: { 'web-1': { blocked: 'Cannot evict pod as it would violate the pod disruption budget.', pdb: 'web-pdb' } } }, specOf({ selection: { mode: 'all' }, killMethod: 'evict' }));
+    const { outcome, problem } = await w.runner.run(entry(w.clock));
+    expect(problem).toBeUndefined();
+    expect(outcome).toMatchObject({ result: 'succeeded', podsKilled: 2 });
+    expect(outcome.reason).toBe('killed 2 of 3 candidates (selection all), chosen uniformly at random without replacement; 1 refused by a PodDisruptionBudget');
+    expect(w.events.filter((e) => e.reason === 'DisruptionBudget').map((e) => e.message)).toEqual(['evicting pod web-1 was refused by PodDisruptionBudget web-pdb: Cannot evict pod as it would violate the pod disruption budget.']);
+    expect(w.events.filter((e) => e.reason === 'ChaosMonkeyTarget').map((e) => e.ref.name).sort()).toEqual(['web-0', 'web-2']);
   });
 });
