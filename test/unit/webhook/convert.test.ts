@@ -100,7 +100,7 @@ describe('identity and failures', () => {
     [{ ...hub(), spec: undefined }, /object ns\/c: cannot convert from cm.massix.github.io\/v1: spec: Required/],
     [hub({ deployment: undefined }), /object ns\/c: cannot convert from cm.massix.github.io\/v1: spec.deployment: Required value/],
     [hub({ deployment: { name: 3 } }), /spec.deployment.name: Invalid value: "integer"/],
-    [hub({ timeout: undefined, enabled: 'x' }), /spec.enabled: .*; spec.timeout: Required value/],
+    [hub({ timeout: 5, enabled: 'x' }), /spec.enabled: .*; spec.timeout: Invalid value: "integer"/],
     [alpha({ podMode: undefined }), /object ns\/c: cannot convert from cm.massix.github.io\/v1alpha1: spec.podMode: Required value/],
     [alpha({ deploymentName: null }), /spec.deploymentName: Required value/],
   ])('%j fails with a message naming object and field', (input, message) => {

@@ -62,7 +62,7 @@ describe('desiredSchedule: cancel reasons', () => {
 describe('desiredSchedule: schedule', () => {
   test('first action one timeout after acceptance', () => {
     const d = desiredSchedule(input({ cmc: aCmc({ spec: { timeout: '1m30s', scalingMode: 'randomScale', minReplicas: 2, maxReplicas: 4 } }) }));
-    expect(d).toMatchObject({ kind: 'schedule', mode: 'randomScale', intervalMs: 90_000, dueAt: NOW + 90_000, change: 'new', deploymentName: 'web', minReplicas: 2, maxReplicas: 4, timeout: '1m30s' });
+    expect(d).toMatchObject({ kind: 'schedule', mode: 'randomScale', intervalMs: 90_000, dueAt: NOW + 90_000, change: 'new', deploymentName: 'web', minReplicas: 2, maxReplicas: 4, cadence: 'every 1m30s' });
   });
 
   test('same interval keeps dueAt (idempotent), even when the mode changes', () => {
