@@ -194,3 +194,43 @@ describe('issue 11 fields travel through v1alpha1 in an annotation', () => {
     expect((out.metadata as JsonObject).annotations).toBeUndefined();
   });
 });
+
+describe('issue 12 spec.schedule travels through v1alpha1 in the same annotation', () => {
+  const cronOnly = (): JsonObject => {
+    const o = hub({ scalingMode: 'killPod', schedule: { cron: '0 2 * * 1-5', timeZone: 'Europe/Rome', excludedDays: ['Dec 24'] } }, { name: 'c', namespace: 'ns' });
+    delete (o.spec as JsonObject).timeout;
+    return o;
+  };
+
+  test('a cron-only v1 object round-trips losslessly: v1alpha1 gets no timeout, the schedule in the annotation', () => {
+    const original = deepFreeze(cronOnly());
+    const alphaObj = ok(convertObject(original, 'v1alpha1'));
+    expect(alphaObj.spec).toEqual({ enabled: true, minReplicas: 1, maxReplicas: 3, deploymentName: 'web', podMode: true });
+    const annotations = (alphaObj.metadata as JsonObject).annotations as Record<string, string>;
+    expect(JSON.parse(annotations['cm.massix.github.io/v1-guardrails'] ?? 'null')).toEqual({ schedule: (original.spec as JsonObject).schedule });
+    expect(ok(convertObject(alphaObj, 'v1'))).toEqual(original);
+  });
+
+  test('the v1alpha1 default timeout (30s) added on the way (a PUT at v1alpha1) is dropped again: the cron stays the only cadence', () => {
+    const alphaObj = ok(convertObject(cronOnly(), 'v1alpha1'));
+    const defaulted = { ...alphaObj, spec: { ...(alphaObj.spec as JsonObject), timeout: '30s' } };
+    const back = ok(convertObject(defaulted, 'v1'));
+    expect(back).toEqual(cronOnly());
+    expect(parseCmcV1(back).errors).toEqual([]);
+  });
+
+  test('another timeout set at v1alpha1 is kept: v1 then names the conflict (the CRD rule rejects the write)', () => {
+    const alphaObj = ok(convertObject(cronOnly(), 'v1alpha1'));
+    const edited = { ...alphaObj, spec: { ...(alphaObj.spec as JsonObject), timeout: '5m' } };
+    const back = ok(convertObject(edited, 'v1'));
+    expect((back.spec as JsonObject).timeout).toBe('5m');
+    expect(parseCmcV1(back).errors.map((e) => e.message)).toEqual(['Invalid value: "object": exactly one of timeout and schedule.cron must be set']);
+  });
+
+  test('timeout with windows round-trips with both', () => {
+    const original = deepFreeze(hub({ schedule: { excludedWeekdays: ['Sat', 'Sun'], excludedTimesOfDay: ['18:00-08:30'] } }));
+    const alphaObj = ok(convertObject(original, 'v1alpha1'));
+    expect((alphaObj.spec as JsonObject).timeout).toBe('10m');
+    expect(ok(convertObject(alphaObj, 'v1'))).toEqual(original);
+  });
+});
