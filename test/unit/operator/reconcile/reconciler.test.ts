@@ -279,3 +279,39 @@ describe('Reconciler', () => {
     expect(s.wheel.dueAt('uid-cmc-1')).toBe(T0 + 12_000);
   });
 });
+
+describe('spec.schedule (issue 12) in the reconciler', () => {
+  // T0 is Thursday 2026-01-01 00:00 UTC.
+  test('recheck at fire time: a slot that fires inside an excluded window is blocked (OutsideWindow), not acted on, and lastAction is kept', async () => {
+    const s = setup();
+    s.put({ spec: { timeout: '30s' } });
+    await s.reconciler.reconcile('demo/cmc-1');
+    const due = s.reconciler.takeDue('uid-cmc-1', T0 + 30_000, T0 + 30_000);
+    // The window is added while the slot is on its way (the cache already has it).
+    s.put({ spec: { timeout: '30s', schedule: { excludedTimesOfDay: ['00:00-00:05'] } } });
+    s.clock.advanceTo(T0 + 30_000);
+    const check = s.reconciler.recheck(due!);
+    expect(check).toMatchObject({ kind: 'skip', problem: 'OutsideWindow', blocked: true });
+    expect(check.kind === 'skip' && check.reason).toBe('outside the allowed time of spec.schedule (time zone UTC) until 2026-01-01T00:05:00Z: next action at 2026-01-01T00:05:00Z');
+    s.reconciler.recordOutcome(due!, { cmc: undefined, problem: 'OutsideWindow', outcome: { namespace: 'demo', cmc: 'cmc-1', deployment: 'web', mode: 'killPod', labelSelector: null, podsSeen: null, result: 'blocked', reason: 'x', latenessMs: 0 } });
+    await s.reconciler.reconcile('demo/cmc-1');
+    const last = s.patches.at(-1);
+    expect(last?.lastAction).toBeUndefined();
+    expect(last?.conditions?.find((c) => c.type === 'Blocked')).toMatchObject({ status: 'True', reason: 'OutsideWindow' });
+    // The edit rescheduled at once: the first grid slot after the window.
+    expect(last?.nextActionAt).toBe('2026-01-01T00:05:00Z');
+    expect(s.wheel.dueAt('uid-cmc-1')).toBe(T0 + 5 * 60_000); // grid now + k x 30s
+  });
+
+  test('takeDue books the next allowed cron time (windows skipped), on the one shared wheel', async () => {
+    const s = setup();
+    s.put({ spec: { timeout: undefined, schedule: { cron: '0 * * * *', excludedWeekdays: ['Sat', 'Sun'], excludedTimesOfDay: ['18:00-08:00'] } } });
+    await s.reconciler.reconcile('demo/cmc-1');
+    expect(s.wheel.dueAt('uid-cmc-1')).toBe(Date.parse('2026-01-01T08:00:00Z'));
+    const fri = Date.parse('2026-01-02T17:00:00Z');
+    s.reconciler.takeDue('uid-cmc-1', fri, fri);
+    expect(new Date(s.wheel.dueAt('uid-cmc-1')!).toISOString()).toBe('2026-01-05T08:00:00.000Z'); // Monday morning
+    expect(s.wheel.size).toBe(1);
+    expect(s.events.find((e) => e.reason === 'ChaosMonkeyTarget')?.message).toBe('Targeted by Chaos Monkey: ChaosMonkeyConfiguration cmc-1 runs killPod on cron 0 * * * * (UTC)');
+  });
+});
