@@ -48,7 +48,7 @@ import { KubeStatusWriter } from './kube/status-writer.ts';
 import type { AlertSource, Clock, Logger, NamespaceInfo, Notifier, Random } from './ports.ts';
 import { keyForCmc, keysForNamespace } from './reconcile/handlers.ts';
 import { keyOf, WorkQueue } from './reconcile/queue.ts';
-import { Reconciler } from './reconcile/reconciler.ts';
+import { Reconciler, WINDOW_TIMER_PREFIX } from './reconcile/reconciler.ts';
 import { PAUSE_TIMER_PREFIX, PauseTracker } from './reconcile/pause.ts';
 import { systemClock } from './scheduler/clock.ts';
 import { TimerHeap } from './scheduler/timer-heap.ts';
@@ -198,6 +198,7 @@ export function createOperator(options: OperatorOptions): Operator {
     actions,
     behavior: config.behavior,
     ownNamespace: config.namespace,
+    onWindow: ({ namespace, name, inside, message }) => notifier?.notify({ kind: 'window', at: clock.now(), namespace, cmc: name, on: inside, reason: message }),
     targetSelf: config.targetSelf,
     ...(stopCondition !== undefined ? { stopCondition } : {}),
   });
@@ -304,6 +305,11 @@ export function createOperator(options: OperatorOptions): Operator {
   };
 
   const onDue = (id: string, dueAt: number, firedAt: number): void => {
+    if (id.startsWith(WINDOW_TIMER_PREFIX)) {
+      const key = reconciler.windowDue(id);
+      if (key !== undefined) queue.add(key); // a window of spec.schedule starts or ends: status, notification
+      return;
+    }
     if (id.startsWith(PAUSE_TIMER_PREFIX)) {
       const namespace = id.slice(PAUSE_TIMER_PREFIX.length);
       notePause(namespace, store.getNamespace(namespace));

@@ -23,7 +23,7 @@ import type { DueEntry, Recheck, RunResult } from '../chaos/runner.ts';
 import { formatGoDuration } from '../../../api/duration.ts';
 import type { ChaosMetrics, Clock, ClusterActions, EventSink, Logger, ObjectRef, StatusWriter, Store } from '../ports.ts';
 import type { TimerHeap } from '../scheduler/timer-heap.ts';
-import { isExcluded, slotAfter } from '../scheduler/calendar.ts';
+import { allowedFrom, excludedFrom, isExcluded, slotAfter } from '../scheduler/calendar.ts';
 import type { CronCtor, Plan } from '../scheduler/calendar.ts';
 import { checkCronWithCroner, loadCron } from '../scheduler/croner.ts';
 import type { CronChecker } from '../../../api/validate.ts';
@@ -52,7 +52,15 @@ export interface ReconcilerOptions {
   stopCondition?: Pick<StopCondition, 'verdict'>;
   /** The cron library for spec.schedule, loaded on first use; default croner (scheduler/croner.ts). */
   cron?: { load: () => CronCtor; check: CronChecker };
+  /** A scheduled CMC entered (`inside` true) or left an excluded window of spec.schedule: notifications. */
+  onWindow?: (change: { namespace: string; name: string; inside: boolean; message: string }) => void;
 }
+
+/**
+ * Timer heap ids of window boundaries start with this, then the CMC UID: when a CMC with excluded
+ * windows enters or leaves one, it is reconciled (status, `window` notification) on the shared wheel.
+ */
+export const WINDOW_TIMER_PREFIX = 'window/';
 
 /** Lifecycle Events (seed-spec.md 11, rows 1-5) and our Warning for invalid specs. */
 export const LIFECYCLE_EVENTS = Object.freeze({
@@ -109,6 +117,8 @@ interface KeyMemory {
   actionBlock?: { reason: string; message: string };
   /** Generation whose unsupported fields were already reported (log + Event once per generation). */
   reportedUnsupported?: number;
+  /** Inside an excluded window of spec.schedule at the last reconcile (undefined before the first one). */
+  insideWindow?: boolean;
 }
 
 /**
@@ -225,7 +235,16 @@ export class Reconciler {
         if (retargeted) await this.#announceTarget(ref, existing, emit);
       }
       nextActionAt = this.#o.wheel.dueAt(uid);
+      this.#armWindowTimer(uid, verdict.plan);
+      const inside = verdict.facts.insideWindow === true;
+      if (mem.insideWindow !== undefined && mem.insideWindow !== inside && !ended()) {
+        const message = inside ? (verdict.facts.window?.message ?? 'outside the allowed time of spec.schedule') : `the excluded window of spec.schedule ended: next action at ${new Date(nextActionAt ?? verdict.dueAt).toISOString()}`;
+        this.#o.log.info(inside ? 'excluded time window started' : 'excluded time window ended', { namespace, cmc: name, uid, reason: message });
+        this.#o.onWindow?.({ namespace, name, inside, message });
+      }
+      mem.insideWindow = inside;
     } else {
+      delete mem.insideWindow;
       const wasScheduled = this.#unschedule(uid);
       if (wasScheduled && mem.generation !== undefined && mem.generation !== generation) {
         await emit(ref, 'Normal', LIFECYCLE_EVENTS.modified.reason, LIFECYCLE_EVENTS.modified.message(dep));
@@ -307,6 +326,22 @@ export class Reconciler {
     await emit(ref, 'Normal', LIFECYCLE_EVENTS.target.reason, `${message}${note}`);
   }
 
+  /** Arms (or cancels) the re-check at the next window boundary of `uid`: the end of the window it is in, or the start of the next one. */
+  #armWindowTimer(uid: string, plan: Plan): void {
+    const id = `${WINDOW_TIMER_PREFIX}${uid}`;
+    const w = plan.windows;
+    const now = this.#o.clock.now();
+    const at = w === undefined ? undefined : isExcluded(w, now) ? allowedFrom(w, now) : excludedFrom(w, now);
+    if (at === undefined) this.#o.wheel.cancel(id);
+    else this.#o.wheel.upsert(id, at);
+  }
+
+  /** The `namespace/name` key of a fired window-boundary timer id, when its CMC is still scheduled. */
+  windowDue(id: string): string | undefined {
+    const entry = id.startsWith(WINDOW_TIMER_PREFIX) ? this.#book.get(id.slice(WINDOW_TIMER_PREFIX.length)) : undefined;
+    return entry === undefined ? undefined : keyOf(entry.namespace, entry.name);
+  }
+
   #schedule(entry: BookEntry, dueAt: number): void {
     this.#book.set(entry.uid, entry);
     this.#o.wheel.upsert(entry.uid, dueAt);
@@ -330,6 +365,7 @@ export class Reconciler {
   #unschedule(uid: string): boolean {
     const entry = this.#book.get(uid);
     this.#o.wheel.cancel(uid);
+    this.#o.wheel.cancel(`${WINDOW_TIMER_PREFIX}${uid}`);
     if (entry === undefined) return false;
     this.#book.delete(uid);
     this.#count(entry.namespace, entry.mode, -1);

@@ -36,7 +36,8 @@ export interface Windows {
   zone: string;
   /** Days of the week (0 = Sunday). */
   weekdays: ReadonlySet<number>;
-  ranges: readonly { range: TimeRange; text: string; end: Cron }[];
+  /** Each range with croner jobs (never started) finding its end and start times. */
+  ranges: readonly { range: TimeRange; text: string; end: Cron; start: Cron }[];
   /** month * 100 + day, every year. */
   yearly: ReadonlySet<number>;
   /** year * 10000 + month * 100 + day. */
@@ -145,6 +146,31 @@ export function allowedFrom(w: Windows, t: number): number | undefined {
     u = end;
   }
   return undefined;
+}
+
+/**
+ * The first instant at or after `t` that is excluded (a window starts), undefined when none within
+ * {@link HORIZON_MS}. Used to re-check a CMC when a window starts (status, `window` notifications).
+ */
+export function excludedFrom(w: Windows, t: number): number | undefined {
+  if (isExcluded(w, t)) return t;
+  const candidates: number[] = [];
+  for (const r of w.ranges) {
+    const start = nextRun(r.start, t);
+    if (start !== undefined) candidates.push(start);
+  }
+  if (w.weekdays.size + w.yearly.size + w.dates.size > 0) {
+    let midnight = nextRun(w.midnight, t);
+    for (let day = 0; day < 800 && midnight !== undefined; day++) {
+      if (dayExcluded(w, wallOf(w.format, midnight))) {
+        candidates.push(midnight);
+        break;
+      }
+      midnight = nextRun(w.midnight, midnight);
+    }
+  }
+  const first = candidates.filter((c) => c - t <= HORIZON_MS).sort((a, b) => a - b)[0];
+  return first;
 }
 
 /** The first slot of the grid `slot + k * periodMs` (k >= 0) that is allowed; undefined beyond the horizon. */
@@ -257,9 +283,8 @@ export function compilePlan(spec: Pick<CmcSpecV1, 'timeout' | 'schedule'>, timeo
     const ranges = (s.excludedTimesOfDay ?? []).flatMap((text) => {
       const range = parseTimeRange(text);
       if (range === undefined) return [];
-      const h = Math.floor(range.end / 3600);
-      const m = Math.floor((range.end % 3600) / 60);
-      return [{ range, text, end: new CronClass(`${range.end % 60} ${m} ${h} * * *`, opts) }];
+      const at = (sec: number): string => `${sec % 60} ${Math.floor((sec % 3600) / 60)} ${Math.floor(sec / 3600)} * * *`;
+      return [{ range, text, end: new CronClass(at(range.end), opts), start: new CronClass(at(range.start), opts) }];
     });
     const yearly = new Set<number>();
     const dates = new Set<number>();

@@ -10,12 +10,14 @@ import { FakeClock } from '../../support/fake-clock.ts';
 import { actionLines, startWorld, waitFor } from './support/world.ts';
 import type { Replica, World } from './support/world.ts';
 import type { ChaosMonkeyConfigurationV1, Condition } from '../../../api/v1.ts';
+import type { NotifyEvent } from '../../../operator/src/ports.ts';
 
 const MIN = 60_000;
 let world: World;
 let replica: Replica;
 let clock: FakeClock;
 let start: number;
+const notices: NotifyEvent[] = [];
 
 const hhmm = (ms: number): string => new Date(ms).toISOString().slice(11, 16);
 const iso = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z');
@@ -36,7 +38,7 @@ beforeAll(async () => {
   await world.createDeployment('windows', 'api', 3); // the second CMC's target: two kills at the same instant never race for one pod
   start = Math.floor(Date.now() / MIN) * MIN;
   clock = new FakeClock(start);
-  replica = await world.startOperator({ overrides: { clock } });
+  replica = await world.startOperator({ overrides: { clock, notifier: { notify: (e) => void notices.push(e), stop: async () => undefined } } });
 }, 30_000);
 
 afterAll(async () => {
@@ -57,8 +59,16 @@ describe('time windows under a fake clock', () => {
     expect(blocked(cmc)?.message).toContain(`until ${iso(windowEnd())}`);
   });
 
+  test('when the window starts (a boundary timer on the shared wheel, no action): Blocked says until when, a window notification', async () => {
+    await clock.advanceAsync(10 * MIN);
+    const cmc = await statusOf('quarter', (c) => blocked(c)?.message.startsWith('outside the allowed time') === true);
+    expect(blocked(cmc)?.message).toBe(`outside the allowed time of spec.schedule (time zone UTC) until ${iso(windowEnd())}: next action at ${iso(windowEnd())}`);
+    expect(cmc.status?.nextActionAt).toBe(iso(windowEnd()));
+    expect(notices.filter((n) => n.kind === 'window')).toEqual([expect.objectContaining({ kind: 'window', namespace: 'windows', cmc: 'quarter', on: true, at: windowStart() })]);
+  });
+
   test('a CMC created inside the window: Blocked OutsideWindow until the window end, nextActionAt there', async () => {
-    await clock.advanceAsync(20 * MIN);
+    await clock.advanceAsync(10 * MIN);
     await world.createCmc('windows', 'inside', { scalingMode: 'killPod', deployment: { name: 'api' }, timeout: '20m', schedule: { excludedTimesOfDay: [`${hhmm(windowStart())}-${hhmm(windowEnd())}`] } });
     const cmc = await statusOf('inside', (c) => c.status?.nextActionAt !== undefined);
     expect(cmc.status?.nextActionAt).toBe(iso(windowEnd())); // + 40 min in the window, + 60 min allowed
@@ -78,10 +88,11 @@ describe('time windows under a fake clock', () => {
     for (const line of lines) expect(line.latenessMs).toBe(0);
   });
 
-  test('after the window: Blocked None again, nextActionAt back on the grid', async () => {
-    const cmc = await statusOf('quarter', (c) => blocked(c)?.reason === 'None');
+  test('after the window: Blocked None again, nextActionAt back on the grid, a window-ended notification', async () => {
+    const cmc = await statusOf('quarter', (c) => blocked(c)?.reason === 'None' && c.status?.lastAction !== undefined);
     expect(cmc.status?.nextActionAt).toBe(iso(windowEnd() + 15 * MIN));
     expect(cmc.status?.lastAction).toMatchObject({ result: 'Succeeded', time: iso(windowEnd()) });
+    await waitFor('window ended notification', () => notices.some((n) => n.kind === 'window' && n.cmc === 'quarter' && n.on === false && n.at === windowEnd()));
   });
 
   test('an edit of spec.schedule reschedules at once (a window covering the next slot pushes it)', async () => {

@@ -106,7 +106,7 @@ describe('spec.schedule in the v1 schema (issue 12)', () => {
   };
 
   test('the patterns are the ones of api/schedule.ts', () => {
-    const props = schema().properties.spec.properties.schedule.properties;
+    const props = version('v1').schema.openAPIV3Schema.properties.spec.properties.schedule.properties;
     expect(props.timeZone.pattern).toBe(TIME_ZONE_PATTERN);
     expect(props.excludedTimesOfDay.items.pattern).toBe(TIME_RANGE_PATTERN);
     expect(props.excludedDays.items.pattern).toBe(EXCLUDED_DAY_PATTERN);
@@ -142,7 +142,7 @@ describe('spec.schedule in the v1 schema (issue 12)', () => {
     ['spec.schedule.excludedDays[0]', { excludedDays: ['December 24'] }],
     ['spec.schedule.cron', { cron: '0 2 * *' }],
     ['spec.schedule.cron', { cron: '@daily' }],
-  ])('the CRD rejects %s by its pattern or enum, and so does validate.ts', (field, schedule) => {
+  ])('the CRD rejects %s by its pattern or enum, and so does validate.ts', (field, schedule: Record<string, unknown>) => {
     const { crd, ours } = admit({ timeout: schedule.cron === undefined ? '1m' : undefined, schedule });
     expect(crd.some((c) => c.startsWith(field))).toBe(true);
     expect(ours.some((c) => c.startsWith(field))).toBe(true);
@@ -156,7 +156,7 @@ describe('spec.schedule in the v1 schema (issue 12)', () => {
     ['spec.schedule.cron', { cron: '61 2 * * *' }, 'Invalid value for minute'],
     ['spec.schedule.cron', { cron: '0 0 30 2 *' }, 'matches no date'],
     ['spec.schedule.cron', { cron: '@every 500ms' }, 'at least 1s'],
-  ])('what the pattern lets through, validate.ts rejects with a field error: %s %j', (field, schedule, text) => {
+  ])('what the pattern lets through, validate.ts rejects with a field error: %s %j', (field, schedule: Record<string, unknown>, text) => {
     const { crd, ours } = admit({ ...(schedule.cron === undefined ? { timeout: '1m' } : {}), schedule });
     expect(crd).toEqual([]);
     expect(ours).toEqual([expect.stringContaining(text)]);

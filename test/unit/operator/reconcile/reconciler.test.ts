@@ -311,7 +311,12 @@ describe('spec.schedule (issue 12) in the reconciler', () => {
     const fri = Date.parse('2026-01-02T17:00:00Z');
     s.reconciler.takeDue('uid-cmc-1', fri, fri);
     expect(new Date(s.wheel.dueAt('uid-cmc-1')!).toISOString()).toBe('2026-01-05T08:00:00.000Z'); // Monday morning
-    expect(s.wheel.size).toBe(1);
+    // One shared wheel: the slot, and the re-check at the next window boundary (armed at the reconcile, at T0 inside the night: its end).
+    expect(s.wheel.size).toBe(2);
+    expect(new Date(s.wheel.dueAt('window/uid-cmc-1')!).toISOString()).toBe('2026-01-01T08:00:00.000Z');
+    s.clock.advanceTo(Date.parse('2026-01-01T08:00:00Z'));
+    await s.reconciler.reconcile('demo/cmc-1');
+    expect(new Date(s.wheel.dueAt('window/uid-cmc-1')!).toISOString()).toBe('2026-01-01T18:00:00.000Z'); // then the next start
     expect(s.events.find((e) => e.reason === 'ChaosMonkeyTarget')?.message).toBe('Targeted by Chaos Monkey: ChaosMonkeyConfiguration cmc-1 runs killPod on cron 0 * * * * (UTC)');
   });
 });
