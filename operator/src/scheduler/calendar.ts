@@ -3,12 +3,15 @@
  * function takes the time as an argument; the cron library (croner, docs/adr/0006) is injected as
  * its constructor so this module loads nothing by itself (scheduler/croner.ts loads it on first use).
  *
- * Wall-clock facts of an instant in the zone come from `Intl.DateTimeFormat`; every conversion from
- * a wall-clock time back to an instant (the end of a window, the next midnight, the next cron time)
- * is croner's, which is DST-correct: a time that does not exist (spring forward) maps to the first
- * moment after the gap, a time that exists twice (fall back) to its first occurrence. The second
- * occurrence of a window's end on a fall-back day is found by plain arithmetic (candidate ±1 h, ±30 min),
- * and every candidate is checked against the wall clock, so a returned instant is never inside a window.
+ * Wall-clock facts of an instant in the zone come from `Intl.DateTimeFormat` (one cached formatter
+ * per zone). A window's end (or start) is found from the wall clock alone: the candidate instants are
+ * the plain-arithmetic one and the same ±30 min / ±1 h (every DST change there is), the first candidate
+ * past the boundary is taken and, when a DST jump lies before it (the boundary fell in a spring-forward
+ * gap), the exact instant is found by bisection to the second. Every result is checked against the wall
+ * clock, so an instant returned as allowed is never inside a window. Cron times are croner's, which is
+ * DST-correct: a time that does not exist (spring forward) fires at the first moment after the gap, a
+ * time that exists twice (fall back) at its first occurrence only. croner objects are large (about
+ * 80 KiB each), so one per distinct expression and zone is kept ({@link CRON_CACHE_SIZE}).
  *
  * Slots: a period (spec.timeout or `@every`) keeps its grid (`dueAt + k * period`): a slot in a window
  * is skipped and the next one is the first grid slot at or after the window's end, computed in one step.
@@ -36,13 +39,11 @@ export interface Windows {
   zone: string;
   /** Days of the week (0 = Sunday). */
   weekdays: ReadonlySet<number>;
-  /** Each range with croner jobs (never started) finding its end and start times. */
-  ranges: readonly { range: TimeRange; text: string; end: Cron; start: Cron }[];
+  ranges: readonly { range: TimeRange; text: string }[];
   /** month * 100 + day, every year. */
   yearly: ReadonlySet<number>;
   /** year * 10000 + month * 100 + day. */
   dates: ReadonlySet<number>;
-  midnight: Cron;
   format: Intl.DateTimeFormat;
 }
 
@@ -107,18 +108,37 @@ function nextRun(cron: Cron, after: number): number | undefined {
 }
 
 /**
- * The first instant after `t` at which `inside` is false, given that the wall clock reaches the
- * boundary `wallSeconds` later in plain time (no DST change) and that croner's `boundary` finds the
- * wall-clock time itself (first occurrence, or the first moment after a gap).
+ * The first instant after `t` at which `reached` holds, given that it holds `wallSeconds` of wall
+ * clock after `t` when no DST change lies between. `reached` must switch once from false (at `t`)
+ * to true over the candidates' span (the wall clock only moves forward there, or repeats an hour,
+ * in which case the plain candidate is the first one).
  */
-function exit(t: number, wallSeconds: number, boundary: Cron, inside: (u: number) => boolean): number {
+function boundary(t: number, wallSeconds: number, reached: (u: number) => boolean): number | undefined {
   const naive = Math.floor(t / 1000) * 1000 + wallSeconds * 1000;
-  const candidates = [naive, naive - 3_600_000, naive + 3_600_000, naive - 1_800_000, naive + 1_800_000];
-  const byCron = nextRun(boundary, t);
-  if (byCron !== undefined) candidates.push(byCron);
-  candidates.sort((a, b) => a - b);
-  for (const c of candidates) if (c > t && !inside(c)) return c;
-  return Math.max(...candidates); // not reached for zones whose offsets change by 30 min or 1 h
+  const candidates = [naive - 3_600_000, naive - 1_800_000, naive, naive + 1_800_000, naive + 3_600_000].filter((c) => c > t);
+  let before = t;
+  for (const c of candidates) {
+    if (!reached(c)) {
+      before = c;
+      continue;
+    }
+    if (!reached(c - 1000)) return c; // the usual case: exactly where the wall clock says
+    // The boundary lies in (before, c]: a jump of the wall clock (a gap) moved it; bisect to the second.
+    let lo = Math.floor(before / 1000) * 1000;
+    let hi = c;
+    while (hi - lo > 1000) {
+      const mid = lo + Math.floor((hi - lo) / 2000) * 1000;
+      if (mid <= lo) break;
+      if (reached(mid)) hi = mid;
+      else lo = mid;
+    }
+    return hi;
+  }
+  return undefined;
+}
+
+function sameDay(a: Wall, b: Wall): boolean {
+  return a.year === b.year && a.month === b.month && a.day === b.day;
 }
 
 /**
@@ -132,15 +152,15 @@ export function allowedFrom(w: Windows, t: number): number | undefined {
     const p = wallOf(w.format, u);
     let end = u;
     if (dayExcluded(w, p)) {
-      end = Math.max(end, exit(u, DAY_S - p.seconds, w.midnight, (c) => {
-        const q = wallOf(w.format, c);
-        return q.year === p.year && q.month === p.month && q.day === p.day;
-      }));
+      const next = boundary(u, DAY_S - p.seconds, (c) => !sameDay(wallOf(w.format, c), p));
+      if (next === undefined) return undefined;
+      end = Math.max(end, next);
     }
     for (const r of w.ranges) {
       if (!inRange(r.range, p.seconds)) continue;
-      const wallSeconds = (r.range.end - p.seconds + DAY_S) % DAY_S;
-      end = Math.max(end, exit(u, wallSeconds, r.end, (c) => inRange(r.range, wallOf(w.format, c).seconds)));
+      const next = boundary(u, (r.range.end - p.seconds + DAY_S) % DAY_S, (c) => !inRange(r.range, wallOf(w.format, c).seconds));
+      if (next === undefined) return undefined;
+      end = Math.max(end, next);
     }
     if (end === u) return u;
     u = end;
@@ -154,23 +174,26 @@ export function allowedFrom(w: Windows, t: number): number | undefined {
  */
 export function excludedFrom(w: Windows, t: number): number | undefined {
   if (isExcluded(w, t)) return t;
+  const p = wallOf(w.format, t);
   const candidates: number[] = [];
   for (const r of w.ranges) {
-    const start = nextRun(r.start, t);
+    const start = boundary(t, (r.range.start - p.seconds + DAY_S) % DAY_S, (c) => inRange(r.range, wallOf(w.format, c).seconds));
     if (start !== undefined) candidates.push(start);
   }
   if (w.weekdays.size + w.yearly.size + w.dates.size > 0) {
-    let midnight = nextRun(w.midnight, t);
-    for (let day = 0; day < 800 && midnight !== undefined; day++) {
+    let u = t;
+    for (let day = 0; day < 800; day++) {
+      const q = wallOf(w.format, u);
+      const midnight = boundary(u, DAY_S - q.seconds, (c) => !sameDay(wallOf(w.format, c), q));
+      if (midnight === undefined) break;
       if (dayExcluded(w, wallOf(w.format, midnight))) {
         candidates.push(midnight);
         break;
       }
-      midnight = nextRun(w.midnight, midnight);
+      u = midnight;
     }
   }
-  const first = candidates.filter((c) => c - t <= HORIZON_MS).sort((a, b) => a - b)[0];
-  return first;
+  return candidates.filter((c) => c - t <= HORIZON_MS).sort((a, b) => a - b)[0];
 }
 
 /** The first slot of the grid `slot + k * periodMs` (k >= 0) that is allowed; undefined beyond the horizon. */
@@ -248,30 +271,53 @@ export function windowMessage(plan: Plan, state: WindowState, dueAt: number | un
   return undefined;
 }
 
+/** Most croner objects kept (one per distinct expression and zone, least recently used dropped). */
+export const CRON_CACHE_SIZE = 256;
+const cronCache = new Map<string, Cron>();
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** One formatter per zone (it is the zone's wall clock; immutable). */
+function formatterOf(zone: string): Intl.DateTimeFormat {
+  let f = formatters.get(zone);
+  if (f === undefined) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric', weekday: 'short' });
+    formatters.set(zone, f);
+  }
+  return f;
+}
+
+/** A never-started croner job for `expression` in `zone`, shared (nextRun(date) reads no job state). */
+function cachedCron(loadCron: () => CronCtor, expression: string, zone: string): Cron {
+  const key = `${zone} ${expression}`;
+  let cron = cronCache.get(key);
+  if (cron !== undefined) cronCache.delete(key);
+  else {
+    const CronClass = loadCron();
+    cron = new CronClass(expression, { timezone: zone, paused: true });
+  }
+  cronCache.set(key, cron);
+  if (cronCache.size > CRON_CACHE_SIZE) cronCache.delete(cronCache.keys().next().value as string);
+  return cron;
+}
+
 /**
  * Compiles a valid spec's timing (spec.timeout or spec.schedule.cron, and the windows). The spec
  * must have passed api/validate.ts; an expression croner still refuses gives `{ error }`, never a throw.
  * @param timeoutMs spec.timeout in ms when set.
- * @param loadCron returns the croner constructor; called only when spec.schedule is set.
+ * @param loadCron returns the croner constructor; called only for a cron expression.
  */
 export function compilePlan(spec: Pick<CmcSpecV1, 'timeout' | 'schedule'>, timeoutMs: number | undefined, loadCron: () => CronCtor): Plan | { error: string } {
   const s = spec.schedule ?? {};
   const zone = s.timeZone ?? 'UTC';
   const key = spec.schedule === undefined ? '' : JSON.stringify(s);
   if (spec.schedule === undefined && timeoutMs !== undefined) return { cadence: { kind: 'period', ms: timeoutMs }, windows: undefined, zone, key, text: `every ${spec.timeout ?? ''}` };
-  // Only a CMC with spec.schedule loads the cron library.
-  let ctor: CronCtor | undefined;
-  const CronClass = function (this: unknown, ...args: ConstructorParameters<CronCtor>) {
-    ctor ??= loadCron();
-    return new ctor(...args);
-  } as unknown as CronCtor;
   try {
-    const opts = { timezone: zone, paused: true };
     let cadence: Cadence;
     let text: string;
     const every = s.cron === undefined ? null : parseEvery(s.cron);
     if (s.cron !== undefined && every === null) {
-      cadence = { kind: 'cron', cron: new CronClass(s.cron, opts), expression: s.cron };
+      // Only a CMC with a cron expression loads the cron library.
+      cadence = { kind: 'cron', cron: cachedCron(loadCron, s.cron, zone), expression: s.cron };
       text = `on cron ${s.cron} (${zone})`;
     } else {
       const ms = every ?? timeoutMs;
@@ -282,9 +328,7 @@ export function compilePlan(spec: Pick<CmcSpecV1, 'timeout' | 'schedule'>, timeo
     const weekdays = new Set((s.excludedWeekdays ?? []).map((d) => WEEKDAYS.indexOf(d)).filter((i) => i >= 0));
     const ranges = (s.excludedTimesOfDay ?? []).flatMap((text) => {
       const range = parseTimeRange(text);
-      if (range === undefined) return [];
-      const at = (sec: number): string => `${sec % 60} ${Math.floor((sec % 3600) / 60)} ${Math.floor(sec / 3600)} * * *`;
-      return [{ range, text, end: new CronClass(at(range.end), opts), start: new CronClass(at(range.start), opts) }];
+      return range === undefined ? [] : [{ range, text }];
     });
     const yearly = new Set<number>();
     const dates = new Set<number>();
@@ -302,8 +346,7 @@ export function compilePlan(spec: Pick<CmcSpecV1, 'timeout' | 'schedule'>, timeo
           ranges,
           yearly,
           dates,
-          midnight: new CronClass('0 0 0 * * *', opts),
-          format: new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric', weekday: 'short' }),
+          format: formatterOf(zone),
         }
       : undefined;
     return { cadence, windows, zone, key, text };
