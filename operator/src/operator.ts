@@ -323,7 +323,7 @@ export function createOperator(options: OperatorOptions): Operator {
       .run(entry, signal)
       .then((result) => {
         const problem = result.problem;
-        if (problem === 'CacheStale' || problem === 'NotLeader' || problem === 'StopCondition' || problem === 'StopConditionUnknown' || problem === 'Paused') metrics.slotSkipped(problem);
+        if (problem === 'CacheStale' || problem === 'NotLeader' || problem === 'StopCondition' || problem === 'StopConditionUnknown' || problem === 'Paused' || problem === 'OutsideWindow') metrics.slotSkipped(problem);
         const notice = notifier === undefined ? undefined : outcomeEvent(result.outcome, problem, clock.now());
         if (notice !== undefined) notifier?.notify(notice);
         if (signal.aborted) return; // dispatched in an ended term: the new leader owns the status
