@@ -94,6 +94,8 @@ interface BookEntry {
   generation: number;
   /** Cadence and windows (scheduler/calendar.ts): the next slot after one that fired. */
   plan: Plan;
+  /** {@link Plan.key} the window-boundary timer was computed for (recomputed only when it changes or has fired). */
+  windowsArmedFor?: string | undefined;
 }
 
 /** What the reconciler remembers per key between reconciles (UID, last outcome, last status sent). */
@@ -329,9 +331,14 @@ export class Reconciler {
   /** Arms (or cancels) the re-check at the next window boundary of `uid`: the end of the window it is in, or the start of the next one. */
   #armWindowTimer(uid: string, plan: Plan): void {
     const id = `${WINDOW_TIMER_PREFIX}${uid}`;
+    const entry = this.#book.get(uid);
     const w = plan.windows;
     const now = this.#o.clock.now();
+    const armed = this.#o.wheel.dueAt(id);
+    // Same windows and the boundary still ahead: it is still the next one (none lies before it).
+    if (entry?.windowsArmedFor === plan.key && armed !== undefined && armed > now) return;
     const at = w === undefined ? undefined : isExcluded(w, now) ? allowedFrom(w, now) : excludedFrom(w, now);
+    if (entry !== undefined) entry.windowsArmedFor = at === undefined ? undefined : plan.key;
     if (at === undefined) this.#o.wheel.cancel(id);
     else this.#o.wheel.upsert(id, at);
   }
