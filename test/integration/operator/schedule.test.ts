@@ -108,4 +108,13 @@ describe('time windows under a fake clock', () => {
     await clock.advanceAsync(1);
     await waitFor('the action after the new window', () => quarterActions() === 2, 5_000);
   });
+
+  test('what the CRD lets through but the operator cannot use (an unknown time zone) is InvalidSpec with the field named and a Warning Event, never a crash', async () => {
+    await world.createCmc('windows', 'mars', { scalingMode: 'killPod', deployment: { name: 'web' }, timeout: '15m', schedule: { timeZone: 'Mars/Olympus_Mons', excludedWeekdays: ['Sun'] } });
+    const cmc = await statusOf('mars', (c) => c.status?.conditions?.some((x) => x.type === 'Ready' && x.reason === 'InvalidSpec') === true);
+    expect(cmc.status?.conditions?.find((c) => c.type === 'Ready')?.message).toContain('spec.schedule.timeZone: Invalid value: "Mars/Olympus_Mons": timeZone must be an IANA time zone name');
+    expect(cmc.status?.nextActionAt).toBeUndefined();
+    expect(replica.operator.stats().scheduled).toBe(2);
+    await waitFor('the InvalidSpec Warning Event', async () => (await world.events('windows')).some((e) => e.type === 'Warning' && e.reason === 'InvalidSpec' && e.involvedObject.name === 'mars' && (e.message ?? '').includes('spec.schedule.timeZone')), 5_000);
+  });
 });
