@@ -320,3 +320,51 @@ describe('spec.schedule (issue 12) in the reconciler', () => {
     expect(s.events.find((e) => e.reason === 'ChaosMonkeyTarget')?.message).toBe('Targeted by Chaos Monkey: ChaosMonkeyConfiguration cmc-1 runs killPod on cron 0 * * * * (UTC)');
   });
 });
+
+describe('daylight saving time on the fake clock: the shared wheel fires the slots spec.schedule gives', () => {
+  /** Starts at `startIso`, schedules the CMC and records every slot the wheel fires until `untilIso`. */
+  async function fired(spec: Record<string, unknown>, startIso: string, untilIso: string): Promise<string[]> {
+    const s = setup();
+    s.clock.advanceTo(Date.parse(startIso));
+    s.put({ spec });
+    await s.reconciler.reconcile('demo/cmc-1');
+    const out: string[] = [];
+    s.wheel.onDue((id, dueAt, firedAt) => {
+      if (id.startsWith('window/')) return;
+      out.push(new Date(dueAt).toISOString().replace('.000Z', 'Z'));
+      s.reconciler.takeDue(id, dueAt, firedAt);
+    });
+    s.clock.advanceTo(Date.parse(untilIso));
+    return out;
+  }
+
+  test('Europe/Rome spring forward: 0 2 * * * runs at 03:00 CEST on 2026-03-29 (02:00 does not exist), then 02:00 CEST', async () => {
+    expect(await fired({ timeout: undefined, schedule: { cron: '0 2 * * *', timeZone: 'Europe/Rome' } }, '2026-03-27T12:00:00Z', '2026-03-31T12:00:00Z')).toEqual(['2026-03-28T01:00:00Z', '2026-03-29T01:00:00Z', '2026-03-30T00:00:00Z', '2026-03-31T00:00:00Z']);
+  });
+
+  test('Europe/Rome fall back: 30 2 * * * runs once on 2026-10-25 (02:30 happens twice)', async () => {
+    expect(await fired({ timeout: undefined, schedule: { cron: '30 2 * * *', timeZone: 'Europe/Rome' } }, '2026-10-24T12:00:00Z', '2026-10-26T12:00:00Z')).toEqual(['2026-10-25T00:30:00Z', '2026-10-26T01:30:00Z']);
+  });
+
+  test('America/New_York spring forward and fall back: 0 2 * * * on 2026-03-08, 30 1 * * * once on 2026-11-01', async () => {
+    expect(await fired({ timeout: undefined, schedule: { cron: '0 2 * * *', timeZone: 'America/New_York' } }, '2026-03-07T12:00:00Z', '2026-03-09T12:00:00Z')).toEqual(['2026-03-08T07:00:00Z', '2026-03-09T06:00:00Z']);
+    expect(await fired({ timeout: undefined, schedule: { cron: '30 1 * * *', timeZone: 'America/New_York' } }, '2026-10-31T12:00:00Z', '2026-11-02T12:00:00Z')).toEqual(['2026-11-01T05:30:00Z', '2026-11-02T06:30:00Z']);
+  });
+
+  test('@every keeps fixed 90-minute steps through the New York fall-back night', async () => {
+    const slots = await fired({ timeout: undefined, schedule: { cron: '@every 90m', timeZone: 'America/New_York' } }, '2026-11-01T03:00:00Z', '2026-11-01T09:00:00Z');
+    expect(slots).toEqual(['2026-11-01T04:30:00Z', '2026-11-01T06:00:00Z', '2026-11-01T07:30:00Z', '2026-11-01T09:00:00Z']);
+  });
+
+  test('a timeout grid with a night window across the Rome fall-back night: no slot inside, the first one after 07:00 CET on the grid', async () => {
+    const slots = await fired({ timeout: '40m', schedule: { timeZone: 'Europe/Rome', excludedTimesOfDay: ['23:00-07:00'] } }, '2026-10-24T19:30:00Z', '2026-10-25T07:00:00Z');
+    // 21:30 CEST + k x 40 min: 22:10, 22:50 CEST run; 23:30 CEST .. 06:30 CET are skipped (9 h of absolute time); 07:10 CET = 06:10Z.
+    expect(slots).toEqual(['2026-10-24T20:10:00Z', '2026-10-24T20:50:00Z', '2026-10-25T06:10:00Z', '2026-10-25T06:50:00Z']);
+  });
+
+  test('a New York window across the spring-forward night ends at the first moment after the gap when its end does not exist', async () => {
+    const slots = await fired({ timeout: undefined, schedule: { cron: '*/30 * * * *', timeZone: 'America/New_York', excludedTimesOfDay: ['01:00-02:30'] } }, '2026-03-08T05:20:00Z', '2026-03-08T08:10:00Z');
+    // 00:30 EST runs; 01:00, 01:30 EST skipped; 02:00-02:59 do not exist; 03:00 EDT (07:00Z) is the first allowed time.
+    expect(slots).toEqual(['2026-03-08T05:30:00Z', '2026-03-08T07:00:00Z', '2026-03-08T07:30:00Z', '2026-03-08T08:00:00Z']);
+  });
+});
