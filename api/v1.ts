@@ -4,7 +4,7 @@
 export type ScalingMode = 'randomScale' | 'antiPressure' | 'killPod';
 export const SCALING_MODES: readonly ScalingMode[] = ['randomScale', 'antiPressure', 'killPod'];
 
-/** v1 spec. Every field is required by our CRD; values read from the API are still untrusted (see validate.ts). */
+/** v1 spec. The seed's fields are required by our CRD (timeout: exactly one of timeout and schedule.cron); values read from the API are still untrusted (see validate.ts). */
 export interface CmcSpecV1 {
   enabled: boolean;
   minReplicas: number;

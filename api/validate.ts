@@ -348,7 +348,9 @@ export function checkScheduleFields(spec: Record<string, unknown>, errors: Field
 
 /**
  * Parses an untrusted v1 object against every rule of the CRD (required fields, types, enum, min >= 0,
- * min <= max, non-empty deployment name, Go duration timeout >= 1s). Never throws.
+ * min <= max, non-empty deployment name, Go duration timeout >= 1s, exactly one of timeout and
+ * schedule.cron, spec.schedule's patterns) and what the CRD cannot check (a known time zone, real days,
+ * cron fields through `options.checkCron`). Never throws.
  * @returns `value` (the input, typed) and `timeoutMs` only when there is no error; all errors otherwise.
  */
 export function parseCmcV1(obj: unknown, options: ParseOptions = {}): ParsedCmcV1 {

@@ -1,6 +1,7 @@
 /**
  * Time windows and calendars of `spec.schedule` (issue 12 point 1): when a CMC may act. Pure: every
- * function takes the time as an argument; the cron library (croner, docs/adr/0006) is injected as
+ * function takes the time as an argument (two memo caches aside: one formatter per zone, one croner
+ * job per expression and zone); the cron library (croner, docs/adr/0006) is injected as
  * its constructor so this module loads nothing by itself (scheduler/croner.ts loads it on first use).
  *
  * Wall-clock facts of an instant in the zone come from `Intl.DateTimeFormat` (one cached formatter
