@@ -392,6 +392,8 @@ export function parseCmcV1Alpha1(obj: unknown): ParseResult<ChaosMonkeyConfigura
   if (spec !== undefined) {
     const before = errors.length;
     checkSpecShapeV1Alpha1(spec, errors);
+    // The conversion accepts a v1alpha1 object without timeout (from a cron-only v1 one); the schema defaults it.
+    if (spec.timeout === undefined || spec.timeout === null) errors.push({ field: 'spec.timeout', reason: 'FieldValueRequired', message: 'Required value' });
     const shapeOk = errors.length === before;
     if (spec.deploymentName === '') errors.push({ field: 'spec', reason: 'FieldValueInvalid', message: 'Invalid value: "object": deploymentName must not be empty' });
     if (typeof spec.timeout === 'string') checkTimeout(spec.timeout, 'spec.timeout', errors);
