@@ -61,11 +61,11 @@ describe('excluded windows', () => {
 
   test('weekdays, yearly days and dates are evaluated in the zone; overlapping windows merge', () => {
     const w = windowsOf({ timeZone: 'America/New_York', excludedWeekdays: ['Sat', 'Sun'], excludedDays: ['Dec 24', '2026-12-28'], excludedTimesOfDay: ['22:00-07:00'] });
-    // Thu 2026-12-24 10:00 EST: Christmas Eve, then Fri Dec 25 until 07:00? no: Dec 25 is allowed from 00:00 but 00:00-07:00 is a night window.
+    // Thu 2026-12-24 10:00 EST (Dec 24 excluded), merged with the night window 22:00-07:00: allowed again Fri Dec 25 07:00 EST.
     expect(isoOf(allowedFrom(w, at('2026-12-24T15:00:00Z')))).toBe('2026-12-25T12:00:00.000Z');
     // Fri 2026-12-25 23:00 EST -> Sat, Sun, Mon Dec 28 excluded -> Tue Dec 29 07:00 EST.
     expect(isoOf(allowedFrom(w, at('2026-12-26T04:00:00Z')))).toBe('2026-12-29T12:00:00.000Z');
-    // Friday 2026-12-04 20:00 UTC is 15:00 in New York, a Friday: allowed (in UTC it is still Friday too, but 01:00Z Saturday is Friday 20:00 local).
+    // Saturday 2026-12-05 01:00 UTC is Friday 20:00 in New York: allowed (the weekday is the zone's).
     expect(isExcluded(w, at('2026-12-05T01:00:00Z'))).toBe(false);
   });
 
