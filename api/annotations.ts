@@ -13,13 +13,14 @@ export const V1_SCALING_MODE_ANNOTATION = `${GROUP}/v1-scaling-mode`;
 
 /**
  * Set on a v1alpha1 object converted from a v1 object that sets any of issue 11's fields, which
- * v1alpha1 has no place for (`dryRun`, `killMethod`, `gracePeriodSeconds`, `guard`; issue 12's `selection`, `podSelector`): their JSON, as
+ * v1alpha1 has no place for (`dryRun`, `killMethod`, `gracePeriodSeconds`, `guard`; issue 12's `selection`, `podSelector`,
+ * `schedule`): their JSON, as
  * one object. Removed again when the object converts back to v1, where the fields are restored.
  */
 export const V1_GUARDRAILS_ANNOTATION = `${GROUP}/v1-guardrails`;
 
 /** The v1 spec fields carried by {@link V1_GUARDRAILS_ANNOTATION}. */
-export const V1_ONLY_SPEC_FIELDS: readonly string[] = Object.freeze(['dryRun', 'killMethod', 'gracePeriodSeconds', 'guard', 'selection', 'podSelector']);
+export const V1_ONLY_SPEC_FIELDS: readonly string[] = Object.freeze(['dryRun', 'killMethod', 'gracePeriodSeconds', 'guard', 'selection', 'podSelector', 'schedule']);
 
 /** Every annotation the conversion adds and removes: these never reach the storage version. */
 export const CONVERSION_ANNOTATIONS: readonly string[] = [V1_SCALING_MODE_ANNOTATION, V1_GUARDRAILS_ANNOTATION];

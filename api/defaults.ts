@@ -1,5 +1,5 @@
 /**
- * Defaults of the CRD, as data (seed-spec.md 1.2). v1 declares none: every v1 spec field is required.
+ * Defaults of the CRD, as data (seed-spec.md 1.2). v1 declares none: the seed's v1 spec fields are required (timeout: exactly one of timeout and schedule.cron).
  * Pure, no I/O. Keep in sync with crds/chaosmonkeyconfigurations.yaml (a unit test compares them).
  */
 import type { CmcSpecV1Alpha1 } from './v1alpha1.ts';

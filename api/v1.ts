@@ -4,15 +4,15 @@
 export type ScalingMode = 'randomScale' | 'antiPressure' | 'killPod';
 export const SCALING_MODES: readonly ScalingMode[] = ['randomScale', 'antiPressure', 'killPod'];
 
-/** v1 spec. Every field is required by our CRD; values read from the API are still untrusted (see validate.ts). */
+/** v1 spec. The seed's fields are required by our CRD (timeout: exactly one of timeout and schedule.cron); values read from the API are still untrusted (see validate.ts). */
 export interface CmcSpecV1 {
   enabled: boolean;
   minReplicas: number;
   maxReplicas: number;
   scalingMode: ScalingMode;
   deployment: { name: string };
-  /** Go duration string, e.g. "30s", "1m30s". */
-  timeout: string;
+  /** Go duration string, e.g. "30s", "1m30s". Exactly one of `timeout` and `schedule.cron` is set (issue 12). */
+  timeout?: string;
   /** Issue 11: decide and report every action, send no mutating request. Default false. */
   dryRun?: boolean;
   /** Issue 11: how pods are killed. Default `delete`; `evict` uses the Eviction API (PodDisruptionBudgets honoured). */
@@ -25,6 +25,8 @@ export interface CmcSpecV1 {
   selection?: SelectionV1;
   /** Issue 12: only pods matching this selector too (ANDed with the Deployment's) are candidates. killPod and antiPressure (CRD rule). */
   podSelector?: LabelSelectorV1;
+  /** Issue 12: time windows and calendars (operator/src/scheduler/calendar.ts). */
+  schedule?: ScheduleV1;
 }
 
 /** Batch size modes of `spec.selection` (as kube-monkey's kill modes and Chaos Mesh's `mode`). */
@@ -44,6 +46,25 @@ export interface SelectionV1 {
 export interface LabelSelectorV1 {
   matchLabels?: Record<string, string>;
   matchExpressions?: { key: string; operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'; values?: string[] }[];
+}
+
+/** Abbreviated weekday names of `schedule.excludedWeekdays`. */
+export type Weekday = 'Mon' | 'Tue' | 'Wed' | 'Thu' | 'Fri' | 'Sat' | 'Sun';
+/** In the order of `Date#getUTCDay()` (Sunday first). */
+export const WEEKDAYS: readonly Weekday[] = Object.freeze(['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] as const);
+
+/** When a CMC may act (issue 12 point 1). Every field is optional; all are evaluated in `timeZone`. */
+export interface ScheduleV1 {
+  /** IANA time zone name, default UTC. */
+  timeZone?: string;
+  /** Days of the week without chaos, e.g. ["Sat", "Sun"]. */
+  excludedWeekdays?: Weekday[];
+  /** Wall-clock ranges without chaos, "HH:MM[:SS]-HH:MM[:SS]", start included, end excluded; may wrap midnight ("18:00-08:30"). */
+  excludedTimesOfDay?: string[];
+  /** Days without chaos: every year ("Dec 24") or one date ("2026-12-31"). */
+  excludedDays?: string[];
+  /** Instead of spec.timeout: a 5-field cron expression or "@every <Go duration>". */
+  cron?: string;
 }
 
 /** How killPod/antiPressure remove a pod: DELETE, or the Eviction API (honours PodDisruptionBudgets). */

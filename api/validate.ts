@@ -6,7 +6,8 @@
 import { parseGoDuration, durationToMs } from './duration.ts';
 import { MIN_TIMEOUT_NS } from './defaults.ts';
 import { API_VERSION_V1, API_VERSION_V1ALPHA1, KIND } from './names.ts';
-import { KILL_METHODS, SCALING_MODES, SELECTION_MODES, VALUE_MODES } from './v1.ts';
+import { KILL_METHODS, SCALING_MODES, SELECTION_MODES, VALUE_MODES, WEEKDAYS } from './v1.ts';
+import { cronShapeOk, isKnownTimeZone, MAX_CRON_LENGTH, MAX_EXCLUDED_DAYS, MAX_TIMES_OF_DAY, parseEvery, parseExcludedDay, parseTimeRange } from './schedule.ts';
 import type { ChaosMonkeyConfigurationV1, ScalingMode } from './v1.ts';
 import type { ChaosMonkeyConfigurationV1Alpha1 } from './v1alpha1.ts';
 
@@ -26,10 +27,25 @@ export interface ParseResult<T> {
   errors: FieldError[];
 }
 
-/** Result of {@link parseCmcV1}: also the timeout in milliseconds when valid. */
+/** Result of {@link parseCmcV1}: also the timeout in milliseconds when valid and set (undefined with schedule.cron). */
 export interface ParsedCmcV1 extends ParseResult<ChaosMonkeyConfigurationV1> {
   timeoutMs: number | undefined;
 }
+
+/**
+ * Checks a cron expression's fields in a time zone (the cron library's parser, injected so api/
+ * loads no library): an error text, or undefined when the expression is fine.
+ */
+export type CronChecker = (expression: string, timeZone: string) => string | undefined;
+
+/** Options of {@link parseCmcV1}. */
+export interface ParseOptions {
+  /** Without it, a cron expression is checked for its shape only (five fields). */
+  checkCron?: CronChecker;
+}
+
+/** Message of the CRD rule and of {@link parseCmcV1} when both or neither of timeout and schedule.cron are set. */
+export const TIMEOUT_XOR_CRON_MESSAGE = 'exactly one of timeout and schedule.cron must be set';
 
 type JsonType = 'string' | 'boolean' | 'integer' | 'object';
 
@@ -102,7 +118,8 @@ export function checkSpecShapeV1(spec: Record<string, unknown>, errors: FieldErr
   if (need(spec, 'deployment', 'object', 'spec', errors)) {
     need(spec.deployment as Record<string, unknown>, 'name', 'string', 'spec.deployment', errors);
   }
-  need(spec, 'timeout', 'string', 'spec', errors);
+  // Optional since issue 12 (schedule.cron replaces it); parseCmcV1 requires exactly one of the two.
+  optional(spec, 'timeout', 'string', 'spec', errors);
   return errors;
 }
 
@@ -113,7 +130,8 @@ export function checkSpecShapeV1Alpha1(spec: Record<string, unknown>, errors: Fi
   need(spec, 'maxReplicas', 'integer', 'spec', errors);
   need(spec, 'deploymentName', 'string', 'spec', errors);
   need(spec, 'podMode', 'boolean', 'spec', errors);
-  need(spec, 'timeout', 'string', 'spec', errors);
+  // Absent only on an object converted from a v1 one that uses schedule.cron (the schema defaults it otherwise).
+  optional(spec, 'timeout', 'string', 'spec', errors);
   return errors;
 }
 
@@ -272,12 +290,70 @@ export function checkTargetingFields(spec: Record<string, unknown>, errors: Fiel
   }
 }
 
+function fieldError(errors: FieldError[], field: string, value: unknown, what: string): void {
+  errors.push({ field, reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(value)}: ${what}` });
+}
+
+/** Checks an optional list of strings with at most `max` items; returns the strings (empty when absent or mistyped). */
+function stringList(obj: Record<string, unknown>, key: string, max: number, errors: FieldError[]): string[] {
+  const v = obj[key];
+  const field = `spec.schedule.${key}`;
+  if (v === undefined) return [];
+  if (!Array.isArray(v)) {
+    errors.push({ field, reason: 'FieldValueTypeInvalid', message: `Invalid value: "${typeOf(v)}": ${field} in body must be of type array` });
+    return [];
+  }
+  if (v.length > max) errors.push({ field, reason: 'FieldValueInvalid', message: `Too many: ${v.length}: must have at most ${max} items` });
+  const out: string[] = [];
+  v.forEach((item: unknown, i: number) => {
+    if (typeof item === 'string') out.push(item);
+    else errors.push({ field: `${field}[${i}]`, reason: 'FieldValueTypeInvalid', message: `Invalid value: "${typeOf(item)}": ${field}[${i}] in body must be of type string` });
+  });
+  return out;
+}
+
+/**
+ * Rules of issue 12's `spec.schedule` (types, a known IANA time zone, weekday names, time ranges
+ * "HH:MM[:SS]-HH:MM[:SS]" with start != end, real days, a cron expression of five fields the cron
+ * library accepts or "@every <Go duration >= 1s>").
+ */
+export function checkScheduleFields(spec: Record<string, unknown>, errors: FieldError[], options: ParseOptions = {}): void {
+  if (!optional(spec, 'schedule', 'object', 'spec', errors)) return;
+  const schedule = spec.schedule as Record<string, unknown>;
+  let zone = 'UTC';
+  if (optional(schedule, 'timeZone', 'string', 'spec.schedule', errors)) {
+    zone = schedule.timeZone as string;
+    if (!isKnownTimeZone(zone)) fieldError(errors, 'spec.schedule.timeZone', zone, 'timeZone must be an IANA time zone name such as UTC, Europe/Rome or America/New_York');
+  }
+  stringList(schedule, 'excludedWeekdays', 7, errors).forEach((d, i) => {
+    if (!WEEKDAYS.includes(d as never)) errors.push({ field: `spec.schedule.excludedWeekdays[${i}]`, reason: 'FieldValueNotSupported', message: `Unsupported value: ${JSON.stringify(d)}: supported values: "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"` });
+  });
+  stringList(schedule, 'excludedTimesOfDay', MAX_TIMES_OF_DAY, errors).forEach((t, i) => {
+    if (parseTimeRange(t) === undefined) fieldError(errors, `spec.schedule.excludedTimesOfDay[${i}]`, t, 'must be HH:MM[:SS]-HH:MM[:SS] (24-hour clock, start different from end), e.g. 18:00-08:30');
+  });
+  stringList(schedule, 'excludedDays', MAX_EXCLUDED_DAYS, errors).forEach((d, i) => {
+    if (parseExcludedDay(d) === undefined) fieldError(errors, `spec.schedule.excludedDays[${i}]`, d, 'must be a day of the year such as "Dec 24" or a date such as "2026-12-31"');
+  });
+  if (optional(schedule, 'cron', 'string', 'spec.schedule', errors)) {
+    const cron = schedule.cron as string;
+    const every = parseEvery(cron);
+    if (cron.length > MAX_CRON_LENGTH || !cronShapeOk(cron) || every === undefined) {
+      fieldError(errors, 'spec.schedule.cron', cron, 'cron must be five fields (minute hour day-of-month month day-of-week) such as "0 2 * * *", or "@every <Go duration of at least 1s>" such as "@every 10m"');
+    } else if (every === null && options.checkCron !== undefined && isKnownTimeZone(zone)) {
+      const problem = options.checkCron(cron, zone);
+      if (problem !== undefined) fieldError(errors, 'spec.schedule.cron', cron, problem);
+    }
+  }
+}
+
 /**
  * Parses an untrusted v1 object against every rule of the CRD (required fields, types, enum, min >= 0,
- * min <= max, non-empty deployment name, Go duration timeout >= 1s). Never throws.
+ * min <= max, non-empty deployment name, Go duration timeout >= 1s, exactly one of timeout and
+ * schedule.cron, spec.schedule's patterns) and what the CRD cannot check (a known time zone, real days,
+ * cron fields through `options.checkCron`). Never throws.
  * @returns `value` (the input, typed) and `timeoutMs` only when there is no error; all errors otherwise.
  */
-export function parseCmcV1(obj: unknown): ParsedCmcV1 {
+export function parseCmcV1(obj: unknown, options: ParseOptions = {}): ParsedCmcV1 {
   const errors: FieldError[] = [];
   const spec = checkEnvelope(obj, API_VERSION_V1, errors);
   let timeoutNs: bigint | undefined;
@@ -296,9 +372,13 @@ export function parseCmcV1(obj: unknown): ParsedCmcV1 {
     if (shapeOk) checkReplicas(spec.minReplicas as number, spec.maxReplicas as number, errors);
     checkGuardrailFields(spec, errors);
     checkTargetingFields(spec, errors);
+    checkScheduleFields(spec, errors, options);
+    const hasCron = isJsonObject(spec.schedule) && spec.schedule.cron !== undefined && spec.schedule.cron !== null;
+    const hasTimeout = spec.timeout !== undefined && spec.timeout !== null;
+    if (hasCron === hasTimeout) errors.push({ field: 'spec', reason: 'FieldValueInvalid', message: `Invalid value: "object": ${TIMEOUT_XOR_CRON_MESSAGE}` });
   }
   if (errors.length > 0) return { value: undefined, errors, timeoutMs: undefined };
-  return { value: obj as ChaosMonkeyConfigurationV1, errors, timeoutMs: durationToMs(timeoutNs ?? 0n) };
+  return { value: obj as ChaosMonkeyConfigurationV1, errors, timeoutMs: timeoutNs === undefined ? undefined : durationToMs(timeoutNs) };
 }
 
 /**
@@ -312,6 +392,8 @@ export function parseCmcV1Alpha1(obj: unknown): ParseResult<ChaosMonkeyConfigura
   if (spec !== undefined) {
     const before = errors.length;
     checkSpecShapeV1Alpha1(spec, errors);
+    // The conversion accepts a v1alpha1 object without timeout (from a cron-only v1 one); the schema defaults it.
+    if (spec.timeout === undefined || spec.timeout === null) errors.push({ field: 'spec.timeout', reason: 'FieldValueRequired', message: 'Required value' });
     const shapeOk = errors.length === before;
     if (spec.deploymentName === '') errors.push({ field: 'spec', reason: 'FieldValueInvalid', message: 'Invalid value: "object": deploymentName must not be empty' });
     if (typeof spec.timeout === 'string') checkTimeout(spec.timeout, 'spec.timeout', errors);

@@ -48,7 +48,7 @@ import { KubeStatusWriter } from './kube/status-writer.ts';
 import type { AlertSource, Clock, Logger, NamespaceInfo, Notifier, Random } from './ports.ts';
 import { keyForCmc, keysForNamespace } from './reconcile/handlers.ts';
 import { keyOf, WorkQueue } from './reconcile/queue.ts';
-import { Reconciler } from './reconcile/reconciler.ts';
+import { Reconciler, WINDOW_TIMER_PREFIX } from './reconcile/reconciler.ts';
 import { PAUSE_TIMER_PREFIX, PauseTracker } from './reconcile/pause.ts';
 import { systemClock } from './scheduler/clock.ts';
 import { TimerHeap } from './scheduler/timer-heap.ts';
@@ -198,6 +198,7 @@ export function createOperator(options: OperatorOptions): Operator {
     actions,
     behavior: config.behavior,
     ownNamespace: config.namespace,
+    onWindow: ({ namespace, name, inside, message }) => notifier?.notify({ kind: 'window', at: clock.now(), namespace, cmc: name, on: inside, reason: message }),
     targetSelf: config.targetSelf,
     ...(stopCondition !== undefined ? { stopCondition } : {}),
   });
@@ -304,6 +305,11 @@ export function createOperator(options: OperatorOptions): Operator {
   };
 
   const onDue = (id: string, dueAt: number, firedAt: number): void => {
+    if (id.startsWith(WINDOW_TIMER_PREFIX)) {
+      const key = reconciler.windowDue(id);
+      if (key !== undefined) queue.add(key); // a window of spec.schedule starts or ends: status, notification
+      return;
+    }
     if (id.startsWith(PAUSE_TIMER_PREFIX)) {
       const namespace = id.slice(PAUSE_TIMER_PREFIX.length);
       notePause(namespace, store.getNamespace(namespace));
@@ -317,7 +323,7 @@ export function createOperator(options: OperatorOptions): Operator {
       .run(entry, signal)
       .then((result) => {
         const problem = result.problem;
-        if (problem === 'CacheStale' || problem === 'NotLeader' || problem === 'StopCondition' || problem === 'StopConditionUnknown' || problem === 'Paused') metrics.slotSkipped(problem);
+        if (problem === 'CacheStale' || problem === 'NotLeader' || problem === 'StopCondition' || problem === 'StopConditionUnknown' || problem === 'Paused' || problem === 'OutsideWindow') metrics.slotSkipped(problem);
         const notice = notifier === undefined ? undefined : outcomeEvent(result.outcome, problem, clock.now());
         if (notice !== undefined) notifier?.notify(notice);
         if (signal.aborted) return; // dispatched in an ended term: the new leader owns the status

@@ -267,7 +267,7 @@ export type StopState = { state: 'clear' } | { state: 'firing'; alert: string } 
 /**
  * What a notification is about (notify/): `action` an action succeeded, `failure` one failed,
  * `blocked` a due slot was skipped for a reason (a problem), `pause` chaos paused or resumed,
- * `window` a time window opened or closed (no time windows exist yet: the name is accepted).
+ * `window` a CMC entered or left an excluded time window of spec.schedule (issue 12).
  */
 export type NotifyEventKind = 'action' | 'failure' | 'blocked' | 'pause' | 'window';
 
@@ -287,7 +287,7 @@ export interface NotifyEvent {
   reason: string;
   /** Machine-readable reason of a failure or a blocked slot (e.g. StopCondition, TargetMissing). */
   problem?: string;
-  /** pause: true = paused, false = resumed; window: true = window opened, false = closed. */
+  /** pause: true = paused, false = resumed; window: true = an excluded window started (no chaos), false = it ended. */
   on?: boolean;
 }
 

@@ -1,11 +1,14 @@
 /**
  * Pure conversion of ChaosMonkeyConfiguration objects between v1alpha1 and v1, through the v1 hub.
  * Lossless both ways: what v1alpha1 cannot express (a v1 scalingMode other than killPod/randomScale) travels
- * in the annotation `cm.massix.github.io/v1-scaling-mode` and is removed again on the way back.
+ * in the annotation `cm.massix.github.io/v1-scaling-mode`, the v1-only fields (issue 11's guardrails, issue
+ * 12's schedule) in `cm.massix.github.io/v1-guardrails`; both are removed again on the way back. A v1 object
+ * with schedule.cron has no timeout, and its v1alpha1 form has none either.
  * Only `apiVersion`, `spec` and that one annotation change; every other field (metadata, status, unknown
  * top-level keys) is carried verbatim. Never throws; never mutates its input.
  */
 import { V1_GUARDRAILS_ANNOTATION, V1_ONLY_SPEC_FIELDS, V1_SCALING_MODE_ANNOTATION, withAnnotation } from '../../api/annotations.ts';
+import { V1ALPHA1_DEFAULTS } from '../../api/defaults.ts';
 import { API_VERSION_V1, API_VERSION_V1ALPHA1, GROUP, KIND, V1, V1ALPHA1 } from '../../api/names.ts';
 import { checkSpecShapeV1, checkSpecShapeV1Alpha1, formatFieldErrors, isJsonObject } from '../../api/validate.ts';
 import type { FieldError } from '../../api/validate.ts';
@@ -113,7 +116,13 @@ function v1alpha1ToV1(obj: JsonObject, spec: JsonObject, index: number): Convers
   if (podMode === true) scalingMode = POD_MODE_TRUE;
   // podMode false: restore the v1 mode kept by v1ToV1alpha1, unless it contradicts podMode.
   else scalingMode = typeof saved === 'string' && saved !== POD_MODE_TRUE ? saved : POD_MODE_FALSE;
-  const v1Spec: JsonObject = { enabled, minReplicas, maxReplicas, scalingMode, deployment: { name: deploymentName }, timeout, ...rest, ...savedGuardrails(annotations) };
+  const saved1 = savedGuardrails(annotations);
+  // A v1 object with schedule.cron has no timeout (exactly one of the two); v1alpha1's schema default
+  // (30s) may have filled it in on the way: dropped again. Any other timeout is kept (the v1 rule then
+  // rejects the pair, naming both fields).
+  const cronSaved = isJsonObject(saved1.schedule) && saved1.schedule.cron !== undefined;
+  const keepTimeout = timeout !== undefined && !(cronSaved && timeout === V1ALPHA1_DEFAULTS.timeout);
+  const v1Spec: JsonObject = { enabled, minReplicas, maxReplicas, scalingMode, deployment: { name: deploymentName }, ...(keepTimeout ? { timeout } : {}), ...rest, ...saved1 };
   return {
     ok: true,
     direction: 'v1alpha1->v1',
@@ -136,7 +145,7 @@ function v1ToV1alpha1(obj: JsonObject, spec: JsonObject, index: number): Convers
   const metadata = obj.metadata as JsonObject;
   const withMode = withAnnotation(metadata.annotations as Record<string, string> | undefined, V1_SCALING_MODE_ANNOTATION, keep);
   const annotations = withAnnotation(withMode, V1_GUARDRAILS_ANNOTATION, Object.keys(guardrails).length === 0 ? undefined : JSON.stringify(guardrails));
-  const alphaSpec: JsonObject = { enabled, minReplicas, maxReplicas, deploymentName: (deployment as JsonObject).name, podMode, timeout, ...rest };
+  const alphaSpec: JsonObject = { enabled, minReplicas, maxReplicas, deploymentName: (deployment as JsonObject).name, podMode, ...(timeout !== undefined ? { timeout } : {}), ...rest };
   return {
     ok: true,
     direction: 'v1->v1alpha1',

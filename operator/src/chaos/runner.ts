@@ -126,6 +126,8 @@ export type ActionProblem =
   | 'StopCondition'
   | 'StopConditionUnknown'
   | 'Paused'
+  /** spec.schedule: the slot fired inside an excluded time window (issue 12); nothing was done. */
+  | 'OutsideWindow'
   /** spec.guard blocked the action (issue 11 point 4); GuardUnknown: it could not be evaluated (fail closed). */
   | 'GuardNotMet'
   | 'GuardUnknown'

@@ -98,7 +98,7 @@ export function liveModel(input: LiveModelInput): LiveModel {
         name,
         mode: text(spec.scalingMode),
         deployment: text(deployment?.name),
-        interval: text(spec.timeout),
+        interval: spec.timeout !== undefined ? text(spec.timeout) : text((spec.schedule as { cron?: unknown } | undefined)?.cron),
         ...stateOf(cmc),
         ...(typeof next === 'string' ? { nextActionAt: next } : {}),
         actions: input.actions(`${namespace}/${name}`, since),

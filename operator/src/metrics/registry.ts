@@ -54,7 +54,7 @@
  * | chaos_monkey_active_cmcs | gauge | mode | CMCs scheduled, by mode |
  * | chaos_monkey_eligible_namespaces | gauge | - | same value as nswatcher_cmc_active, without the seed's labels |
  * | chaos_monkey_cache_stale | gauge | - | 1 while the informer cache is not fresh (before the first sync, or a watch down beyond the grace) |
- * | chaos_monkey_skipped_slots_total | counter | reason | due slots skipped to fail closed (CacheStale, NotLeader, StopCondition, StopConditionUnknown) or blocked by a pause (Paused), each at 0 from the start |
+ * | chaos_monkey_skipped_slots_total | counter | reason | due slots skipped to fail closed (CacheStale, NotLeader, StopCondition, StopConditionUnknown) or blocked by a pause (Paused) or a time window of spec.schedule (OutsideWindow), each at 0 from the start |
  * | chaos_monkey_paused | gauge | scope | 1 while chaos is paused: scope="global" (annotation on the operator's namespace, always present) or the namespace (series removed on resume) |
  *
  * Plus prom-client's default process and Node.js metrics (`process_*`, `nodejs_*`) on the same
@@ -134,7 +134,7 @@ export const OWN_METRIC_NAMES: readonly string[] = Object.freeze([
 const NOTIFY_RESULTS = ['sent', 'failed', 'dropped', 'retried'] as const;
 
 /** Reasons of chaos_monkey_skipped_slots_total; each has a series from the first scrape. */
-const SKIP_REASONS = ['CacheStale', 'NotLeader', 'StopCondition', 'StopConditionUnknown', 'Paused'] as const;
+const SKIP_REASONS = ['CacheStale', 'NotLeader', 'StopCondition', 'StopConditionUnknown', 'Paused', 'OutsideWindow'] as const;
 type SkipReason = (typeof SKIP_REASONS)[number];
 
 const ACTIVE_GAUGE_OF: Readonly<Record<ScalingMode, 'pw' | 'dw' | 'ah'>> = { killPod: 'pw', randomScale: 'dw', antiPressure: 'ah' };

@@ -39,7 +39,7 @@ const TITLE: Readonly<Record<NotifyEventKind, (e: NotifyEvent) => string>> = {
   failure: () => 'chaos action FAILED',
   blocked: () => 'chaos slot skipped',
   pause: (e) => (e.on === false ? 'chaos resumed' : 'chaos paused'),
-  window: (e) => (e.on === false ? 'chaos window closed' : 'chaos window opened'),
+  window: (e) => (e.on === false ? 'excluded time window ended' : 'excluded time window started'),
 };
 
 function subject(e: NotifyEvent): string {

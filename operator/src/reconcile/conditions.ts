@@ -4,9 +4,9 @@
  *
  * | condition | True when | reasons |
  * |---|---|---|
- * | Ready | an action is scheduled, nothing blocks it and the last action of the current mode did not skip or fail (a dry run counts as done) | True: Scheduled; False: InvalidSpec, Paused, Unsupported, NamespaceNotFound, NamespaceTerminating, OwnNamespace, NamespaceOptedOut, NamespaceNotOptedIn, Deleting, ActionSkipped, ActionFailed, CacheStale, GuardNotMet, GuardUnknown, DisruptionBudget, EvictionForbidden |
+ * | Ready | an action is scheduled, nothing blocks it and the last action of the current mode did not skip or fail (a dry run counts as done) | True: Scheduled; False: InvalidSpec, Paused, Unsupported, OutsideWindow, NamespaceNotFound, NamespaceTerminating, OwnNamespace, NamespaceOptedOut, NamespaceNotOptedIn, Deleting, ActionSkipped, ActionFailed, CacheStale, GuardNotMet, GuardUnknown, DisruptionBudget, EvictionForbidden |
  * | Paused | spec.enabled is false | True: Disabled; False: Enabled |
- * | Blocked | the namespace is not a target (seed-spec 4.1, own namespace, terminating, missing), a field is not supported yet, chaos is paused (issue 11), the alert stop condition holds, spec.guard blocked the last action, or the last eviction was refused (killMethod evict: a PodDisruptionBudget, or no RBAC for pods/eviction) | True: the eligibility code, Unsupported, Paused, StopCondition, StopConditionUnknown, GuardNotMet, GuardUnknown, DisruptionBudget, EvictionForbidden; False: None |
+ * | Blocked | the namespace is not a target (seed-spec 4.1, own namespace, terminating, missing), a field is not supported yet, chaos is paused (issue 11), the alert stop condition holds, spec.guard blocked the last action, or the last eviction was refused (killMethod evict: a PodDisruptionBudget, or no RBAC for pods/eviction) | True: the eligibility code, Unsupported, Paused, OutsideWindow (spec.schedule holds the next slot: the message says until when), StopCondition, StopConditionUnknown, GuardNotMet, GuardUnknown, DisruptionBudget, EvictionForbidden; False: None |
  *
  * `lastTransitionTime` changes only when a condition's status flips. Condition types written by
  * others are kept untouched.
@@ -61,7 +61,7 @@ function readyCore(desired: Desired, lastAction: LastAction | undefined, lastAct
     type: 'Ready',
     status: 'True',
     reason: 'Scheduled',
-    message: `${desired.mode} on deployment ${desired.deploymentName} every ${desired.timeout}`,
+    message: `${desired.mode} on deployment ${desired.deploymentName} ${desired.cadence}`,
   };
 }
 

@@ -7,7 +7,8 @@
  *
  * It also owns the schedule book the wheel's ids resolve through: {@link Reconciler.takeDue}
  * turns a fired id into the action to run and books the next slot at once (fixed period: the next
- * slot is `dueAt + timeout`, never postponed by cluster activity), and
+ * slot is `dueAt + timeout`, never postponed by cluster activity; with spec.schedule the next cron
+ * time, and in both cases the first slot outside the excluded windows), and
  * {@link Reconciler.recheck} re-validates a CMC at action time.
  *
  * The schedule decision is desired.ts, the status conditions.ts (Ready / Paused / Blocked; a
@@ -22,6 +23,10 @@ import type { DueEntry, Recheck, RunResult } from '../chaos/runner.ts';
 import { formatGoDuration } from '../../../api/duration.ts';
 import type { ChaosMetrics, Clock, ClusterActions, EventSink, Logger, ObjectRef, StatusWriter, Store } from '../ports.ts';
 import type { TimerHeap } from '../scheduler/timer-heap.ts';
+import { allowedFrom, excludedFrom, isExcluded, slotAfter } from '../scheduler/calendar.ts';
+import type { CronCtor, Plan } from '../scheduler/calendar.ts';
+import { checkCronWithCroner, loadCron } from '../scheduler/croner.ts';
+import type { CronChecker } from '../../../api/validate.ts';
 import type { StopCondition } from '../alerts/stop-condition.ts';
 import { lastActionOf, nextStatus, statusEquals } from './conditions.ts';
 import { desiredSchedule } from './desired.ts';
@@ -45,7 +50,17 @@ export interface ReconcilerOptions {
   targetSelf: boolean;
   /** Alert stop condition (alerts/stop-condition.ts); absent = none configured. */
   stopCondition?: Pick<StopCondition, 'verdict'>;
+  /** The cron library for spec.schedule, loaded on first use; default croner (scheduler/croner.ts). */
+  cron?: { load: () => CronCtor; check: CronChecker };
+  /** A scheduled CMC entered (`inside` true) or left an excluded window of spec.schedule: notifications. */
+  onWindow?: (change: { namespace: string; name: string; inside: boolean; message: string }) => void;
 }
+
+/**
+ * Timer heap ids of window boundaries start with this, then the CMC UID: when a CMC with excluded
+ * windows enters or leaves one, it is reconciled (status, `window` notification) on the shared wheel.
+ */
+export const WINDOW_TIMER_PREFIX = 'window/';
 
 /** Lifecycle Events (seed-spec.md 11, rows 1-5) and our Warning for invalid specs. */
 export const LIFECYCLE_EVENTS = Object.freeze({
@@ -63,8 +78,8 @@ export const LIFECYCLE_EVENTS = Object.freeze({
    */
   target: {
     reason: 'ChaosMonkeyTarget',
-    message: (cmc: string, mode: ScalingMode, intervalMs: number): string =>
-      `Targeted by Chaos Monkey: ChaosMonkeyConfiguration ${cmc} runs ${mode} every ${formatGoDuration(BigInt(intervalMs) * 1_000_000n)}`,
+    message: (cmc: string, mode: ScalingMode, intervalMs: number, cadence?: string): string =>
+      `Targeted by Chaos Monkey: ChaosMonkeyConfiguration ${cmc} runs ${mode} ${cadence ?? `every ${formatGoDuration(BigInt(intervalMs) * 1_000_000n)}`}`,
   },
 });
 
@@ -77,6 +92,10 @@ interface BookEntry {
   deployment: string;
   timeoutMs: number;
   generation: number;
+  /** Cadence and windows (scheduler/calendar.ts): the next slot after one that fired. */
+  plan: Plan;
+  /** {@link Plan.key} the window-boundary timer was computed for (recomputed only when it changes or has fired). */
+  windowsArmedFor?: string | undefined;
 }
 
 /** What the reconciler remembers per key between reconciles (UID, last outcome, last status sent). */
@@ -100,6 +119,8 @@ interface KeyMemory {
   actionBlock?: { reason: string; message: string };
   /** Generation whose unsupported fields were already reported (log + Event once per generation). */
   reportedUnsupported?: number;
+  /** Inside an excluded window of spec.schedule at the last reconcile (undefined before the first one). */
+  insideWindow?: boolean;
 }
 
 /**
@@ -120,6 +141,8 @@ function resumeAt(cmc: ChaosMonkeyConfigurationV1, generation: number, now: numb
   const at = Date.parse(status.nextActionAt);
   return Number.isFinite(at) && at > now && at <= now + timeoutMs ? at : undefined;
 }
+
+const DEFAULT_CRON = Object.freeze({ load: loadCron, check: checkCronWithCroner });
 
 /** The operator's reconciler; see the module comment for its contract. */
 export class Reconciler {
@@ -179,7 +202,7 @@ export class Reconciler {
     const generation = typeof cmc.metadata.generation === 'number' ? cmc.metadata.generation : 0;
     const existingEntry = this.#book.get(uid);
     const existingDue = this.#o.wheel.dueAt(uid);
-    const verdict = this.#desired(cmc, existingEntry === undefined || existingDue === undefined ? undefined : { mode: existingEntry.mode, intervalMs: existingEntry.timeoutMs, dueAt: existingDue });
+    const verdict = this.#desired(cmc, existingEntry === undefined || existingDue === undefined ? undefined : { mode: existingEntry.mode, intervalMs: existingEntry.timeoutMs, key: existingEntry.plan.key, dueAt: existingDue });
     const ref: ObjectRef = { apiVersion: API_VERSION_V1, kind: KIND, namespace, name, uid };
     const dep = typeof cmc.spec?.deployment?.name === 'string' ? cmc.spec.deployment.name : '';
 
@@ -188,13 +211,16 @@ export class Reconciler {
       const existing = existingEntry;
       const now = this.#o.clock.now();
       if (existing === undefined) {
-        const entry: BookEntry = { uid, namespace, name, mode: verdict.mode, deployment: verdict.deploymentName, timeoutMs: verdict.intervalMs, generation };
-        this.#schedule(entry, resumeAt(cmc, generation, now, verdict.intervalMs) ?? verdict.dueAt);
+        const entry: BookEntry = { uid, namespace, name, mode: verdict.mode, deployment: verdict.deploymentName, timeoutMs: verdict.intervalMs, generation, plan: verdict.plan };
+        // A period's slot resumes where the previous leader left it (when allowed); a cron's is absolute anyway.
+        const resumed = verdict.plan.cadence.kind === 'period' ? resumeAt(cmc, generation, now, verdict.intervalMs) : undefined;
+        const allowed = resumed !== undefined && (verdict.plan.windows === undefined || !isExcluded(verdict.plan.windows, resumed)) ? resumed : undefined;
+        this.#schedule(entry, allowed ?? verdict.dueAt);
         await emit(ref, 'Normal', LIFECYCLE_EVENTS.started.reason, LIFECYCLE_EVENTS.started.message(verdict.deploymentName));
         await this.#announceTarget(ref, entry, emit);
       } else {
         const modified = existing.generation !== generation;
-        const retargeted = existing.mode !== verdict.mode || existing.deployment !== verdict.deploymentName || existing.timeoutMs !== verdict.intervalMs;
+        const retargeted = existing.mode !== verdict.mode || existing.deployment !== verdict.deploymentName || existing.timeoutMs !== verdict.intervalMs || existing.plan.key !== verdict.plan.key;
         if (existing.mode !== verdict.mode) {
           this.#count(namespace, existing.mode, -1);
           this.#count(namespace, verdict.mode, +1);
@@ -203,15 +229,24 @@ export class Reconciler {
           this.#countTarget(namespace, existing.deployment, -1);
           this.#countTarget(namespace, verdict.deploymentName, +1);
         }
-        Object.assign(existing, { mode: verdict.mode, deployment: verdict.deploymentName, timeoutMs: verdict.intervalMs, generation });
-        if (verdict.change === 'rescheduled') this.#o.wheel.upsert(uid, verdict.dueAt); // the new period applies at once
+        Object.assign(existing, { mode: verdict.mode, deployment: verdict.deploymentName, timeoutMs: verdict.intervalMs, generation, plan: verdict.plan });
+        if (verdict.change !== 'kept') this.#o.wheel.upsert(uid, verdict.dueAt); // the new period or schedule applies at once
         if (modified) {
           await emit(ref, 'Normal', LIFECYCLE_EVENTS.modified.reason, LIFECYCLE_EVENTS.modified.message(verdict.deploymentName));
         }
         if (retargeted) await this.#announceTarget(ref, existing, emit);
       }
       nextActionAt = this.#o.wheel.dueAt(uid);
+      this.#armWindowTimer(uid, verdict.plan);
+      const inside = verdict.facts.insideWindow === true;
+      if (mem.insideWindow !== undefined && mem.insideWindow !== inside && !ended()) {
+        const message = inside ? (verdict.facts.window?.message ?? 'outside the allowed time of spec.schedule') : `the excluded window of spec.schedule ended: next action at ${new Date(nextActionAt ?? verdict.dueAt).toISOString()}`;
+        this.#o.log.info(inside ? 'excluded time window started' : 'excluded time window ended', { namespace, cmc: name, uid, reason: message });
+        this.#o.onWindow?.({ namespace, name, inside, message });
+      }
+      mem.insideWindow = inside;
     } else {
+      delete mem.insideWindow;
       const wasScheduled = this.#unschedule(uid);
       if (wasScheduled && mem.generation !== undefined && mem.generation !== generation) {
         await emit(ref, 'Normal', LIFECYCLE_EVENTS.modified.reason, LIFECYCLE_EVENTS.modified.message(dep));
@@ -270,6 +305,7 @@ export class Reconciler {
       now: this.#o.clock.now(),
       existing,
       operatorNamespace: this.#o.store.getNamespace(this.#o.ownNamespace),
+      cron: this.#o.cron ?? DEFAULT_CRON,
     });
   }
 
@@ -279,7 +315,7 @@ export class Reconciler {
    * CMC instead, saying why, so the namespace's Events still name Chaos Monkey.
    */
   async #announceTarget(cmcRef: ObjectRef, entry: BookEntry, emit: EventSink['emit']): Promise<void> {
-    const message = LIFECYCLE_EVENTS.target.message(entry.name, entry.mode, entry.timeoutMs);
+    const message = LIFECYCLE_EVENTS.target.message(entry.name, entry.mode, entry.timeoutMs, entry.plan.key === '' ? undefined : entry.plan.text);
     let ref: ObjectRef = cmcRef;
     let note = '';
     try {
@@ -290,6 +326,27 @@ export class Reconciler {
       note = ` (Deployment ${entry.deployment} could not be read: ${error instanceof Error ? error.message : String(error)})`;
     }
     await emit(ref, 'Normal', LIFECYCLE_EVENTS.target.reason, `${message}${note}`);
+  }
+
+  /** Arms (or cancels) the re-check at the next window boundary of `uid`: the end of the window it is in, or the start of the next one. */
+  #armWindowTimer(uid: string, plan: Plan): void {
+    const id = `${WINDOW_TIMER_PREFIX}${uid}`;
+    const entry = this.#book.get(uid);
+    const w = plan.windows;
+    const now = this.#o.clock.now();
+    const armed = this.#o.wheel.dueAt(id);
+    // Same windows and the boundary still ahead: it is still the next one (none lies before it).
+    if (entry?.windowsArmedFor === plan.key && armed !== undefined && armed > now) return;
+    const at = w === undefined ? undefined : isExcluded(w, now) ? allowedFrom(w, now) : excludedFrom(w, now);
+    if (entry !== undefined) entry.windowsArmedFor = at === undefined ? undefined : plan.key;
+    if (at === undefined) this.#o.wheel.cancel(id);
+    else this.#o.wheel.upsert(id, at);
+  }
+
+  /** The `namespace/name` key of a fired window-boundary timer id, when its CMC is still scheduled. */
+  windowDue(id: string): string | undefined {
+    const entry = id.startsWith(WINDOW_TIMER_PREFIX) ? this.#book.get(id.slice(WINDOW_TIMER_PREFIX.length)) : undefined;
+    return entry === undefined ? undefined : keyOf(entry.namespace, entry.name);
   }
 
   #schedule(entry: BookEntry, dueAt: number): void {
@@ -315,6 +372,7 @@ export class Reconciler {
   #unschedule(uid: string): boolean {
     const entry = this.#book.get(uid);
     this.#o.wheel.cancel(uid);
+    this.#o.wheel.cancel(`${WINDOW_TIMER_PREFIX}${uid}`);
     if (entry === undefined) return false;
     this.#book.delete(uid);
     this.#count(entry.namespace, entry.mode, -1);
@@ -357,9 +415,11 @@ export class Reconciler {
   takeDue(id: string, dueAt: number, firedAt: number): DueEntry | undefined {
     const entry = this.#book.get(id);
     if (entry === undefined) return undefined;
-    let next = dueAt + entry.timeoutMs;
-    if (next <= firedAt) next = firedAt + entry.timeoutMs;
-    this.#o.wheel.upsert(id, next);
+    // Period: dueAt + timeout (firedAt + timeout when already past); cron: the next time; either
+    // moved past the excluded windows of spec.schedule (scheduler/calendar.ts).
+    const next = slotAfter(entry.plan, dueAt, firedAt);
+    if (next === undefined) this.#o.wheel.cancel(id); // no allowed slot left: the reconcile after the action says so
+    else this.#o.wheel.upsert(id, next);
     return { uid: id, namespace: entry.namespace, name: entry.name, mode: entry.mode, deployment: entry.deployment, dueAt, firedAt };
   }
 
@@ -380,7 +440,10 @@ export class Reconciler {
     const verdict = this.#desired(cmc, undefined);
     if (verdict.kind === 'cancel') return { kind: 'skip', reason: verdict.message };
     // Held by a pause: the slot is blocked (an action already running is not affected).
-    if (verdict.facts.blocked !== null) return { kind: 'skip', reason: verdict.facts.blocked.message, problem: 'Paused', blocked: true };
+    const held = verdict.facts.blocked;
+    if (held !== null && held !== verdict.facts.window) return { kind: 'skip', reason: held.message, problem: 'Paused', blocked: true };
+    // Never inside an excluded window of spec.schedule (e.g. edited while the slot was on its way).
+    if (verdict.facts.insideWindow === true) return { kind: 'skip', reason: verdict.facts.window?.message ?? 'outside the allowed time of spec.schedule', problem: 'OutsideWindow', blocked: true };
     const stop = this.#o.stopCondition?.verdict();
     if (stop !== undefined) return { kind: 'skip', reason: stop.reason, problem: stop.problem, blocked: true };
     return { kind: 'act', cmc, spec: cmc.spec };
@@ -393,7 +456,7 @@ export class Reconciler {
   recordOutcome(entry: DueEntry, result: RunResult): void {
     const mem = this.#memory.get(keyOf(entry.namespace, entry.name));
     if (mem === undefined || mem.uid !== entry.uid) return;
-    if (result.problem === 'Paused') return; // no action was taken: lastAction stays the last real one
+    if (result.problem === 'Paused' || result.problem === 'OutsideWindow') return; // no action was taken: lastAction stays the last real one
     mem.lastAction = lastActionOf(result.outcome, mem.deployment, this.#o.clock.now());
     if (result.problem === 'CacheStale' || result.problem === 'StopCondition' || result.problem === 'StopConditionUnknown' || result.problem === 'GuardNotMet' || result.problem === 'GuardUnknown' || result.problem === 'DisruptionBudget' || result.problem === 'EvictionForbidden') mem.lastReason = result.problem;
     else delete mem.lastReason;

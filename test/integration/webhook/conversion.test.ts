@@ -213,4 +213,29 @@ describe('conversion through the sandbox and the webhook over HTTPS', () => {
     expect((await getCmc('v1', name)).spec).toMatchObject(fields);
     expect(parseCmcV1(targetingBody(name, fields)).errors).toEqual([]);
   });
+
+  test('a cron-only v1 CMC (issue 12) round-trips through a v1alpha1 update: no timeout appears, the schedule comes back', async () => {
+    const schedule = { cron: '0 2 * * 1-5', timeZone: 'Europe/Rome', excludedDays: ['Dec 24'] };
+    await cmcs.createNamespacedCustomObject({ ...at('v1'), body: { apiVersion: 'cm.massix.github.io/v1', kind: 'ChaosMonkeyConfiguration', metadata: { name: 'nightly' }, spec: { enabled: true, minReplicas: 1, maxReplicas: 4, scalingMode: 'killPod', deployment: { name: 'api' }, schedule } } });
+    const alpha = await getCmc('v1alpha1', 'nightly');
+    expect(alpha.spec).toEqual({ enabled: true, minReplicas: 1, maxReplicas: 4, deploymentName: 'api', podMode: true });
+    expect(JSON.parse(alpha.metadata.annotations['cm.massix.github.io/v1-guardrails'])).toEqual({ schedule });
+    // The v1alpha1 request is defaulted (timeout: 30s) like kube-apiserver does; the conversion drops it again.
+    await cmcs.replaceNamespacedCustomObject({ ...at('v1alpha1'), name: 'nightly', body: { ...alpha, spec: { ...alpha.spec, maxReplicas: 6 } } });
+    const v1 = await getCmc('v1', 'nightly');
+    expect(v1.spec).toEqual({ enabled: true, minReplicas: 1, maxReplicas: 6, scalingMode: 'killPod', deployment: { name: 'api' }, schedule });
+    expect(v1.metadata.annotations).toBeUndefined();
+  });
+
+  test.each([
+    [{ timeout: '1m', schedule: { cron: '0 2 * * *' } }, 'spec: Invalid value: "object": exactly one of timeout and schedule.cron must be set'],
+    [{ schedule: { timeZone: 'UTC' } }, 'spec: Invalid value: "object": exactly one of timeout and schedule.cron must be set'],
+    [{ timeout: '1m', schedule: { excludedTimesOfDay: ['18:00-8:30'] } }, 'spec.schedule.excludedTimesOfDay[0]: Invalid value: "18:00-8:30": spec.schedule.excludedTimesOfDay[0] in body should match'],
+    [{ timeout: '1m', schedule: { excludedWeekdays: ['Saturday'] } }, 'spec.schedule.excludedWeekdays[0]: Unsupported value: "Saturday": supported values: "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"'],
+  ])('the CRD rejects the schedule %j: %s', async (fields, message) => {
+    const body = { apiVersion: 'cm.massix.github.io/v1', kind: 'ChaosMonkeyConfiguration', metadata: { name: 'bad-schedule' }, spec: { enabled: true, minReplicas: 0, maxReplicas: 1, scalingMode: 'killPod', deployment: { name: 'x' }, ...fields } };
+    const bad = await errorOf(cmcs.createNamespacedCustomObject({ ...at('v1'), body }));
+    expect(bad.status).toBe(422);
+    expect(bad.message).toContain(message);
+  });
 });

@@ -5,7 +5,10 @@ import { V1ALPHA1_DEFAULTS, withV1Alpha1Defaults } from '../../../api/defaults.t
 import { parseGoDuration } from '../../../api/duration.ts';
 import { CRD_NAME, GROUP, KIND, PLURAL, SHORT_NAME, SINGULAR } from '../../../api/names.ts';
 import { SCALING_MODES, SELECTION_MODES } from '../../../api/v1.ts';
-import { LABEL_KEY_PATTERN, LABEL_VALUE_PATTERN, POD_SELECTOR_LIMITS } from '../../../api/validate.ts';
+import { CRON_PATTERN, EXCLUDED_DAY_PATTERN, TIME_RANGE_PATTERN, TIME_ZONE_PATTERN } from '../../../api/schedule.ts';
+import { LABEL_KEY_PATTERN, LABEL_VALUE_PATTERN, parseCmcV1, POD_SELECTOR_LIMITS, TIMEOUT_XOR_CRON_MESSAGE } from '../../../api/validate.ts';
+import { checkCronWithCroner } from '../../../operator/src/scheduler/croner.ts';
+import { applyDefaults, prune, validateCustomResource } from '../../../sandbox/crd/schema.ts';
 
 // The shipped CRD is a test input (style.md 11): these checks keep it and api/ in agreement.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- free-form YAML document walked by path
@@ -29,9 +32,10 @@ describe('crds/chaosmonkeyconfigurations.yaml', () => {
     });
   });
 
-  test('v1 requires every spec field and lists the scaling modes of api/v1.ts', () => {
+  test('v1 requires every seed spec field but timeout (exactly one of timeout and schedule.cron) and lists the scaling modes of api/v1.ts', () => {
     const spec = version('v1').schema.openAPIV3Schema.properties.spec;
-    expect([...spec.required].sort()).toEqual(['deployment', 'enabled', 'maxReplicas', 'minReplicas', 'scalingMode', 'timeout']);
+    expect([...spec.required].sort()).toEqual(['deployment', 'enabled', 'maxReplicas', 'minReplicas', 'scalingMode']);
+    expect(spec['x-kubernetes-validations']).toContainEqual({ rule: 'has(self.timeout) != (has(self.schedule) && has(self.schedule.cron))', message: TIMEOUT_XOR_CRON_MESSAGE });
     expect(spec.properties.scalingMode.enum).toEqual([...SCALING_MODES]);
     expect(spec['x-kubernetes-validations']).toContainEqual({ rule: 'self.minReplicas <= self.maxReplicas', message: 'minReplicas must be less than or equal to maxReplicas' });
   });
@@ -85,5 +89,77 @@ describe('crds/chaosmonkeyconfigurations.yaml', () => {
   test('withV1Alpha1Defaults fills only absent fields and does not mutate its input', () => {
     const input = Object.freeze({ deploymentName: 'web', podMode: false, maxReplicas: 'x' as unknown as number });
     expect(withV1Alpha1Defaults(input)).toEqual({ deploymentName: 'web', podMode: false, maxReplicas: 'x', enabled: true, minReplicas: 0, timeout: '30s' });
+  });
+});
+
+describe('spec.schedule in the v1 schema (issue 12)', () => {
+  const schema = (): Parameters<typeof validateCustomResource>[0] => version('v1').schema.openAPIV3Schema;
+  const seed = { enabled: true, minReplicas: 0, maxReplicas: 3, scalingMode: 'killPod', deployment: { name: 'web' } };
+  const object = (spec: Record<string, unknown>): Record<string, unknown> => ({ apiVersion: 'cm.massix.github.io/v1', kind: KIND, metadata: { name: 'c', namespace: 'ns' }, spec: { ...seed, ...spec } });
+  /** What the sandbox (and kube-apiserver) does on create: prune, default, validate; and what api/validate.ts says. */
+  const admit = (spec: Record<string, unknown>): { crd: string[]; ours: string[] } => {
+    const obj = applyDefaults(schema(), prune(schema(), object(spec)));
+    return {
+      crd: validateCustomResource(schema(), obj, KIND).map((c) => `${c.field}: ${c.message}`),
+      ours: parseCmcV1(object(spec), { checkCron: checkCronWithCroner }).errors.map((e) => `${e.field}: ${e.message}`),
+    };
+  };
+
+  test('the patterns are the ones of api/schedule.ts', () => {
+    const props = version('v1').schema.openAPIV3Schema.properties.spec.properties.schedule.properties;
+    expect(props.timeZone.pattern).toBe(TIME_ZONE_PATTERN);
+    expect(props.excludedTimesOfDay.items.pattern).toBe(TIME_RANGE_PATTERN);
+    expect(props.excludedDays.items.pattern).toBe(EXCLUDED_DAY_PATTERN);
+    expect(props.cron.pattern).toBe(CRON_PATTERN);
+    // Bounded sizes (kube-apiserver's CEL cost estimation and plain hygiene).
+    expect([props.timeZone.maxLength, props.cron.maxLength, props.excludedWeekdays.maxItems, props.excludedTimesOfDay.maxItems, props.excludedDays.maxItems]).toEqual([64, 128, 7, 16, 366]);
+  });
+
+  test.each([
+    ['timeout only (the seed)', { timeout: '30s' }],
+    ['cron only', { schedule: { cron: '0 2 * * 1-5', timeZone: 'Europe/Rome' } }],
+    ['@every', { schedule: { cron: '@every 1h30m' } }],
+    ['timeout with windows', { timeout: '10m', schedule: { timeZone: 'America/New_York', excludedWeekdays: ['Sat', 'Sun'], excludedTimesOfDay: ['18:00-08:30', '12:00:30-13:00:15'], excludedDays: ['Dec 24', '2026-12-31', 'Feb 29'] } }],
+  ])('accepts %s, in the CRD and in validate.ts', (_name, spec) => {
+    expect(admit(spec)).toEqual({ crd: [], ours: [] });
+  });
+
+  test.each([
+    ['both timeout and cron', { timeout: '30s', schedule: { cron: '0 2 * * *' } }],
+    ['neither', { schedule: { timeZone: 'UTC' } }],
+    ['neither, no schedule', {}],
+  ])('the CEL rule rejects %s, as validate.ts does', (_name, spec) => {
+    const { crd, ours } = admit(spec);
+    expect(crd).toEqual([`spec: Invalid value: "object": ${TIMEOUT_XOR_CRON_MESSAGE}`]);
+    expect(ours).toEqual([`spec: Invalid value: "object": ${TIMEOUT_XOR_CRON_MESSAGE}`]);
+  });
+
+  test.each([
+    ['spec.schedule.timeZone', { timeZone: 'Europe Rome' }],
+    ['spec.schedule.excludedWeekdays[0]', { excludedWeekdays: ['Saturday'] }],
+    ['spec.schedule.excludedTimesOfDay[0]', { excludedTimesOfDay: ['18:00-8:30'] }],
+    ['spec.schedule.excludedTimesOfDay[0]', { excludedTimesOfDay: ['24:00-08:00'] }],
+    ['spec.schedule.excludedDays[0]', { excludedDays: ['December 24'] }],
+    ['spec.schedule.cron', { cron: '0 2 * *' }],
+    ['spec.schedule.cron', { cron: '@daily' }],
+  ])('the CRD rejects %s by its pattern or enum, and so does validate.ts', (field, schedule: Record<string, unknown>) => {
+    const { crd, ours } = admit({ timeout: schedule.cron === undefined ? '1m' : undefined, schedule });
+    expect(crd.some((c) => c.startsWith(field))).toBe(true);
+    expect(ours.some((c) => c.startsWith(field))).toBe(true);
+  });
+
+  test.each([
+    ['spec.schedule.timeZone', { timeZone: 'Mars/Olympus_Mons' }, 'IANA time zone'],
+    ['spec.schedule.excludedTimesOfDay[0]', { excludedTimesOfDay: ['08:00-08:00'] }, 'start different from end'],
+    ['spec.schedule.excludedDays[0]', { excludedDays: ['Feb 30'] }, 'day of the year'],
+    ['spec.schedule.excludedDays[0]', { excludedDays: ['2027-02-29'] }, 'a date such as'],
+    ['spec.schedule.cron', { cron: '61 2 * * *' }, 'Invalid value for minute'],
+    ['spec.schedule.cron', { cron: '0 0 30 2 *' }, 'matches no date'],
+    ['spec.schedule.cron', { cron: '@every 500ms' }, 'at least 1s'],
+  ])('what the pattern lets through, validate.ts rejects with a field error: %s %j', (field, schedule: Record<string, unknown>, text) => {
+    const { crd, ours } = admit({ ...(schedule.cron === undefined ? { timeout: '1m' } : {}), schedule });
+    expect(crd).toEqual([]);
+    expect(ours).toEqual([expect.stringContaining(text)]);
+    expect(ours[0]?.startsWith(`${field}: Invalid value: `)).toBe(true);
   });
 });

@@ -148,3 +148,21 @@ describe('parseCmcV1Alpha1', () => {
     expect(r.errors).toContainEqual(expect.objectContaining({ field }));
   });
 });
+
+describe('parseCmcV1: spec.schedule of the wrong shape never throws, every problem named', () => {
+  test.each([
+    [{ schedule: 'nights' }, ['spec.schedule: Invalid value: "string": spec.schedule in body must be of type object']],
+    [{ schedule: { timeZone: 5 } }, ['spec.schedule.timeZone: Invalid value: "integer": spec.schedule.timeZone in body must be of type string']],
+    [{ schedule: { excludedWeekdays: 'Sat' } }, ['spec.schedule.excludedWeekdays: Invalid value: "string": spec.schedule.excludedWeekdays in body must be of type array']],
+    [{ schedule: { excludedTimesOfDay: [null, '18:00-08:00'] } }, ['spec.schedule.excludedTimesOfDay[0]: Invalid value: "null": spec.schedule.excludedTimesOfDay[0] in body must be of type string']],
+    [{ schedule: { excludedDays: Array.from({ length: 367 }, () => 'Dec 24') } }, ['spec.schedule.excludedDays: Too many: 367: must have at most 366 items']],
+    // Present counts for the exactly-one rule whatever its type, as has() in the CRD's CEL rule.
+    [{ schedule: { cron: ['0 2 * * *'] } }, ['spec.schedule.cron: Invalid value: "array": spec.schedule.cron in body must be of type string']],
+  ])('%j', (schedule, messages) => {
+    const spec: Record<string, unknown> = { ...schedule };
+    if (Array.isArray((schedule as { schedule?: { cron?: unknown } }).schedule?.cron)) spec.timeout = undefined;
+    const r = parseCmcV1(v1(spec));
+    expect(r.value).toBeUndefined();
+    expect(r.errors.map((e) => `${e.field}: ${e.message}`)).toEqual(messages);
+  });
+});

@@ -75,14 +75,26 @@ export const guardrails = fc.record(
   { requiredKeys: [] },
 );
 
+/** Issue 12's optional spec.schedule (any subset, each valid); with `cron` the spec has no timeout. */
+export const schedule = fc.record(
+  {
+    timeZone: fc.constantFrom('UTC', 'Europe/Rome', 'America/New_York'),
+    excludedWeekdays: fc.subarray(['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun']),
+    excludedTimesOfDay: fc.array(fc.constantFrom('18:00-08:30', '12:00:30-13:00', '23:59-00:01'), { maxLength: 2 }),
+    excludedDays: fc.array(fc.constantFrom('Dec 24', '2026-12-31', 'Feb 29'), { maxLength: 2 }),
+    cron: fc.constantFrom('0 2 * * *', '*/15 9-17 * * 1-5', '@every 10m'),
+  },
+  { requiredKeys: [] },
+);
+
 /** A valid v1 object (status optional). */
 export const cmcV1 = fc.record(
   {
     apiVersion: fc.constant('cm.massix.github.io/v1'),
     kind: fc.constant('ChaosMonkeyConfiguration'),
     metadata,
-    spec: fc.tuple(fc.boolean(), replicas, fc.constantFrom(...SCALING_MODES), dnsLabel, timeout, guardrails).map(([enabled, [minReplicas, maxReplicas], scalingMode, name, t, extra]) => ({
-      enabled, minReplicas, maxReplicas, scalingMode, deployment: { name }, timeout: t, ...extra,
+    spec: fc.tuple(fc.boolean(), replicas, fc.constantFrom(...SCALING_MODES), dnsLabel, timeout, guardrails, fc.option(schedule, { nil: undefined })).map(([enabled, [minReplicas, maxReplicas], scalingMode, name, t, extra, sched]) => ({
+      enabled, minReplicas, maxReplicas, scalingMode, deployment: { name }, ...(sched?.cron === undefined ? { timeout: t } : {}), ...extra, ...(sched === undefined ? {} : { schedule: sched }),
     })),
     status: statusV1,
   },

@@ -100,7 +100,7 @@ describe('identity and failures', () => {
     [{ ...hub(), spec: undefined }, /object ns\/c: cannot convert from cm.massix.github.io\/v1: spec: Required/],
     [hub({ deployment: undefined }), /object ns\/c: cannot convert from cm.massix.github.io\/v1: spec.deployment: Required value/],
     [hub({ deployment: { name: 3 } }), /spec.deployment.name: Invalid value: "integer"/],
-    [hub({ timeout: undefined, enabled: 'x' }), /spec.enabled: .*; spec.timeout: Required value/],
+    [hub({ timeout: 5, enabled: 'x' }), /spec.enabled: .*; spec.timeout: Invalid value: "integer"/],
     [alpha({ podMode: undefined }), /object ns\/c: cannot convert from cm.massix.github.io\/v1alpha1: spec.podMode: Required value/],
     [alpha({ deploymentName: null }), /spec.deploymentName: Required value/],
   ])('%j fails with a message naming object and field', (input, message) => {
@@ -192,5 +192,45 @@ describe('issue 11 fields travel through v1alpha1 in an annotation', () => {
     const out = ok(convertObject(alpha({ podMode: true }, { name: 'c', annotations: { 'cm.massix.github.io/v1-guardrails': text } }), 'v1'));
     expect(Object.keys(out.spec as JsonObject).sort()).toEqual(['deployment', 'enabled', 'maxReplicas', 'minReplicas', 'scalingMode', 'timeout']);
     expect((out.metadata as JsonObject).annotations).toBeUndefined();
+  });
+});
+
+describe('issue 12 spec.schedule travels through v1alpha1 in the same annotation', () => {
+  const cronOnly = (): JsonObject => {
+    const o = hub({ scalingMode: 'killPod', schedule: { cron: '0 2 * * 1-5', timeZone: 'Europe/Rome', excludedDays: ['Dec 24'] } }, { name: 'c', namespace: 'ns' });
+    delete (o.spec as JsonObject).timeout;
+    return o;
+  };
+
+  test('a cron-only v1 object round-trips losslessly: v1alpha1 gets no timeout, the schedule in the annotation', () => {
+    const original = deepFreeze(cronOnly());
+    const alphaObj = ok(convertObject(original, 'v1alpha1'));
+    expect(alphaObj.spec).toEqual({ enabled: true, minReplicas: 1, maxReplicas: 3, deploymentName: 'web', podMode: true });
+    const annotations = (alphaObj.metadata as JsonObject).annotations as Record<string, string>;
+    expect(JSON.parse(annotations['cm.massix.github.io/v1-guardrails'] ?? 'null')).toEqual({ schedule: (original.spec as JsonObject).schedule });
+    expect(ok(convertObject(alphaObj, 'v1'))).toEqual(original);
+  });
+
+  test('the v1alpha1 default timeout (30s) added on the way (a PUT at v1alpha1) is dropped again: the cron stays the only cadence', () => {
+    const alphaObj = ok(convertObject(cronOnly(), 'v1alpha1'));
+    const defaulted = { ...alphaObj, spec: { ...(alphaObj.spec as JsonObject), timeout: '30s' } };
+    const back = ok(convertObject(defaulted, 'v1'));
+    expect(back).toEqual(cronOnly());
+    expect(parseCmcV1(back).errors).toEqual([]);
+  });
+
+  test('another timeout set at v1alpha1 is kept: v1 then names the conflict (the CRD rule rejects the write)', () => {
+    const alphaObj = ok(convertObject(cronOnly(), 'v1alpha1'));
+    const edited = { ...alphaObj, spec: { ...(alphaObj.spec as JsonObject), timeout: '5m' } };
+    const back = ok(convertObject(edited, 'v1'));
+    expect((back.spec as JsonObject).timeout).toBe('5m');
+    expect(parseCmcV1(back).errors.map((e) => e.message)).toEqual(['Invalid value: "object": exactly one of timeout and schedule.cron must be set']);
+  });
+
+  test('timeout with windows round-trips with both', () => {
+    const original = deepFreeze(hub({ schedule: { excludedWeekdays: ['Sat', 'Sun'], excludedTimesOfDay: ['18:00-08:30'] } }));
+    const alphaObj = ok(convertObject(original, 'v1alpha1'));
+    expect((alphaObj.spec as JsonObject).timeout).toBe('10m');
+    expect(ok(convertObject(alphaObj, 'v1'))).toEqual(original);
   });
 });

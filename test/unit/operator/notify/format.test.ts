@@ -24,7 +24,7 @@ describe('formatter', () => {
     const pause = toJsonPayload(pauseEvent(true, 'operator paused', AT));
     expect(pause).toEqual({ source: 'chaos-monkey', version: 1, event: 'pause', time: '2026-01-02T03:04:05.000Z', text: 'chaos paused: operator paused', reason: 'operator paused', on: true });
     expect(summary(pauseEvent(false, 'resumed by hand', AT, { namespace: 'a', name: 'b' }))).toBe('chaos resumed a/b: resumed by hand');
-    expect(summary({ kind: 'window', at: AT, reason: 'excluded hours', on: false })).toBe('chaos window closed: excluded hours');
+    expect(summary({ kind: 'window', at: AT, reason: 'excluded hours', on: false })).toBe('excluded time window ended: excluded hours');
   });
 
   it('Slack: incoming-webhook payload {text, blocks} with mrkdwn control characters escaped', () => {

@@ -3,6 +3,8 @@ import { desiredSchedule } from '../../../../operator/src/reconcile/desired.ts';
 import type { DesiredInput } from '../../../../operator/src/reconcile/desired.ts';
 import { NAMESPACE_LABEL } from '../../../../api/names.ts';
 import { aCmc, aNamespace } from '../../../support/builders.ts';
+import { nextStatus } from '../../../../operator/src/reconcile/conditions.ts';
+import { checkCronWithCroner, loadCron } from '../../../../operator/src/scheduler/croner.ts';
 
 const NOW = 1_000_000;
 const config = { behavior: 'AllowAll' as const, namespace: 'chaosmonkey', targetSelf: false };
@@ -62,7 +64,7 @@ describe('desiredSchedule: cancel reasons', () => {
 describe('desiredSchedule: schedule', () => {
   test('first action one timeout after acceptance', () => {
     const d = desiredSchedule(input({ cmc: aCmc({ spec: { timeout: '1m30s', scalingMode: 'randomScale', minReplicas: 2, maxReplicas: 4 } }) }));
-    expect(d).toMatchObject({ kind: 'schedule', mode: 'randomScale', intervalMs: 90_000, dueAt: NOW + 90_000, change: 'new', deploymentName: 'web', minReplicas: 2, maxReplicas: 4, timeout: '1m30s' });
+    expect(d).toMatchObject({ kind: 'schedule', mode: 'randomScale', intervalMs: 90_000, dueAt: NOW + 90_000, change: 'new', deploymentName: 'web', minReplicas: 2, maxReplicas: 4, cadence: 'every 1m30s' });
   });
 
   test('same interval keeps dueAt (idempotent), even when the mode changes', () => {
@@ -93,5 +95,60 @@ describe('desiredSchedule: schedule', () => {
   test('targetSelf allows the own namespace', () => {
     const d = desiredSchedule(input({ config: { ...config, targetSelf: true }, cmc: aCmc({ metadata: { namespace: 'chaosmonkey' } }), namespace: aNamespace({ name: 'chaosmonkey' }) }));
     expect(d.kind).toBe('schedule');
+  });
+});
+
+describe('desiredSchedule: spec.schedule (issue 12)', () => {
+  const cron = { load: loadCron, check: checkCronWithCroner };
+  const EVENING = Date.parse('2026-12-03T19:30:00Z'); // a Thursday; the hourly grid from here hits 08:30
+  const nights = { timeout: '1h', schedule: { excludedTimesOfDay: ['18:00-08:30'] } };
+
+  test('inside a window: scheduled at the first allowed slot, Blocked OutsideWindow says until when, Ready False', () => {
+    const d = desiredSchedule(input({ cmc: aCmc({ spec: nights }), now: EVENING, cron }));
+    expect(d).toMatchObject({ kind: 'schedule', dueAt: Date.parse('2026-12-04T08:30:00Z'), intervalMs: 3_600_000 });
+    expect(d.facts.insideWindow).toBe(true);
+    expect(d.facts.blocked).toEqual({ code: 'OutsideWindow', message: 'outside the allowed time of spec.schedule (time zone UTC) until 2026-12-04T08:30:00Z: next action at 2026-12-04T08:30:00Z' });
+    const status = nextStatus(undefined, { desired: d, generation: 1, now: EVENING });
+    expect(status.nextActionAt).toBe('2026-12-04T08:30:00Z');
+    expect(status.conditions?.find((c) => c.type === 'Blocked')).toMatchObject({ status: 'True', reason: 'OutsideWindow' });
+    expect(status.conditions?.find((c) => c.type === 'Ready')).toMatchObject({ status: 'False', reason: 'OutsideWindow' });
+  });
+
+  test('outside, with the next slot pushed past a window: Blocked OutsideWindow names the skipped slot', () => {
+    const d = desiredSchedule(input({ cmc: aCmc({ spec: nights }), now: Date.parse('2026-12-03T17:30:00Z'), cron }));
+    expect(d.kind === 'schedule' && new Date(d.dueAt).toISOString()).toBe('2026-12-04T08:30:00.000Z');
+    expect(d.facts.insideWindow).toBe(false);
+    expect(d.facts.blocked?.message).toBe('the slot at 2026-12-03T18:30:00Z falls in an excluded window of spec.schedule (time zone UTC, until 2026-12-04T08:30:00Z): skipped, next action at 2026-12-04T08:30:00Z');
+  });
+
+  test('clear: Blocked None, Ready Scheduled with the cron named', () => {
+    const d = desiredSchedule(input({ cmc: aCmc({ spec: { timeout: undefined, schedule: { cron: '0 9 * * 1-5', timeZone: 'Europe/Rome' } } }), now: EVENING, cron }));
+    expect(d).toMatchObject({ kind: 'schedule', dueAt: Date.parse('2026-12-04T08:00:00Z'), intervalMs: 0, cadence: 'on cron 0 9 * * 1-5 (Europe/Rome)' });
+    expect(d.facts.blocked).toBeNull();
+    const ready = nextStatus(undefined, { desired: d, generation: 1, now: EVENING }).conditions?.find((c) => c.type === 'Ready');
+    expect(ready).toMatchObject({ status: 'True', reason: 'Scheduled', message: 'killPod on deployment web on cron 0 9 * * 1-5 (Europe/Rome)' });
+  });
+
+  test('an edit of spec.schedule reschedules at once; an unchanged one keeps dueAt', () => {
+    const first = desiredSchedule(input({ cmc: aCmc({ spec: nights }), now: EVENING, cron }));
+    if (first.kind !== 'schedule') throw new Error('scheduled expected');
+    const existing = { mode: first.mode, intervalMs: first.intervalMs, key: first.plan.key, dueAt: first.dueAt };
+    expect(desiredSchedule(input({ cmc: aCmc({ spec: nights }), now: EVENING + 60_000, cron, existing }))).toMatchObject({ change: 'kept', dueAt: first.dueAt });
+    const edited = desiredSchedule(input({ cmc: aCmc({ spec: { timeout: '1h', schedule: { excludedTimesOfDay: ['22:00-08:30'] } } }), now: EVENING + 60_000, cron, existing }));
+    expect(edited).toMatchObject({ change: 'rescheduled', dueAt: EVENING + 60_000 + 3_600_000 });
+    expect(edited.facts.blocked).toBeNull();
+  });
+
+  test('invalid schedule: InvalidSpec naming the field; without the cron library: Unsupported (fail closed)', () => {
+    const bad = desiredSchedule(input({ cmc: aCmc({ spec: { timeout: undefined, schedule: { cron: '0 25 * * *' } } }), cron }));
+    expect(bad).toMatchObject({ kind: 'cancel', reason: 'InvalidSpec' });
+    expect(bad.kind === 'cancel' && bad.message).toContain('spec.schedule.cron: Invalid value: "0 25 * * *": CronPattern: Invalid value for hour: 25');
+    expect(desiredSchedule(input({ cmc: aCmc({ spec: nights }) }))).toMatchObject({ kind: 'cancel', reason: 'Unsupported' });
+  });
+
+  test('nothing ever allowed: cancelled, Blocked OutsideWindow', () => {
+    const d = desiredSchedule(input({ cmc: aCmc({ spec: { timeout: '1h', schedule: { excludedWeekdays: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] } } }), cron }));
+    expect(d).toMatchObject({ kind: 'cancel', reason: 'Blocked', condition: { reason: 'OutsideWindow' } });
+    expect(d.facts.blocked?.code).toBe('OutsideWindow');
   });
 });

@@ -279,3 +279,92 @@ describe('Reconciler', () => {
     expect(s.wheel.dueAt('uid-cmc-1')).toBe(T0 + 12_000);
   });
 });
+
+describe('spec.schedule (issue 12) in the reconciler', () => {
+  // T0 is Thursday 2026-01-01 00:00 UTC.
+  test('recheck at fire time: a slot that fires inside an excluded window is blocked (OutsideWindow), not acted on, and lastAction is kept', async () => {
+    const s = setup();
+    s.put({ spec: { timeout: '30s' } });
+    await s.reconciler.reconcile('demo/cmc-1');
+    const due = s.reconciler.takeDue('uid-cmc-1', T0 + 30_000, T0 + 30_000);
+    // The window is added while the slot is on its way (the cache already has it).
+    s.put({ spec: { timeout: '30s', schedule: { excludedTimesOfDay: ['00:00-00:05'] } } });
+    s.clock.advanceTo(T0 + 30_000);
+    const check = s.reconciler.recheck(due!);
+    expect(check).toMatchObject({ kind: 'skip', problem: 'OutsideWindow', blocked: true });
+    expect(check.kind === 'skip' && check.reason).toBe('outside the allowed time of spec.schedule (time zone UTC) until 2026-01-01T00:05:00Z: next action at 2026-01-01T00:05:00Z');
+    s.reconciler.recordOutcome(due!, { cmc: undefined, problem: 'OutsideWindow', outcome: { namespace: 'demo', cmc: 'cmc-1', deployment: 'web', mode: 'killPod', labelSelector: null, podsSeen: null, result: 'blocked', reason: 'x', latenessMs: 0 } });
+    await s.reconciler.reconcile('demo/cmc-1');
+    const last = s.patches.at(-1);
+    expect(last?.lastAction).toBeUndefined();
+    expect(last?.conditions?.find((c) => c.type === 'Blocked')).toMatchObject({ status: 'True', reason: 'OutsideWindow' });
+    // The edit rescheduled at once: the first grid slot after the window.
+    expect(last?.nextActionAt).toBe('2026-01-01T00:05:00Z');
+    expect(s.wheel.dueAt('uid-cmc-1')).toBe(T0 + 5 * 60_000); // grid now + k x 30s
+  });
+
+  test('takeDue books the next allowed cron time (windows skipped), on the one shared wheel', async () => {
+    const s = setup();
+    s.put({ spec: { timeout: undefined, schedule: { cron: '0 * * * *', excludedWeekdays: ['Sat', 'Sun'], excludedTimesOfDay: ['18:00-08:00'] } } });
+    await s.reconciler.reconcile('demo/cmc-1');
+    expect(s.wheel.dueAt('uid-cmc-1')).toBe(Date.parse('2026-01-01T08:00:00Z'));
+    const fri = Date.parse('2026-01-02T17:00:00Z');
+    s.reconciler.takeDue('uid-cmc-1', fri, fri);
+    expect(new Date(s.wheel.dueAt('uid-cmc-1')!).toISOString()).toBe('2026-01-05T08:00:00.000Z'); // Monday morning
+    // One shared wheel: the slot, and the re-check at the next window boundary (armed at the reconcile, at T0 inside the night: its end).
+    expect(s.wheel.size).toBe(2);
+    expect(new Date(s.wheel.dueAt('window/uid-cmc-1')!).toISOString()).toBe('2026-01-01T08:00:00.000Z');
+    s.clock.advanceTo(Date.parse('2026-01-01T08:00:00Z'));
+    await s.reconciler.reconcile('demo/cmc-1');
+    expect(new Date(s.wheel.dueAt('window/uid-cmc-1')!).toISOString()).toBe('2026-01-01T18:00:00.000Z'); // then the next start
+    expect(s.events.find((e) => e.reason === 'ChaosMonkeyTarget')?.message).toBe('Targeted by Chaos Monkey: ChaosMonkeyConfiguration cmc-1 runs killPod on cron 0 * * * * (UTC)');
+  });
+});
+
+describe('daylight saving time on the fake clock: the shared wheel fires the slots spec.schedule gives', () => {
+  /** Starts at `startIso`, schedules the CMC and records every slot the wheel fires until `untilIso`. */
+  async function fired(spec: Record<string, unknown>, startIso: string, untilIso: string): Promise<string[]> {
+    const s = setup();
+    s.clock.advanceTo(Date.parse(startIso));
+    s.put({ spec });
+    await s.reconciler.reconcile('demo/cmc-1');
+    const out: string[] = [];
+    s.wheel.onDue((id, dueAt, firedAt) => {
+      if (id.startsWith('window/')) return;
+      out.push(new Date(dueAt).toISOString().replace('.000Z', 'Z'));
+      s.reconciler.takeDue(id, dueAt, firedAt);
+    });
+    s.clock.advanceTo(Date.parse(untilIso));
+    return out;
+  }
+
+  test('Europe/Rome spring forward: 0 2 * * * runs at 03:00 CEST on 2026-03-29 (02:00 does not exist), then 02:00 CEST', async () => {
+    expect(await fired({ timeout: undefined, schedule: { cron: '0 2 * * *', timeZone: 'Europe/Rome' } }, '2026-03-27T12:00:00Z', '2026-03-31T12:00:00Z')).toEqual(['2026-03-28T01:00:00Z', '2026-03-29T01:00:00Z', '2026-03-30T00:00:00Z', '2026-03-31T00:00:00Z']);
+  });
+
+  test('Europe/Rome fall back: 30 2 * * * runs once on 2026-10-25 (02:30 happens twice)', async () => {
+    expect(await fired({ timeout: undefined, schedule: { cron: '30 2 * * *', timeZone: 'Europe/Rome' } }, '2026-10-24T12:00:00Z', '2026-10-26T12:00:00Z')).toEqual(['2026-10-25T00:30:00Z', '2026-10-26T01:30:00Z']);
+  });
+
+  test('America/New_York spring forward and fall back: 0 2 * * * on 2026-03-08, 30 1 * * * once on 2026-11-01', async () => {
+    expect(await fired({ timeout: undefined, schedule: { cron: '0 2 * * *', timeZone: 'America/New_York' } }, '2026-03-07T12:00:00Z', '2026-03-09T12:00:00Z')).toEqual(['2026-03-08T07:00:00Z', '2026-03-09T06:00:00Z']);
+    expect(await fired({ timeout: undefined, schedule: { cron: '30 1 * * *', timeZone: 'America/New_York' } }, '2026-10-31T12:00:00Z', '2026-11-02T12:00:00Z')).toEqual(['2026-11-01T05:30:00Z', '2026-11-02T06:30:00Z']);
+  });
+
+  test('@every keeps fixed 90-minute steps through the New York fall-back night', async () => {
+    const slots = await fired({ timeout: undefined, schedule: { cron: '@every 90m', timeZone: 'America/New_York' } }, '2026-11-01T03:00:00Z', '2026-11-01T09:00:00Z');
+    expect(slots).toEqual(['2026-11-01T04:30:00Z', '2026-11-01T06:00:00Z', '2026-11-01T07:30:00Z', '2026-11-01T09:00:00Z']);
+  });
+
+  test('a timeout grid with a night window across the Rome fall-back night: no slot inside, the first one after 07:00 CET on the grid', async () => {
+    const slots = await fired({ timeout: '40m', schedule: { timeZone: 'Europe/Rome', excludedTimesOfDay: ['23:00-07:00'] } }, '2026-10-24T19:30:00Z', '2026-10-25T07:00:00Z');
+    // 21:30 CEST + k x 40 min: 22:10, 22:50 CEST run; 23:30 CEST .. 06:30 CET are skipped (9 h of absolute time); 07:10 CET = 06:10Z.
+    expect(slots).toEqual(['2026-10-24T20:10:00Z', '2026-10-24T20:50:00Z', '2026-10-25T06:10:00Z', '2026-10-25T06:50:00Z']);
+  });
+
+  test('a New York window across the spring-forward night ends at the first moment after the gap when its end does not exist', async () => {
+    const slots = await fired({ timeout: undefined, schedule: { cron: '*/30 * * * *', timeZone: 'America/New_York', excludedTimesOfDay: ['01:00-02:30'] } }, '2026-03-08T05:20:00Z', '2026-03-08T08:10:00Z');
+    // 00:30 EST runs; 01:00, 01:30 EST skipped; 02:00-02:59 do not exist; 03:00 EDT (07:00Z) is the first allowed time.
+    expect(slots).toEqual(['2026-03-08T05:30:00Z', '2026-03-08T07:00:00Z', '2026-03-08T07:30:00Z', '2026-03-08T08:00:00Z']);
+  });
+});
