@@ -138,7 +138,7 @@ const SKIP_REASONS = ['CacheStale', 'NotLeader', 'StopCondition', 'StopCondition
 type SkipReason = (typeof SKIP_REASONS)[number];
 
 const ACTIVE_GAUGE_OF: Readonly<Record<ScalingMode, 'pw' | 'dw' | 'ah'>> = { killPod: 'pw', randomScale: 'dw', antiPressure: 'ah' };
-const RESOURCE_OF = { namespace: 'namespaces', cmc: 'chaosmonkeyconfigurations' } as const;
+const RESOURCE_OF = { namespace: 'namespaces', cmc: 'chaosmonkeyconfigurations', deployment: 'deployments', pod: 'pods' } as const;
 
 /**
  * The operator's metrics. Every method is synchronous, cheap and never throws. One instance per
@@ -440,10 +440,11 @@ export class OperatorMetrics implements ChaosMetrics {
   }
 
   /** @inheritdoc */
-  watchRestart(kind: 'namespace' | 'cmc'): void {
+  watchRestart(kind: 'namespace' | 'cmc' | 'deployment' | 'pod'): void {
     this.#watchRestarts.inc({ resource: RESOURCE_OF[kind] });
+    // The seed's own restart counters exist for its two watches only.
     if (kind === 'namespace') this.#nsRestarts.inc(this.#ns);
-    else this.#crdRestarts.inc({ namespace: '' });
+    else if (kind === 'cmc') this.#crdRestarts.inc({ namespace: '' });
   }
 
   /** @inheritdoc Increases also count as `*_spawned`; a namespace whose counts all reach 0 is forgotten. */
