@@ -10,7 +10,7 @@
  * the restart. Each watch request carries `timeoutSeconds` from the CHAOSMONKEY_*_TIMEOUT config.
  *
  * Freshness (issue 9 point 5): each informer tracks its watch stream ({@link WatchHealth}); the
- * store is fresh only while both streams are open or ended less than `staleAfterMs` ago. The
+ * store is fresh only while every stream is open or ended less than `staleAfterMs` ago. The
  * first time it turns stale in a period it writes one warning; `onFreshChange` reports both
  * transitions (the operator's metric).
  *
@@ -343,7 +343,8 @@ class Supervised<T extends KubernetesObject> {
 }
 
 /**
- * {@link Store} backed by the two informers. Reads are synchronous and never do I/O.
+ * {@link Store} backed by the Namespace and CMC informers, and {@link CachedReads} backed by the
+ * Deployment and Pod informers when start() was asked for them. Reads are synchronous and never do I/O.
  * Listeners registered with {@link InformerStore.onEvent} run synchronously inside the informer's
  * callback, in registration order; a throwing listener is logged and does not stop the others.
  */

@@ -4,6 +4,7 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import { deploymentInfoOf, podInfoOf, selectorMatches, slimDeployment, slimPod } from '../../../../operator/src/kube/workloads.ts';
+import type { SlimPod } from '../../../../operator/src/kube/workloads.ts';
 
 const deployment = () => ({
   apiVersion: 'apps/v1',
@@ -27,7 +28,8 @@ const deployment = () => ({
   status: { observedGeneration: 4, replicas: 3, readyReplicas: 2, updatedReplicas: 3, availableReplicas: 2, conditions: [{ type: 'Available', status: 'True' }] },
 });
 
-const pod = () => ({
+// Timestamps as the API sends them (strings); client-node's types say Date (what its deserializer makes).
+const pod = (): SlimPod => ({
   apiVersion: 'v1',
   kind: 'Pod',
   metadata: {
@@ -42,7 +44,7 @@ const pod = () => ({
   },
   spec: { containers: [{ name: 'c', image: 'nginx' }], nodeName: 'n1' },
   status: { phase: 'Running', conditions: [{ type: 'PodScheduled', status: 'True' }, { type: 'Ready', status: 'True' }], containerStatuses: [{ name: 'c', ready: true }] },
-});
+}) as unknown as SlimPod;
 
 describe('slimDeployment', () => {
   test('keeps identity, generation, replicas, selector and the four guard status fields only; reads the same', () => {
@@ -77,12 +79,12 @@ describe('slimPod', () => {
     expect(podInfoOf(slim, 'ns')).toEqual({ namespace: 'ns', name: 'web-1', uid: 'p1', phase: 'Running', terminating: false, labels: { app: 'web', tier: 'a' }, creationTimestamp: Date.parse('2026-01-01T00:00:00Z'), ready: true });
   });
   test('a terminating pod stays terminating; a pod without conditions is not ready', () => {
-    const full = { ...pod(), metadata: { ...pod().metadata, deletionTimestamp: '2026-01-01T00:01:00Z' }, status: { phase: 'Pending' } };
+    const full = { ...pod(), metadata: { ...pod().metadata, deletionTimestamp: '2026-01-01T00:01:00Z' as unknown as Date }, status: { phase: 'Pending' } };
     expect(podInfoOf(slimPod(full), 'ns')).toMatchObject({ terminating: true, ready: false, phase: 'Pending' });
   });
   test('client-node Dates (a LIST answer) and strings (a watch event) read the same', () => {
     const dated = { ...pod(), metadata: { ...pod().metadata, creationTimestamp: new Date('2026-01-01T00:00:00Z') } };
-    expect(podInfoOf(slimPod(dated as never), 'ns').creationTimestamp).toBe(podInfoOf(slimPod(pod()), 'ns').creationTimestamp);
+    expect(podInfoOf(slimPod(dated), 'ns').creationTimestamp).toBe(podInfoOf(slimPod(pod()), 'ns').creationTimestamp);
   });
 });
 
