@@ -11,8 +11,10 @@
  * (b) under the same RBAC minus `watch` on pods and `list`/`watch` on deployments: no pod or
  *     Deployment cache, one LIST pods (resourceVersion=0) and one GET deployment per action.
  * For each: time until the caches are synced, RSS (VmRSS) and V8 heap used 5 s after the first
- * actions, peak RSS (VmHWM), and the requests per killPod action over a 10 s window (Lease and
- * watches aside). Figures only, never pass/fail.
+ * actions, peak RSS (VmHWM), the requests per killPod action over a 10 s window (Lease and
+ * watches aside), and the operator's CPU time while POD_CACHE_BENCH_CHURN (default 5,000) pod
+ * label patches elsewhere in the cluster stream through its Pod watch (minus the CPU of an equal
+ * quiet time), per 1,000 pod events. Figures only, never pass/fail.
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -36,6 +38,7 @@ const CRD_FILE = join(ROOT, 'crds', 'chaosmonkeyconfigurations.yaml');
 const PODS = Number(process.env.POD_CACHE_BENCH_PODS ?? '50000');
 const NAMESPACES = Number(process.env.POD_CACHE_BENCH_NAMESPACES ?? '1000');
 const WINDOW_MS = 10_000;
+const CHURN = Number(process.env.POD_CACHE_BENCH_CHURN ?? '5000');
 const NODE_ARGS = shippedNodeArgs(readFileSync(join(ROOT, 'Dockerfile'), 'utf8'));
 const OWN_NS = 'chaosmonkey';
 const TARGET_NS = 'target';
@@ -45,6 +48,12 @@ async function pool<T>(items: T[], concurrency: number, fn: (item: T) => Promise
   await Promise.all(Array.from({ length: concurrency }, async () => {
     while (next < items.length) await fn(items[next++] as T);
   }));
+}
+
+/** CPU time (user + system) of a process so far, ms (/proc/<pid>/stat, 100 ticks a second). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 function procMiB(pid: number, field: 'VmRSS' | 'VmHWM'): number {
@@ -68,9 +77,10 @@ interface Figures {
   heapMiB: number;
   actions: number;
   perAction: Record<string, number>;
+  churnCpuMsPer1000: number;
 }
 
-async function run(sandbox: Sandbox, tmp: string, mode: 'cache' | 'list', token: string): Promise<Figures> {
+async function run(sandbox: Sandbox, tmp: string, mode: 'cache' | 'list', token: string, churn: (round: string) => Promise<number>): Promise<Figures> {
   const kubeconfig = join(tmp, `kubeconfig-${mode}`);
   writeFileSync(kubeconfig, sandbox.kubeconfigWithToken(token));
   const lines: Record<string, unknown>[] = [];
@@ -110,7 +120,15 @@ async function run(sandbox: Sandbox, tmp: string, mode: 'cache' | 'list', token:
     const pid = child.pid as number;
     const scrape = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     const heap = Number(/^nodejs_heap_size_used_bytes (\S+)$/m.exec(scrape)?.[1] ?? NaN) / 1024 / 1024;
-    return { mode, syncedMs: syncedAt - started, rssMiB: procMiB(pid, 'VmRSS'), peakRssMiB: procMiB(pid, 'VmHWM'), heapMiB: heap, actions, perAction };
+    const rssMiB = procMiB(pid, 'VmRSS');
+    // CPU of pod churn: the patches' time under churn, minus the same time quiet.
+    const c0 = cpuMs(pid);
+    const churnMs = await churn(mode);
+    const c1 = cpuMs(pid);
+    await new Promise((r) => setTimeout(r, churnMs));
+    const quiet = cpuMs(pid) - c1;
+    const churnCpuMsPer1000 = ((c1 - c0 - quiet) / CHURN) * 1000;
+    return { mode, syncedMs: syncedAt - started, rssMiB, peakRssMiB: procMiB(pid, 'VmHWM'), heapMiB: heap, actions, perAction, churnCpuMsPer1000 };
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
@@ -154,14 +172,25 @@ export async function benchPodCache(): Promise<Figures[]> {
     await apps.createNamespacedDeployment({ namespace: TARGET_NS, body: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: { replicas: 2, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } } } });
     await custom.createNamespacedCustomObject({ group: GROUP, version: V1, namespace: TARGET_NS, plural: PLURAL, body: { apiVersion: API_VERSION_V1, kind: KIND, metadata: { name: 'kill' }, spec: { enabled: true, minReplicas: 1, maxReplicas: 1, scalingMode: 'killPod', deployment: { name: 'web' }, timeout: '2s' } } });
 
-    const out = [await run(sandbox, tmp, 'cache', 'cache'), await run(sandbox, tmp, 'list', 'list')];
+    // Label patches on pods outside the target: each one a MODIFIED event on every pod watch.
+    const merge = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
+    const churn = async (round: string): Promise<number> => {
+      const t = performance.now();
+      await pool(Array.from({ length: CHURN }, (_, i) => i), 16, (i) => {
+        const namespace = namespaces[i % NAMESPACES] as string;
+        const app = `app-${Math.floor(i / NAMESPACES) % 10}`;
+        return core.patchNamespacedPod({ namespace, name: `${app}-6d4cf56db6-${i.toString(36).padStart(5, '0')}`, body: { metadata: { labels: { churn: `${round}-${i}` } } } }, merge);
+      });
+      return performance.now() - t;
+    };
+    const out = [await run(sandbox, tmp, 'cache', 'cache', churn), await run(sandbox, tmp, 'list', 'list', churn)];
     console.log(`\nPod cache vs per-action LIST, ${PODS} pods in ${NAMESPACES} namespaces (node ${NODE_ARGS.join(' ')} operator/src/main.ts)`);
-    console.log('| reads | caches synced | RSS | peak RSS | V8 heap used | killPod actions | requests per action (Lease, watches aside) |');
-    console.log('|---|---|---|---|---|---|---|');
+    console.log(`| reads | caches synced | RSS | peak RSS | V8 heap used | killPod actions | requests per action (Lease, watches aside) | CPU per 1,000 pod events (${CHURN} label patches) |`);
+    console.log('|---|---|---|---|---|---|---|---|');
     for (const f of out) {
       const label = f.mode === 'cache' ? '(a) Deployment + Pod informers' : '(b) GET deployment + LIST pods rv=0';
       const reqs = Object.entries(f.perAction).map(([k, v]) => `${k}: ${v}`).join(', ');
-      console.log(`| ${label} | ${(f.syncedMs / 1000).toFixed(1)} s | ${f.rssMiB.toFixed(0)} MiB | ${f.peakRssMiB.toFixed(0)} MiB | ${f.heapMiB.toFixed(0)} MiB | ${f.actions} | ${reqs} |`);
+      console.log(`| ${label} | ${(f.syncedMs / 1000).toFixed(1)} s | ${f.rssMiB.toFixed(0)} MiB | ${f.peakRssMiB.toFixed(0)} MiB | ${f.heapMiB.toFixed(0)} MiB | ${f.actions} | ${reqs} | ${f.churnCpuMsPer1000.toFixed(0)} ms |`);
     }
     return out;
   } finally {
