@@ -10,8 +10,8 @@
  * (a) under the chart's RBAC: cluster-wide Deployment and Pod informers (the pod cache);
  * (b) under the same RBAC minus `watch` on pods and `list`/`watch` on deployments: no pod or
  *     Deployment cache, one LIST pods (resourceVersion=0) and one GET deployment per action.
- * For each: time until the caches are synced, RSS (VmRSS) and V8 heap used 5 s after the first
- * actions, peak RSS (VmHWM), the requests per killPod action over a 10 s window (Lease and
+ * For each: time until the caches are synced, RSS (VmRSS), peak RSS (VmHWM) and V8 heap used
+ * after a 10 s window of actions, the requests per killPod action in that window (Lease and
  * watches aside), and the operator's CPU time while POD_CACHE_BENCH_CHURN (default 5,000) pod
  * label patches elsewhere in the cluster stream through its Pod watch (minus the CPU of an equal
  * quiet time), per 1,000 pod events. Figures only, never pass/fail.
