@@ -121,6 +121,7 @@ async function run(sandbox: Sandbox, tmp: string, mode: 'cache' | 'list', token:
     const scrape = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     const heap = Number(/^nodejs_heap_size_used_bytes (\S+)$/m.exec(scrape)?.[1] ?? NaN) / 1024 / 1024;
     const rssMiB = procMiB(pid, 'VmRSS');
+    const peakRssMiB = procMiB(pid, 'VmHWM');
     // CPU of pod churn: the patches' time under churn, minus the same time quiet.
     const c0 = cpuMs(pid);
     const churnMs = await churn(mode);
@@ -128,7 +129,7 @@ async function run(sandbox: Sandbox, tmp: string, mode: 'cache' | 'list', token:
     await new Promise((r) => setTimeout(r, churnMs));
     const quiet = cpuMs(pid) - c1;
     const churnCpuMsPer1000 = ((c1 - c0 - quiet) / CHURN) * 1000;
-    return { mode, syncedMs: syncedAt - started, rssMiB, peakRssMiB: procMiB(pid, 'VmHWM'), heapMiB: heap, actions, perAction, churnCpuMsPer1000 };
+    return { mode, syncedMs: syncedAt - started, rssMiB, peakRssMiB, heapMiB: heap, actions, perAction, churnCpuMsPer1000 };
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
