@@ -142,6 +142,7 @@ export function createOperator(options: OperatorOptions): Operator {
     connection,
     namespaceWatchTimeoutSeconds: config.nsWatchTimeoutSeconds,
     cmcWatchTimeoutSeconds: config.crdWatchTimeoutSeconds,
+    workloadWatchTimeoutSeconds: config.podWatchTimeoutSeconds,
     clock: systemClock,
     log: log.child({ component: 'informers' }),
     metrics,
@@ -150,6 +151,7 @@ export function createOperator(options: OperatorOptions): Operator {
   });
   const actions = new KubeClusterActions({
     connection,
+    cache: store, // Deployments and Pods from the informer caches when the permission plan started them
     cpuToNanoCores: (q) => {
       const parsed = parseCpuNanoCores(q);
       return parsed.ok ? parsed.nanoCores : undefined;
@@ -418,7 +420,7 @@ export function createOperator(options: OperatorOptions): Operator {
             rootNamespace: config.namespace,
             behavior: config.behavior,
             logLevel: config.logLevel,
-            informers: 2,
+            informers: store.watchCount,
             scheduledEntries: reconciler.scheduled,
             problems: plan?.fatal ?? [],
           }),
@@ -500,7 +502,7 @@ export function createOperator(options: OperatorOptions): Operator {
         await stopCondition.start(); // first answer (or its timeout) before any schedule
       }
       const current = plan ?? first;
-      await store.start({ namespaces: current.namespaceSource, cmcs: current.cmcSource });
+      await store.start({ namespaces: current.namespaceSource, cmcs: current.cmcSource, deployments: current.deploymentSource === 'informer', pods: current.podSource === 'informer' });
       if (stopped !== undefined) return; // stopped while the caches were syncing
       resolveReady();
       log.info('caches synced', { server: connection.server, namespaces: store.listNamespaces().length, cmcs: store.listCmcs().length });

@@ -117,9 +117,9 @@ export interface MutationOptions {
  * Idempotent where Kubernetes allows: deleting a pod that is already gone resolves `false`.
  */
 export interface ClusterActions {
-  /** GET the Deployment; undefined when it does not exist. */
+  /** The Deployment (from the Deployment cache, else one GET); undefined when it does not exist. */
   getDeployment(namespace: string, name: string): Promise<DeploymentInfo | undefined>;
-  /** LIST pods matching the selector (one request). */
+  /** Pods matching the selector (from the Pod cache, else one LIST); none for an empty selector. */
   listPods(namespace: string, selector: LabelSelector): Promise<PodInfo[]>;
   /**
    * DELETE a pod, with `preconditions.uid` when `uid` is given (a pod re-created under the same
@@ -227,7 +227,7 @@ export interface ChaosMetrics {
   reconcileDone(durationMs: number, result: 'success' | 'error' | 'requeue'): void;
   queueDepth(depth: number): void;
   watchEvent(kind: 'namespace' | 'cmc', type: 'add' | 'modify' | 'delete', namespace: string, durationUs: number): void;
-  watchRestart(kind: 'namespace' | 'cmc'): void;
+  watchRestart(kind: 'namespace' | 'cmc' | 'deployment' | 'pod'): void;
   /** Scheduled entries per mode in a namespace, after each reconcile. */
   activeEntries(namespace: string, mode: ScalingMode, count: number): void;
   eligibleNamespaces(count: number): void;

@@ -40,6 +40,8 @@ export interface SandboxOptions {
 export interface RecordedRequest extends RequestIdent {
   userAgent: string;
   status: number;
+  /** The `resourceVersion` query parameter when one was sent (e.g. "0" on a LIST served from the watch cache in kube-apiserver). */
+  resourceVersion?: string;
 }
 
 /** A rule for failRequests(). */

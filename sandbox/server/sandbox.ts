@@ -333,7 +333,8 @@ export class SandboxServer implements Sandbox, AdminTarget {
     const record = (status: number): void => {
       if (recordedOnce) return;
       recordedOnce = true;
-      const r: RecordedRequest = { ...ident, userAgent: String(req.headers['user-agent'] ?? ''), status };
+      const rv = url.searchParams.get('resourceVersion');
+      const r: RecordedRequest = { ...ident, userAgent: String(req.headers['user-agent'] ?? ''), status, ...(rv !== null ? { resourceVersion: rv } : {}) };
       this.recorded.push(r);
     };
     try {

@@ -5,10 +5,10 @@
  * the outcome to metrics and write one JSON log line per decision. Never throws: every failure
  * becomes a `failed` or `skipped` outcome. Rescheduling and status are the caller's job.
  *
- * API requests per action: killPod = GET deployment + LIST pods + DELETE pod; randomScale = PATCH
- * scale only (a 404 means the target is missing); antiPressure = GET deployment + LIST pods + LIST
- * PodMetrics + DELETE pod. Plus one Event write on success or failure. With `spec.guard` set,
- * randomScale first GETs the Deployment too.
+ * API requests per action: killPod = DELETE pod (per victim); randomScale = PATCH scale only (a
+ * 404 means the target is missing); antiPressure = LIST PodMetrics + DELETE pod. Plus one Event
+ * write on success or failure. The Deployment and its pods (`getDeployment`, `listPods`, also for
+ * randomScale's guards) come from kube/'s informer caches; without them (RBAC) each is one request.
  *
  * Guards (issue 11 point 4, chaos/guard.ts): checked after the choice and before the mutating
  * request, dry runs included; a guard that blocks gives result `blocked` with problem

@@ -8,7 +8,7 @@
  * | `CHAOSMONKEY_BEHAVIOR` | AllowAll, DenyAll; case-insensitive | `AllowAll` | seed |
  * | `CHAOSMONKEY_NS_TIMEOUT` | Go duration >= 0 | `48h` | seed: `timeoutSeconds` of each Namespace watch request |
  * | `CHAOSMONKEY_CRD_TIMEOUT` | Go duration >= 0 | `48h` | seed: `timeoutSeconds` of each CMC watch request |
- * | `CHAOSMONKEY_POD_TIMEOUT` | Go duration >= 0 | `48h` | seed: accepted for compatibility; no Pod watch exists (pods are listed at action time) |
+ * | `CHAOSMONKEY_POD_TIMEOUT` | Go duration >= 0 | `48h` | seed: `timeoutSeconds` of each (cluster-wide) Pod and Deployment watch request |
  * | `CHAOSMONKEY_NAMESPACE` | namespace name | service-account namespace file, else `chaosmonkey` | ours: the operator's own namespace (Lease, /health root_namespace) |
  * | `CHAOSMONKEY_TARGET_SELF` | true/false (1/0, yes/no) | `false` | ours: allow chaos in the operator's own namespace |
  * | `CHAOSMONKEY_DRY_RUN` | true/false (1/0, yes/no) | `false` | ours: every CMC runs as with spec.dryRun |
@@ -139,7 +139,7 @@ export const ENV_VARIABLES: readonly EnvVariableDoc[] = Object.freeze([
   { name: 'CHAOSMONKEY_BEHAVIOR', defaultValue: 'AllowAll', origin: 'seed', description: 'AllowAll or DenyAll (case-insensitive): namespace opt-out or opt-in' },
   { name: 'CHAOSMONKEY_NS_TIMEOUT', defaultValue: '48h', origin: 'seed', description: 'Go duration: timeoutSeconds of each Namespace watch request' },
   { name: 'CHAOSMONKEY_CRD_TIMEOUT', defaultValue: '48h', origin: 'seed', description: 'Go duration: timeoutSeconds of each ChaosMonkeyConfiguration watch request' },
-  { name: 'CHAOSMONKEY_POD_TIMEOUT', defaultValue: '48h', origin: 'seed', description: 'Go duration, accepted for compatibility: no Pod watch exists (pods are listed at action time)' },
+  { name: 'CHAOSMONKEY_POD_TIMEOUT', defaultValue: '48h', origin: 'seed', description: 'Go duration: timeoutSeconds of each cluster-wide Pod and Deployment watch request' },
   { name: 'CHAOSMONKEY_NAMESPACE', defaultValue: 'service-account namespace, else chaosmonkey', origin: 'ours', description: "the operator's own namespace (Lease, /health root_namespace)" },
   { name: 'CHAOSMONKEY_TARGET_SELF', defaultValue: 'false', origin: 'ours', description: "true lets chaos act in the operator's own namespace" },
   { name: 'CHAOSMONKEY_DRY_RUN', defaultValue: 'false', origin: 'ours', description: 'true: every CMC runs as with spec.dryRun (actions decided and reported, no pod deleted, nothing scaled)' },

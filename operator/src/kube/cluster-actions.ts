@@ -1,19 +1,25 @@
 /**
- * {@link ClusterActions} over client-node (architecture.md "chaos": execute). One request per method:
- * GET deployment, LIST pods by selector, DELETE pod, POST pods/<name>/eviction, PATCH deployments/<name>/scale (merge patch),
- * LIST metrics.k8s.io PodMetrics. Every failure becomes a typed error (api-errors.ts).
+ * {@link ClusterActions} over client-node (architecture.md "chaos": execute). Reads come from the
+ * Deployment and Pod informer caches when they exist ({@link CachedReads}, kube/informers.ts: no
+ * request at all); without them (RBAC lacks list/watch, the seed's ClusterRole) one request each:
+ * GET deployment, LIST pods by selector with `resourceVersion=0` (served from the API server's
+ * watch cache, not a quorum read from etcd). Writes: DELETE pod, POST pods/<name>/eviction, PATCH
+ * deployments/<name>/scale (merge patch). antiPressure: LIST metrics.k8s.io PodMetrics, also with
+ * `resourceVersion=0` (metrics-server ignores it; it always answers from its in-memory store).
+ * Every failure becomes a typed error (api-errors.ts).
  *
  * The mutating calls (DELETE pod, pod eviction, PATCH scale) carry an AbortSignal: the caller's (aborted when
  * the leadership term ends) combined with a 10 s deadline (request-options.ts). A pod DELETE carries
  * `preconditions.uid` when the caller knows the pod's UID; so does an eviction's deleteOptions.
  */
 import { AppsV1Api, CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
-import type { V1LabelSelector, V1Pod } from '@kubernetes/client-node';
 import { MetricsUnavailableError } from '../errors.ts';
 import type { ClusterActions, DeploymentInfo, EvictResult, LabelSelector, MutationOptions, PodCpu, PodInfo, ScaleResult } from '../ports.ts';
 import { disruptionBudgetRefusalOf, statusCodeOf, toChaosError } from './api-errors.ts';
 import type { KubeConnection } from './connect.ts';
+import type { CachedReads } from './informers.ts';
 import { mutationRequestOptions } from './request-options.ts';
+import { deploymentInfoOf, podInfoOf } from './workloads.ts';
 
 /** Construction options of {@link KubeClusterActions}. */
 export interface KubeClusterActionsOptions {
@@ -23,6 +29,8 @@ export interface KubeClusterActionsOptions {
    * unparsable (injected from chaos/quantity.ts so the parsing rule lives in one place).
    */
   cpuToNanoCores: (quantity: string) => number | undefined;
+  /** The Deployment and Pod caches; absent (or a cache not started) = read from the API server. */
+  cache?: CachedReads;
 }
 
 /**
@@ -53,35 +61,6 @@ export function selectorToQuery(selector: LabelSelector): string {
   return parts.join(',');
 }
 
-function toSelector(sel: V1LabelSelector | undefined): LabelSelector {
-  const out: LabelSelector = {};
-  if (sel?.matchLabels !== undefined) out.matchLabels = { ...sel.matchLabels };
-  if (sel?.matchExpressions !== undefined) {
-    out.matchExpressions = sel.matchExpressions.map((e) => ({
-      key: e.key,
-      operator: e.operator as 'In' | 'NotIn' | 'Exists' | 'DoesNotExist',
-      ...(e.values !== undefined ? { values: [...e.values] } : {}),
-    }));
-  }
-  return out;
-}
-
-function toPodInfo(pod: V1Pod, namespace: string): PodInfo {
-  const meta = pod.metadata ?? {};
-  // client-node deserializes metav1.Time to a Date.
-  const created = meta.creationTimestamp instanceof Date ? meta.creationTimestamp.getTime() : meta.creationTimestamp !== undefined ? Date.parse(String(meta.creationTimestamp)) : undefined;
-  return {
-    namespace: meta.namespace ?? namespace,
-    name: meta.name ?? '',
-    uid: meta.uid ?? '',
-    phase: pod.status?.phase ?? 'Unknown',
-    terminating: meta.deletionTimestamp !== undefined && meta.deletionTimestamp !== null,
-    labels: { ...(meta.labels ?? {}) },
-    ...(created !== undefined && Number.isFinite(created) ? { creationTimestamp: created } : {}),
-    ready: (pod.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'),
-  };
-}
-
 interface RawPodMetrics {
   metadata?: { name?: string };
   containers?: { name?: string; usage?: { cpu?: unknown } }[];
@@ -93,6 +72,7 @@ export class KubeClusterActions implements ClusterActions {
   readonly #apps: AppsV1Api;
   readonly #custom: CustomObjectsApi;
   readonly #cpu: (quantity: string) => number | undefined;
+  readonly #cache: CachedReads | undefined;
   /**
    * How randomScale writes: PATCH (merge patch) of deployments/<name>/scale, or PUT of a Scale when
    * the identity may only `update` that subresource (the seed's ClusterRole). Set from the
@@ -106,23 +86,13 @@ export class KubeClusterActions implements ClusterActions {
     this.#apps = kc.makeApiClient(AppsV1Api);
     this.#custom = kc.makeApiClient(CustomObjectsApi);
     this.#cpu = options.cpuToNanoCores;
+    this.#cache = options.cache;
   }
 
   async getDeployment(namespace: string, name: string): Promise<DeploymentInfo | undefined> {
+    if (this.#cache?.hasDeployments() === true) return this.#cache.getDeployment(namespace, name);
     try {
-      const d = await this.#apps.readNamespacedDeployment({ namespace, name });
-      return {
-        namespace,
-        name,
-        uid: d.metadata?.uid ?? '',
-        replicas: d.spec?.replicas ?? 1,
-        selector: toSelector(d.spec?.selector),
-        ...(typeof d.metadata?.generation === 'number' ? { generation: d.metadata.generation } : {}),
-        ...(typeof d.status?.observedGeneration === 'number' ? { observedGeneration: d.status.observedGeneration } : {}),
-        readyReplicas: d.status?.readyReplicas ?? 0,
-        updatedReplicas: d.status?.updatedReplicas ?? 0,
-        availableReplicas: d.status?.availableReplicas ?? 0,
-      };
+      return deploymentInfoOf(await this.#apps.readNamespacedDeployment({ namespace, name }), namespace, name);
     } catch (error) {
       if (statusCodeOf(error) === 404) return undefined;
       throw toChaosError(error, `get deployment ${namespace}/${name}`);
@@ -132,9 +102,10 @@ export class KubeClusterActions implements ClusterActions {
   async listPods(namespace: string, selector: LabelSelector): Promise<PodInfo[]> {
     const labelSelector = selectorToQuery(selector);
     if (labelSelector === '') return []; // never "every pod of the namespace" (seed bug, seed-spec.md 5.2)
+    if (this.#cache?.hasPods() === true) return this.#cache.listPods(namespace, selector);
     try {
-      const list = await this.#core.listNamespacedPod({ namespace, labelSelector });
-      return list.items.map((p) => toPodInfo(p, namespace));
+      const list = await this.#core.listNamespacedPod({ namespace, labelSelector, resourceVersion: '0' });
+      return list.items.map((p) => podInfoOf(p, namespace));
     } catch (error) {
       throw toChaosError(error, `list pods ${namespace} (${labelSelector})`);
     }
@@ -213,6 +184,7 @@ export class KubeClusterActions implements ClusterActions {
         namespace,
         plural: 'pods',
         labelSelector,
+        resourceVersion: '0',
       })) as { items?: RawPodMetrics[] };
     } catch (error) {
       const code = statusCodeOf(error);

@@ -1,14 +1,16 @@
 /**
- * The operator's read side (architecture.md "kube", issue 4 point 3): two cluster-wide client-node
- * ListWatch informers, one for Namespaces and one for ChaosMonkeyConfigurations (v1), exposed as the
- * {@link Store} port. Two watch connections whatever the number of namespaces and CMCs.
+ * The operator's read side (architecture.md "kube", issue 4 point 3): cluster-wide client-node
+ * ListWatch informers for Namespaces and ChaosMonkeyConfigurations (v1), exposed as the
+ * {@link Store} port, and (issue 13, when RBAC grants list+watch) for Deployments and Pods, read by
+ * kube/cluster-actions.ts through {@link CachedReads} so that no action GETs its Deployment or
+ * LISTs its pods. At most four watch connections whatever the number of namespaces, CMCs and pods.
  *
  * client-node recovers by itself from a closed stream and from 410 Gone (it relists); any other
  * error stops its informer, so this module restarts it with capped exponential backoff and counts
  * the restart. Each watch request carries `timeoutSeconds` from the CHAOSMONKEY_*_TIMEOUT config.
  *
  * Freshness (issue 9 point 5): each informer tracks its watch stream ({@link WatchHealth}); the
- * store is fresh only while both streams are open or ended less than `staleAfterMs` ago. The
+ * store is fresh only while every stream is open or ended less than `staleAfterMs` ago. The
  * first time it turns stale in a period it writes one warning; `onFreshChange` reports both
  * transitions (the operator's metric).
  *
@@ -16,19 +18,37 @@
  * a CMC loses `metadata.managedFields` and kubectl's last-applied annotation (often larger than
  * the spec, never read here), a Namespace keeps only what {@link toNamespaceInfo} reads.
  */
-import { CoreV1Api, CustomObjectsApi, ListWatch, Watch } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, CustomObjectsApi, ListWatch, Watch } from '@kubernetes/client-node';
 import type { KubernetesListObject, KubernetesObject } from '@kubernetes/client-node';
 import type { ChaosMonkeyConfigurationV1 } from '../../../api/v1.ts';
 import { GROUP, PAUSED_ANNOTATION, PAUSED_UNTIL_ANNOTATION, PLURAL, V1 } from '../../../api/names.ts';
-import type { ChaosMetrics, Clock, Logger, NamespaceInfo, Store } from '../ports.ts';
+import type { ChaosMetrics, Clock, DeploymentInfo, LabelSelector, Logger, NamespaceInfo, PodInfo, Store } from '../ports.ts';
 import type { KubeConnection } from './connect.ts';
 import { describeApiError } from './api-errors.ts';
 import { WatchOnlySource } from './watch-only.ts';
+import { deploymentInfoOf, podInfoOf, selectorMatches, slimDeployment, slimPod } from './workloads.ts';
+import type { SlimDeployment, SlimPod } from './workloads.ts';
 
 /** How each cache is fed: client-node's list+watch informer, or a watch-only source (no `list` permission). */
 export interface SourceModes {
   namespaces: 'list-watch' | 'watch-only';
   cmcs: 'list-watch' | 'watch-only';
+  /** A cluster-wide Deployment informer (list+watch granted); false: none, actions GET their Deployment. */
+  deployments?: boolean;
+  /** A cluster-wide Pod informer (list+watch granted); false: none, actions LIST their pods. */
+  pods?: boolean;
+}
+
+/**
+ * Synchronous reads of the Deployment and Pod caches (never I/O). `hasDeployments()` /
+ * `hasPods()` say whether that cache exists; without it the caller reads from the API server.
+ */
+export interface CachedReads {
+  hasDeployments(): boolean;
+  getDeployment(namespace: string, name: string): DeploymentInfo | undefined;
+  hasPods(): boolean;
+  /** The cached pods of `namespace` matching `selector` (an empty selector matches none). */
+  listPods(namespace: string, selector: LabelSelector): PodInfo[];
 }
 
 /** A source failure is logged at most once per this interval per informer (the restarts go on). */
@@ -47,6 +67,10 @@ export interface InformerStoreOptions {
   namespaceWatchTimeoutSeconds: number;
   /** `timeoutSeconds` of each CMC watch request (CHAOSMONKEY_CRD_TIMEOUT); <= 0 lets the server choose. */
   cmcWatchTimeoutSeconds: number;
+  /** `timeoutSeconds` of each Deployment and Pod watch request (CHAOSMONKEY_POD_TIMEOUT); default: the server chooses. */
+  workloadWatchTimeoutSeconds?: number;
+  /** Page size of the Deployment and Pod lists (limit/continue), bounding what one response holds. Default 500. */
+  workloadListPageSize?: number;
   clock: Clock;
   log: Logger;
   metrics?: Pick<ChaosMetrics, 'watchRestart'>;
@@ -161,6 +185,22 @@ class TimedWatch extends Watch {
   }
 }
 
+/**
+ * A cluster-wide list read page by page (`limit`/`continue`, as client-go's pager does), each page
+ * slimmed before the next is asked for, so no response holds every object at once. The result
+ * carries the last page's metadata (its resourceVersion: the snapshot all pages were read at).
+ */
+async function listInPages<T extends KubernetesObject>(page: (cont: string | undefined) => Promise<KubernetesListObject<T>>, slim: Slim): Promise<KubernetesListObject<KubernetesObject>> {
+  const items: KubernetesObject[] = [];
+  let cont: string | undefined;
+  for (;;) {
+    const result = await page(cont);
+    for (const item of result.items) items.push(slim(item));
+    cont = result.metadata?._continue;
+    if (cont === undefined || cont === '') return { ...result, items };
+  }
+}
+
 /** Namespace fields the operator uses, from a raw or deserialized V1Namespace. */
 export function toNamespaceInfo(obj: KubernetesObject & { status?: { phase?: string } }): NamespaceInfo {
   const meta = obj.metadata ?? {};
@@ -174,7 +214,7 @@ export function toNamespaceInfo(obj: KubernetesObject & { status?: { phase?: str
   };
 }
 
-type Kind = 'namespace' | 'cmc';
+type Kind = 'namespace' | 'cmc' | 'deployment' | 'pod';
 
 /** What InformerStore needs of a cache feeder (client-node's ListWatch, or {@link WatchOnlySource}). */
 interface Source {
@@ -303,13 +343,17 @@ class Supervised<T extends KubernetesObject> {
 }
 
 /**
- * {@link Store} backed by the two informers. Reads are synchronous and never do I/O.
+ * {@link Store} backed by the Namespace and CMC informers, and {@link CachedReads} backed by the
+ * Deployment and Pod informers when start() was asked for them. Reads are synchronous and never do I/O.
  * Listeners registered with {@link InformerStore.onEvent} run synchronously inside the informer's
  * callback, in registration order; a throwing listener is logged and does not stop the others.
  */
-export class InformerStore implements Store {
+export class InformerStore implements Store, CachedReads {
   #namespaces: Source;
   #cmcs: Source;
+  /** Created at start() when the plan allows them (list+watch granted). */
+  #deployments: Source | undefined;
+  #pods: Source | undefined;
   readonly #listeners = new Set<(event: StoreEvent) => void>();
   readonly #log: Logger;
   readonly #options: InformerStoreOptions;
@@ -412,39 +456,86 @@ export class InformerStore implements Store {
       this.#cmcs = this.#watchOnly('cmc', `/apis/${GROUP}/${V1}/${PLURAL}`, slimCmc as Slim, this.#options.cmcWatchTimeoutSeconds);
       this.#wireCmcs(this.#cmcs);
     }
-    await Promise.all([this.#namespaces.start(), this.#cmcs.start()]);
-    await Promise.all([this.#namespaces.firstSync, this.#cmcs.firstSync]);
+    const o = this.#options;
+    const onHealth = (): void => this.#checkFresh();
+    const timeout = o.workloadWatchTimeoutSeconds ?? 0;
+    const limit = o.workloadListPageSize ?? 500;
+    if (modes.deployments === true && this.#deployments === undefined) {
+      const apps = o.connection.kubeConfig.makeApiClient(AppsV1Api);
+      const list = (): Promise<KubernetesListObject<KubernetesObject>> =>
+        listInPages((cont) => apps.listDeploymentForAllNamespaces({ limit, ...(cont !== undefined ? { _continue: cont } : {}) }), slimDeployment as Slim);
+      this.#deployments = new Supervised('deployment', '/apis/apps/v1/deployments', list, slimDeployment as Slim, timeout, o, onHealth);
+    }
+    if (modes.pods === true && this.#pods === undefined) {
+      const core = o.connection.kubeConfig.makeApiClient(CoreV1Api);
+      const list = (): Promise<KubernetesListObject<KubernetesObject>> =>
+        listInPages((cont) => core.listPodForAllNamespaces({ limit, ...(cont !== undefined ? { _continue: cont } : {}) }), slimPod as Slim);
+      this.#pods = new Supervised('pod', '/api/v1/pods', list, slimPod as Slim, timeout, o, onHealth);
+    }
+    const all = this.#sources();
+    await Promise.all(all.map((src) => src.start()));
+    await Promise.all(all.map((src) => src.firstSync));
   }
 
-  /** Stops both informers and any pending restart (closes the two watches). Idempotent. */
+  /** Every cache in use: Namespaces, CMCs, and the Deployments and Pods when started. */
+  #sources(): Source[] {
+    return [this.#namespaces, this.#cmcs, ...(this.#deployments !== undefined ? [this.#deployments] : []), ...(this.#pods !== undefined ? [this.#pods] : [])];
+  }
+
+  /** Stops every informer and any pending restart (closes the watches). Idempotent. */
   async stop(): Promise<void> {
-    await Promise.all([this.#namespaces.stop(), this.#cmcs.stop()]);
+    await Promise.all(this.#sources().map((src) => src.stop()));
   }
 
-  /** Informer restarts after errors so far (both informers); metrics count every reconnection. */
+  /** Informer restarts after errors so far (every informer); metrics count every reconnection. */
   get restarts(): number {
-    return this.#namespaces.restarts + this.#cmcs.restarts;
+    return this.#sources().reduce((n, src) => n + src.restarts, 0);
+  }
+
+  /** How many watches the caches hold open (2 to 4). */
+  get watchCount(): number {
+    return this.#sources().length;
   }
 
   hasSynced(): boolean {
-    return this.#namespaces.synced && this.#cmcs.synced;
+    return this.#sources().every((src) => src.synced);
   }
 
-  /** Synced, and both watches open or reconnecting for less than `staleAfterMs`. */
+  /** Synced, and every watch open or reconnecting for less than `staleAfterMs`. */
   isFresh(): boolean {
-    return this.hasSynced() && this.#namespaces.health.fresh && this.#cmcs.health.fresh;
+    return this.hasSynced() && this.#sources().every((src) => src.health.fresh);
   }
 
   /** Re-evaluates freshness after a watch opened or went stale; one warning per stale period. */
   #checkFresh(): void {
-    const fresh = this.#namespaces.health.fresh && this.#cmcs.health.fresh;
+    const kinds: [Kind, Source | undefined][] = [['namespace', this.#namespaces], ['cmc', this.#cmcs], ['deployment', this.#deployments], ['pod', this.#pods]];
+    const down = kinds.filter(([, src]) => src !== undefined && !src.health.fresh).map(([kind]) => kind);
+    const fresh = down.length === 0;
     if (fresh === this.#fresh) return;
     this.#fresh = fresh;
-    if (!fresh) {
-      const down = [this.#namespaces.health.fresh ? undefined : 'namespace', this.#cmcs.health.fresh ? undefined : 'cmc'].filter((k) => k !== undefined);
-      this.#log.warn('informer cache stale: chaos actions are skipped (CacheStale) until the watches are back', { informers: down });
-    }
+    if (!fresh) this.#log.warn('informer cache stale: chaos actions are skipped (CacheStale) until the watches are back', { informers: down });
     this.#onFreshChange(fresh);
+  }
+
+  hasDeployments(): boolean {
+    return this.#deployments !== undefined;
+  }
+
+  getDeployment(namespace: string, name: string): DeploymentInfo | undefined {
+    const obj = this.#deployments?.get(name, namespace);
+    return obj === undefined ? undefined : deploymentInfoOf(obj as SlimDeployment, namespace, name);
+  }
+
+  hasPods(): boolean {
+    return this.#pods !== undefined;
+  }
+
+  listPods(namespace: string, selector: LabelSelector): PodInfo[] {
+    const out: PodInfo[] = [];
+    for (const obj of this.#pods?.list(namespace) ?? []) {
+      if (selectorMatches(selector, obj.metadata?.labels)) out.push(podInfoOf(obj as SlimPod, namespace));
+    }
+    return out;
   }
 
   getCmc(namespace: string, name: string): ChaosMonkeyConfigurationV1 | undefined {

@@ -25,6 +25,10 @@ export interface PermissionPlan {
   /** Namespaces and CMCs: list+watch informer, or a watch-only source (watch without resourceVersion). */
   namespaceSource: 'list-watch' | 'watch-only';
   cmcSource: 'list-watch' | 'watch-only';
+  /** Deployments: a cluster-wide informer (list+watch), or a GET per action (the seed's ClusterRole grants only get). */
+  deploymentSource: 'informer' | 'get';
+  /** Pods: a cluster-wide informer (list+watch), or a LIST (resourceVersion=0) per action when watch is missing. */
+  podSource: 'informer' | 'list';
   /** randomScale: PATCH or PUT of deployments/<name>/scale. */
   scaleVerb: 'patch' | 'update';
   statusWrites: boolean;
@@ -53,7 +57,13 @@ export interface PermissionRow {
 export function permissionChecks(cluster: readonly { apiGroups: string[]; resources: string[]; verbs: string[] }[], namespaced: readonly { apiGroups: string[]; resources: string[]; verbs: string[] }[], namespace: string): PermissionCheck[] {
   const expand = (rules: typeof cluster, ns?: string): PermissionCheck[] =>
     rules.flatMap((r) => r.apiGroups.flatMap((group) => r.resources.flatMap((resource) => r.verbs.map((verb) => ({ verb, group, resource, ...(ns !== undefined ? { namespace: ns } : {}) })))));
-  return [...expand(cluster), { verb: 'update', group: 'apps', resource: 'deployments/scale' }, ...expand(namespaced, namespace)];
+  const fallbacks: PermissionCheck[] = [
+    { verb: 'update', group: 'apps', resource: 'deployments/scale' },
+    { verb: 'get', group: 'apps', resource: 'deployments' },
+  ];
+  const listed = expand(cluster);
+  const extra = fallbacks.filter((f) => !listed.some((c) => c.verb === f.verb && c.group === f.group && c.resource === f.resource));
+  return [...listed, ...extra, ...expand(namespaced, namespace)];
 }
 
 const label = (c: PermissionCheck): string => `${c.verb} ${c.group === '' ? 'core' : c.group}/${c.resource}`;
@@ -102,15 +112,43 @@ export function planPermissions(answers: readonly PermissionAnswer[], leaderElec
   say('patch', 'cm.massix.github.io', 'chaosmonkeyconfigurations/status', statusWrites ? 'write CMC status' : 'no status writes');
   if (!statusWrites) warnings.push('no patch on chaosmonkeyconfigurations/status: CMC status is not written');
 
-  if (!ok('list', '', 'pods')) missing('list', '', 'pods', 'killPod and antiPressure cannot choose pods');
-  else say('list', '', 'pods', 'choose pods (killPod, antiPressure)');
+  let podSource: 'informer' | 'list' = 'informer';
+  if (!ok('list', '', 'pods')) {
+    missing('list', '', 'pods', 'killPod and antiPressure cannot choose pods');
+    say('watch', '', 'pods', '-');
+  } else if (ok('watch', '', 'pods')) {
+    say('list', '', 'pods', 'pod cache (informer): killPod and antiPressure choose pods without a request');
+    say('watch', '', 'pods', 'pod cache (informer)');
+  } else {
+    podSource = 'list';
+    say('list', '', 'pods', 'choose pods: one LIST (resourceVersion=0, from the API server cache) per action');
+    say('watch', '', 'pods', 'no pod cache: one LIST per action instead');
+    warnings.push('no watch on pods: one pod LIST per killPod/antiPressure action instead of the pod cache');
+  }
   if (!ok('delete', '', 'pods')) missing('delete', '', 'pods', 'cannot kill pods');
   else say('delete', '', 'pods', 'kill pods');
   const evictions = ok('create', '', 'pods/eviction');
   say('create', '', 'pods/eviction', evictions ? 'evict pods (killMethod evict)' : 'killMethod evict CMCs are Blocked (EvictionForbidden): no pod is evicted, none deleted instead');
   if (!evictions) warnings.push('no create on pods/eviction: CMCs with killMethod evict are Blocked (EvictionForbidden)');
-  if (!ok('get', 'apps', 'deployments')) missing('get', 'apps', 'deployments', 'cannot read target Deployments');
-  else say('get', 'apps', 'deployments', 'read target Deployments');
+  let deploymentSource: 'informer' | 'get' = 'informer';
+  if (ok('list', 'apps', 'deployments') && ok('watch', 'apps', 'deployments')) {
+    say('list', 'apps', 'deployments', 'Deployment cache (informer): actions read target Deployments without a request');
+    say('watch', 'apps', 'deployments', 'Deployment cache (informer)');
+    say('get', 'apps', 'deployments', 'not needed');
+  } else {
+    const fallback = ok('get', 'apps', 'deployments');
+    const instead = fallback ? 'no Deployment cache: one GET per action instead' : '-';
+    say('list', 'apps', 'deployments', instead);
+    say('watch', 'apps', 'deployments', instead);
+    if (fallback) {
+      deploymentSource = 'get';
+      say('get', 'apps', 'deployments', 'read target Deployments: one GET per action');
+      warnings.push('no list+watch on deployments: one Deployment GET per action instead of the Deployment cache');
+    } else {
+      missing('list', 'apps', 'deployments', 'cannot read target Deployments (neither list+watch nor get)');
+      say('get', 'apps', 'deployments', '-');
+    }
+  }
 
   const patchScale = ok('patch', 'apps', 'deployments/scale');
   const updateScale = find('update', 'apps', 'deployments/scale')?.allowed === true;
@@ -150,7 +188,7 @@ export function planPermissions(answers: readonly PermissionAnswer[], leaderElec
     granted: a.allowed === undefined ? 'unknown' : a.allowed ? 'yes' : 'no',
     then: then.get(`${a.verb} ${a.group} ${a.resource}`) ?? '',
   }));
-  return { namespaceSource, cmcSource, scaleVerb, statusWrites, leaderElection, events, evictions, fatal, warnings, rows };
+  return { namespaceSource, cmcSource, deploymentSource, podSource, scaleVerb, statusWrites, leaderElection, events, evictions, fatal, warnings, rows };
 }
 
 /** The rows as an aligned text table (one multi-line log field). */

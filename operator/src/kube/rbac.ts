@@ -7,17 +7,18 @@ import type { PolicyRule } from '../../../api/rbac.ts';
 
 /**
  * Cluster-wide rules (ClusterRole): exactly the (group, resource, verb) triples kube/ sends.
- * informers.ts: list+watch namespaces and CMCs; status-writer.ts: patch CMC status;
- * cluster-actions.ts: get deployments, list+delete pods, create pods/eviction (killMethod evict), patch deployments/scale, list PodMetrics;
+ * informers.ts: list+watch namespaces, CMCs, deployments and pods (the caches actions read); status-writer.ts: patch CMC status;
+ * cluster-actions.ts: delete pods, create pods/eviction (killMethod evict), patch deployments/scale, list PodMetrics
+ * (its per-action `get` deployments / `list` pods are fallbacks for an identity without list+watch, permission-plan.ts);
  * events.ts: create core/v1 Events and patch them when a repeat is aggregated.
  */
 export const OPERATOR_CLUSTER_RULES: readonly PolicyRule[] = [
   { apiGroups: [''], resources: ['namespaces'], verbs: ['list', 'watch'] },
   { apiGroups: ['cm.massix.github.io'], resources: ['chaosmonkeyconfigurations'], verbs: ['list', 'watch'] },
   { apiGroups: ['cm.massix.github.io'], resources: ['chaosmonkeyconfigurations/status'], verbs: ['patch'] },
-  { apiGroups: [''], resources: ['pods'], verbs: ['list', 'delete'] },
+  { apiGroups: [''], resources: ['pods'], verbs: ['list', 'watch', 'delete'] },
   { apiGroups: [''], resources: ['pods/eviction'], verbs: ['create'] },
-  { apiGroups: ['apps'], resources: ['deployments'], verbs: ['get'] },
+  { apiGroups: ['apps'], resources: ['deployments'], verbs: ['list', 'watch'] },
   { apiGroups: ['apps'], resources: ['deployments/scale'], verbs: ['patch'] },
   { apiGroups: ['metrics.k8s.io'], resources: ['pods'], verbs: ['list'] },
   { apiGroups: [''], resources: ['events'], verbs: ['create', 'patch'] },

@@ -28,11 +28,11 @@
  * | chaos_monkey_crdwatcher_ah_spawned | counter | namespace | antiPressure schedule entries created |
  * | chaos_monkey_crdwatcher_ah_active | gauge | namespace | antiPressure CMCs scheduled in the namespace |
  * | chaos_monkey_crdwatcher_event_duration | histogram (µs; 0..2000) | namespace | time to map one CMC event to its queue key, µs |
- * | chaos_monkey_podwatcher_pods_added | counter | namespace, label_selector | always 0 (present per target): we keep no per-target pod list (pods are listed at action time) |
+ * | chaos_monkey_podwatcher_pods_added | counter | namespace, label_selector | always 0 (present per target): we keep no per-target pod watcher (one cluster-wide pod cache) |
  * | chaos_monkey_podwatcher_pods_removed | counter | namespace, label_selector | always 0, same reason |
  * | chaos_monkey_podwatcher_pods_killed | counter | namespace, label_selector | pods deleted by killPod (every pod of a spec.selection batch) |
  * | chaos_monkey_podwatcher_pods_active | gauge | namespace, label_selector | pods matching the selector listed by the last killPod action |
- * | chaos_monkey_podwatcher_restarts | counter | namespace, label_selector | always 0: no pod watches exist |
+ * | chaos_monkey_podwatcher_restarts | counter | namespace, label_selector | always 0: no per-target pod watchers exist |
  * | chaos_monkey_deploymentwatcher_deployments_rescaled | counter | namespace, deployment | successful randomScale rescales |
  * | chaos_monkey_deploymentwatcher_random_distribution | histogram (0..9) | namespace, deployment | replica counts applied by randomScale |
  * | chaos_monkey_deploymentwatcher_last_scale | gauge | namespace, deployment | last replica count applied |
@@ -138,7 +138,7 @@ const SKIP_REASONS = ['CacheStale', 'NotLeader', 'StopCondition', 'StopCondition
 type SkipReason = (typeof SKIP_REASONS)[number];
 
 const ACTIVE_GAUGE_OF: Readonly<Record<ScalingMode, 'pw' | 'dw' | 'ah'>> = { killPod: 'pw', randomScale: 'dw', antiPressure: 'ah' };
-const RESOURCE_OF = { namespace: 'namespaces', cmc: 'chaosmonkeyconfigurations' } as const;
+const RESOURCE_OF = { namespace: 'namespaces', cmc: 'chaosmonkeyconfigurations', deployment: 'deployments', pod: 'pods' } as const;
 
 /**
  * The operator's metrics. Every method is synchronous, cheap and never throws. One instance per
@@ -440,10 +440,11 @@ export class OperatorMetrics implements ChaosMetrics {
   }
 
   /** @inheritdoc */
-  watchRestart(kind: 'namespace' | 'cmc'): void {
+  watchRestart(kind: 'namespace' | 'cmc' | 'deployment' | 'pod'): void {
     this.#watchRestarts.inc({ resource: RESOURCE_OF[kind] });
+    // The seed's own restart counters exist for its two watches only.
     if (kind === 'namespace') this.#nsRestarts.inc(this.#ns);
-    else this.#crdRestarts.inc({ namespace: '' });
+    else if (kind === 'cmc') this.#crdRestarts.inc({ namespace: '' });
   }
 
   /** @inheritdoc Increases also count as `*_spawned`; a namespace whose counts all reach 0 is forgotten. */

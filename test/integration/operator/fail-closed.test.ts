@@ -4,7 +4,8 @@
  *   acted on, slots are skipped as CacheStale (status, metric, one log line), /readyz answers 503
  *   during and 200 after;
  * - a leader that loses the Lease while an action is in flight sends no mutating request after
- *   the loss (two replicas, latency on the pods LIST that precedes the DELETE);
+ *   the loss (two replicas told by their probe that pods may not be watched, so each action LISTs
+ *   its pods, resourceVersion=0, and latency on that LIST holds the action before its DELETE);
  * - a mutating request is aborted by its signal; a pod DELETE carries preconditions.uid;
  * - lease timing derived from the duration (no test override): a 1 s lease does not flap, and an
  *   inconsistent combination is refused at construction.
@@ -16,6 +17,8 @@ import { closeConnection, connectFromKubeconfigText } from '../../../operator/sr
 import type { KubeConnection } from '../../../operator/src/kube/connect.ts';
 import { createLogger, createMemorySink } from '../../../operator/src/log/logger.ts';
 import { createOperator } from '../../../operator/src/operator.ts';
+import { permissionChecks } from '../../../operator/src/kube/permission-plan.ts';
+import { OPERATOR_CLUSTER_RULES, OPERATOR_NAMESPACE_RULES } from '../../../operator/src/kube/rbac.ts';
 import { actionLines, holdsFor, httpGet, OPERATOR_NAMESPACE, startWorld, testConfig, waitFor } from './support/world.ts';
 import type { Replica, World } from './support/world.ts';
 
@@ -94,8 +97,10 @@ describe('leadership lost with an action in flight', () => {
     world = await startWorld();
     await world.createNamespace('ha');
     await world.createDeployment('ha', 'web', 3);
-    a = await world.startOperator({ identity: 'a' });
-    b = await world.startOperator({ identity: 'b', waitForLeader: false });
+    // No pod cache (its fallback): each action's pods LIST is the window to hold an action in flight.
+    const probe = async () => permissionChecks(OPERATOR_CLUSTER_RULES, OPERATOR_NAMESPACE_RULES, OPERATOR_NAMESPACE).map((c) => ({ ...c, allowed: !(c.verb === 'watch' && c.resource === 'pods') }));
+    a = await world.startOperator({ identity: 'a', overrides: { probe } });
+    b = await world.startOperator({ identity: 'b', waitForLeader: false, overrides: { probe } });
     await world.createCmc('ha', 'kill', { scalingMode: 'killPod', timeout: '1s', deployment: { name: 'web' } });
     await waitFor('a first action by a', () => actionLines(a, { cmc: 'kill' }).length > 0, 8_000);
   }, 30_000);

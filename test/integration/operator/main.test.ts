@@ -72,7 +72,7 @@ describe('main.ts against KUBECONFIG', () => {
     child = run({ ...baseEnv(), KUBECONFIG: kubeconfig, HOME: tmp, CHAOSMONKEY_POD_NAME: 'main-proc' });
     const c = child;
     await waitFor('a chaos action in the log', () => c.lines.some((l) => l.message === 'chaos action' && l.cmc === 'kill'), 20_000);
-    expect(world.sandbox.openWatchCount()).toBe(2);
+    expect(world.sandbox.openWatchCount()).toBe(4); // Namespaces, CMCs, Deployments, Pods
     const coord = world.kc.makeApiClient(k8s.CoordinationV1Api);
     expect((await coord.readNamespacedLease({ name: 'chaos-monkey-leader', namespace: OPERATOR_NAMESPACE })).spec?.holderIdentity).toBe('main-proc');
     c.proc.kill('SIGTERM');

@@ -22,11 +22,11 @@ afterAll(async () => {
 });
 
 describe('informer resilience', () => {
-  test('watch connections stay at two however many namespaces and CMCs exist', async () => {
+  test('watch connections stay at four (Namespaces, CMCs, Deployments, Pods) however many namespaces and CMCs exist', async () => {
     for (let i = 0; i < 20; i++) await world.createNamespace(`many-${i}`);
     for (let i = 0; i < 20; i++) await world.createCmc(`many-${i}`, 'c', { deployment: { name: 'nothing' }, timeout: '1h' });
     await waitFor('20 scheduled', () => replica.operator.stats().scheduled === 20, 5_000);
-    expect(world.sandbox.openWatchCount()).toBe(2);
+    expect(world.sandbox.openWatchCount()).toBe(4);
   });
 
   test('reconciling an unchanged CMC sends nothing (status only on change, no Event)', async () => {
@@ -50,8 +50,8 @@ describe('informer resilience', () => {
     world.sandbox.dropWatches();
     await world.createCmc('res', 'after-drop', { deployment: { name: 'web' } });
     await waitFor('the CMC created across the drop to act', () => actionLines(replica, { cmc: 'after-drop' }).length > 0, 6_000);
-    await waitFor('two watches again', () => world.sandbox.openWatchCount() === 2, 3_000);
-    expect(await restartsMetric()).toBeGreaterThanOrEqual(before + 2);
+    await waitFor('four watches again', () => world.sandbox.openWatchCount() === 4, 3_000);
+    expect(await restartsMetric()).toBeGreaterThanOrEqual(before + 4);
     expect(replica.operator.stats().informerRestarts).toBe(0); // a dropped stream is not an error
   });
 
@@ -61,7 +61,7 @@ describe('informer resilience', () => {
     await world.deleteCmc('many-0', 'c');
     await world.setNamespaceLabel('many-1', 'false');
     await waitFor('the deleted and the opted-out CMC unscheduled', () => replica.operator.stats().scheduled === 19, 5_000);
-    await waitFor('two watches again', () => world.sandbox.openWatchCount() === 2, 3_000);
+    await waitFor('four watches again', () => world.sandbox.openWatchCount() === 4, 3_000);
     const before = actionLines(replica, { cmc: 'after-drop' }).length;
     await waitFor('chaos continues', () => actionLines(replica, { cmc: 'after-drop' }).length > before, 5_000);
   });
@@ -73,7 +73,7 @@ describe('informer resilience', () => {
     await waitFor('a counted restart', () => replica.operator.stats().informerRestarts > restarts, 5_000);
     await world.createCmc('res', 'after-error', { deployment: { name: 'web' } });
     await waitFor('the CMC created after the error to act', () => actionLines(replica, { cmc: 'after-error' }).length > 0, 6_000);
-    await waitFor('two watches again', () => world.sandbox.openWatchCount() === 2, 3_000);
+    await waitFor('four watches again', () => world.sandbox.openWatchCount() === 4, 3_000);
     expect(replica.logs.some((l) => l.message === 'informer stopped on error, restarting' && l.informer === 'cmc')).toBe(true);
   });
 
@@ -81,20 +81,20 @@ describe('informer resilience', () => {
     await world.sandbox.restart();
     await world.createCmc('res', 'after-restart', { deployment: { name: 'web' } });
     await waitFor('the CMC created after the restart to act', () => actionLines(replica, { cmc: 'after-restart' }).length > 0, 15_000);
-    await waitFor('two watches again', () => world.sandbox.openWatchCount() === 2, 3_000);
+    await waitFor('four watches again', () => world.sandbox.openWatchCount() === 4, 3_000);
     await world.setNamespaceLabel('res', 'false');
     await waitFor('the namespace change seen', () => replica.operator.stats().scheduled === 18, 3_000);
   });
 
-  test('CHAOSMONKEY_NS_TIMEOUT and CHAOSMONKEY_CRD_TIMEOUT bound each watch request (timeoutSeconds)', async () => {
-    const follower = await world.startOperator({ identity: 'short-watches', env: { CHAOSMONKEY_NS_TIMEOUT: '1s', CHAOSMONKEY_CRD_TIMEOUT: '1s' }, waitForLeader: false });
+  test('CHAOSMONKEY_NS_TIMEOUT, CHAOSMONKEY_CRD_TIMEOUT and CHAOSMONKEY_POD_TIMEOUT bound each watch request (timeoutSeconds)', async () => {
+    const follower = await world.startOperator({ identity: 'short-watches', env: { CHAOSMONKEY_NS_TIMEOUT: '1s', CHAOSMONKEY_CRD_TIMEOUT: '1s', CHAOSMONKEY_POD_TIMEOUT: '1s' }, waitForLeader: false });
     world.sandbox.clearRequests();
     await waitFor('three watch requests per resource from the 1s-timeout replica', () => {
       const watches = world.sandbox.requests().filter((r) => r.verb === 'watch');
-      return watches.filter((r) => r.resource === 'namespaces').length >= 3 && watches.filter((r) => r.resource === 'chaosmonkeyconfigurations').length >= 3;
+      return ['namespaces', 'chaosmonkeyconfigurations', 'deployments', 'pods'].every((resource) => watches.filter((r) => r.resource === resource).length >= 3);
     }, 8_000);
     expect(follower.operator.stats().informerRestarts).toBe(0); // server-side timeouts are normal ends, not errors
-    expect(world.sandbox.openWatchCount()).toBeLessThanOrEqual(4);
+    expect(world.sandbox.openWatchCount()).toBeLessThanOrEqual(8);
     await follower.operator.stop();
   });
 });

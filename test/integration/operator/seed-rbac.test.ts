@@ -54,6 +54,10 @@ describe('under the seed ClusterRole (main.tf)', () => {
     expect(row('create coordination.k8s.io/leases')).toMatchObject({ granted: 'no', then: expect.stringContaining('NO LEADER ELECTION') });
     expect(replica.logs.some((l) => l.level === 'error' && String(l.message).startsWith('NO LEADER ELECTION'))).toBe(true);
     expect(row('create core/pods/eviction')).toMatchObject({ granted: 'no', then: expect.stringContaining('Blocked (EvictionForbidden)') });
+    // main.tf grants deployments get/patch/update only: no Deployment cache, one GET per action; pods get/list/watch/delete: the pod cache.
+    expect(row('list apps/deployments')).toMatchObject({ granted: 'no', then: expect.stringContaining('one GET per action') });
+    expect(row('get apps/deployments')).toMatchObject({ granted: 'yes', then: expect.stringContaining('one GET per action') });
+    expect(row('watch core/pods')).toMatchObject({ granted: 'yes', then: 'pod cache (informer)' });
     const blocked = await waitFor('the evict CMC blocked', () => replica.logs.find((l) => l.message === 'chaos action blocked' && l.cmc === 'evict'), 15_000);
     expect(String(blocked.reason)).toContain('may not create pods/eviction');
     expect(await w.podNames('target', 'ev')).toHaveLength(2);
@@ -66,6 +70,8 @@ describe('under the seed ClusterRole (main.tf)', () => {
     expect(sent.some((r) => r.verb === 'watch' && r.resource === 'namespaces')).toBe(true);
     expect(sent.some((r) => r.verb === 'list' && r.resource === 'namespaces')).toBe(false);
     expect(sent.some((r) => r.verb === 'update' && r.subresource === 'scale')).toBe(true);
+    expect(sent.some((r) => r.verb === 'get' && r.resource === 'deployments' && r.subresource === undefined)).toBe(true);
+    expect(sent.some((r) => r.verb === 'list' && r.resource === 'pods' && r.namespace !== undefined)).toBe(false);
     expect(sent.some((r) => r.subresource === 'status' || r.resource === 'leases')).toBe(false);
     expect(sent.filter((r) => r.resource === 'pods' && (r.subresource === 'eviction' || r.name?.startsWith('ev-') === true) && r.verb !== 'get')).toEqual([]);
   }, 60_000);

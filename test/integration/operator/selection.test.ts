@@ -134,12 +134,14 @@ describe('a victim already gone', () => {
     await world.createNamespace('sgone');
     await world.createDeployment('sgone', 'web', 3);
     const snapshot = (await world.podNames('sgone', 'web')).sort();
-    // The operator's pod DELETEs wait 1.5 s in the sandbox: the test deletes every listed pod meanwhile.
+    // The operator's pod DELETEs wait 1.5 s in the sandbox: the test deletes every pod meanwhile. The
+    // operator chooses from its pod cache in the same turn as the action starts (no request), so once
+    // the action has started its first DELETE is on its way.
     world.sandbox.setLatency(1_500, { verb: 'delete', resource: 'pods' });
     try {
+      const started = replica.operator.stats().actionsStarted;
       await world.createCmc('sgone', 'late', { timeout: '10s' });
-      const listed = (): boolean => world.sandbox.requests().some((r) => r.namespace === 'sgone' && r.resource === 'pods' && r.verb === 'list' && r.userAgent !== 'chaos-monkey-tests');
-      await waitFor('the operator listed the pods', listed, 40_000, 10);
+      await waitFor('the action started', () => replica.operator.stats().actionsStarted > started, 40_000, 10);
       await world.core.deleteCollectionNamespacedPod({ namespace: 'sgone', labelSelector: 'app=web', gracePeriodSeconds: 0 });
       const line = await waitFor('the action', () => decisions('late')[0], 10_000);
       expect(line.result).toBe('skipped');

@@ -43,6 +43,23 @@ describe('planPermissions', () => {
     expect(plan.rows.find((r) => r.permission === 'create core/pods/eviction')).toMatchObject({ granted: 'no', then: expect.stringContaining('Blocked (EvictionForbidden)') });
     expect(planPermissions(answersFor([...OPERATOR_CLUSTER_RULES], [...OPERATOR_NAMESPACE_RULES]), true).evictions).toBe(true);
   });
+  test('reads: the chart RBAC gets both caches; the seed ClusterRole a Deployment GET per action and the pod cache', () => {
+    expect(planPermissions(answersFor([...OPERATOR_CLUSTER_RULES], [...OPERATOR_NAMESPACE_RULES]), true)).toMatchObject({ deploymentSource: 'informer', podSource: 'informer' });
+    const seed = planPermissions(answersFor(SEED_CLUSTER_RULES), true);
+    expect(seed).toMatchObject({ deploymentSource: 'get', podSource: 'informer', fatal: [] });
+    expect(seed.warnings).toContain('no list+watch on deployments: one Deployment GET per action instead of the Deployment cache');
+    expect(seed.rows.find((r) => r.permission === 'get apps/deployments')).toMatchObject({ granted: 'yes', then: 'read target Deployments: one GET per action' });
+  });
+  test('reads: no watch on pods falls back to a LIST per action; neither list+watch nor get on deployments is fatal', () => {
+    const noPodWatch = OPERATOR_CLUSTER_RULES.map((r) => (r.resources.includes('pods') && r.apiGroups.includes('') ? { ...r, verbs: r.verbs.filter((v) => v !== 'watch') } : r));
+    const plan = planPermissions(answersFor(noPodWatch, [...OPERATOR_NAMESPACE_RULES]), true);
+    expect(plan).toMatchObject({ podSource: 'list', deploymentSource: 'informer', fatal: [] });
+    expect(plan.rows.find((r) => r.permission === 'watch core/pods')).toMatchObject({ granted: 'no', then: 'no pod cache: one LIST per action instead' });
+    const noDeployments = OPERATOR_CLUSTER_RULES.filter((r) => !r.resources.includes('deployments'));
+    expect(planPermissions(answersFor(noDeployments, [...OPERATOR_NAMESPACE_RULES]), true).fatal).toEqual([
+      'missing RBAC rule {apiGroups: ["apps"], resources: ["deployments"], verbs: ["list"]}: cannot read target Deployments (neither list+watch nor get)',
+    ]);
+  });
   test('unknown answers (the probe failed) count as granted and say "unknown"', () => {
     const plan = planPermissions(checks.map((c) => ({ ...c, allowed: undefined, error: 'forbidden' })), true);
     expect(plan.fatal).toEqual([]);
