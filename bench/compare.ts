@@ -6,8 +6,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import type { SpawnSyncOptions } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { shippedOperator } from './shipped.ts';
@@ -41,10 +41,22 @@ export async function checkoutRef(root: string, ref: string): Promise<{ target: 
   const sha = run('git', ['rev-parse', '--verify', `${ref}^{commit}`], { cwd: root });
   const dir = await mkdtemp(join(tmpdir(), 'cm-bench-ref-'));
   const tree = join(dir, 'tree');
-  const dispose = async (): Promise<void> => {
+  // Interrupted (Ctrl-C), the worktree is removed all the same: it is registered in the shared .git.
+  const removeNow = (): void => {
     spawnSync('git', ['worktree', 'remove', '--force', tree], { cwd: root, stdio: 'ignore' });
-    await rm(dir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
     spawnSync('git', ['worktree', 'prune'], { cwd: root, stdio: 'ignore' });
+  };
+  const onSignal = (signal: NodeJS.Signals): void => {
+    removeNow();
+    process.kill(process.pid, signal);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const dispose = async (): Promise<void> => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    removeNow();
   };
   try {
     run('git', ['worktree', 'add', '--detach', '--quiet', tree, sha], { cwd: root });

@@ -45,12 +45,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import * as k8s from '@kubernetes/client-node';
 import { startSandbox } from '../sandbox/index.ts';
 import type { RecordedRequest, Sandbox } from '../sandbox/index.ts';
 import { API_VERSION_V1, GROUP, KIND, PLURAL, V1 } from '../api/names.ts';
 import { closeConnection, connectFromKubeconfigText } from '../operator/src/kube/connect.ts';
+import { benchArgs } from './args.ts';
+import type { BenchArgs } from './args.ts';
 import { buildTarget, checkoutRef } from './compare.ts';
 import type { Target } from './compare.ts';
 import { cpuTicks, formatFigure, formatRatio, formatTable, perVerbResource, quantile, readSource } from './figures.ts';
@@ -428,20 +429,14 @@ function perActionTable(runs: Run[]): string {
   const rows = keys.map((key) => {
     const lines = runs.map((r) => r.perAction.find((p) => p.key === key));
     const rates = lines.map((l) => l?.perAction ?? 0);
-    const etcd = lines.map((l, i) => (l === undefined || l.etcdReads === 0 ? '' : `${runs[i]?.target.label}: ${l.etcdReads} (?${l.etcdExample ?? ''})`)).filter((s) => s !== '');
-    return [key, ...rates.map((n) => formatFigure(n, 2)), ...(runs.length === 2 ? [formatRatio(rates[0] ?? NaN, rates[1] ?? NaN)] : []), etcd.join('; ')];
+    const etcd = lines.map((l, i) => (l === undefined || l.etcdReads === 0 ? '' : `${runs[i]?.target.label}: ${l.etcdReads} (${l.etcdExample === undefined || l.etcdExample === '' ? 'no query string' : `?${l.etcdExample}`})`)).filter((s) => s !== '');
+    return [key, ...rates.map((n) => formatFigure(n, 3)), ...(runs.length === 2 ? [formatRatio(rates[0] ?? NaN, rates[1] ?? NaN)] : []), etcd.join('; ')];
   });
   return formatTable(header, rows);
 }
 
-/** Parses `--compare <ref>` (the only flag); unknown arguments are an error. */
-export function benchArgs(argv: string[]): { compare?: string } {
-  const { values } = parseArgs({ args: argv, options: { compare: { type: 'string' } }, strict: true, allowPositionals: false });
-  return values.compare === undefined ? {} : { compare: values.compare };
-}
-
 /** Runs idle and both scenarios (and with `compare` the same for that ref) and prints the tables (npm run bench). */
-export async function benchOperator(options: { compare?: string } = {}): Promise<void> {
+export async function benchOperator(options: BenchArgs = {}): Promise<void> {
   const ours = ourTarget();
   console.log(`\n== operator (scale ${SCALE}, ${ours.shipped.source}: node ${nodeArgsOf(ours).join(' ')} ${ours.shipped.args.join(' ')}) ==`);
   buildTarget(ours);

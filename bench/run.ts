@@ -8,7 +8,8 @@
  */
 import { benchSandbox } from './sandbox.ts';
 import { benchWebhook } from './webhook.ts';
-import { benchArgs, benchOperator } from './operator.ts';
+import { benchArgs } from './args.ts';
+import { benchOperator } from './operator.ts';
 
 const options = benchArgs(process.argv.slice(2));
 const parts: { name: string; run: () => Promise<void> }[] = [

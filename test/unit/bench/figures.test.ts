@@ -1,0 +1,177 @@
+/**
+ * The pure parts of the operator benchmark (bench/figures.ts, bench/shipped.ts, the flag parser):
+ * per verb/resource aggregation, where kube-apiserver 1.28 serves a read from, /proc stat parsing,
+ * ratio formatting, what ships according to a Dockerfile, and the bench flags. No timing is asserted.
+ */
+import { describe, expect, test } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cpuTicks, formatPerAction, formatRatio, formatTable, perVerbResource, quantile, readSource, requestKey } from '../../../bench/figures.ts';
+import type { RequestLine } from '../../../bench/figures.ts';
+import { parseShipped } from '../../../bench/shipped.ts';
+import { benchArgs } from '../../../bench/args.ts';
+
+const ROOT = join(import.meta.dirname, '..', '..', '..');
+
+describe('readSource: where kube-apiserver 1.28 serves a read from', () => {
+  test.each([
+    ['get', undefined, 'quorum'],
+    ['get', 'resourceVersion=', 'quorum'],
+    ['get', 'resourceVersion=0', 'cache'],
+    ['get', 'resourceVersion=123', 'cache'],
+    ['list', 'labelSelector=app%3Dweb', 'quorum'],
+    ['list', 'resourceVersion=0&labelSelector=app%3Dweb', 'cache'],
+    ['list', 'resourceVersion=0&limit=500', 'cache'],
+    ['list', 'resourceVersion=42&limit=500', 'etcd'],
+    ['list', 'resourceVersion=42', 'cache'],
+    ['list', 'resourceVersion=42&resourceVersionMatch=NotOlderThan', 'cache'],
+    ['list', 'resourceVersion=42&resourceVersionMatch=Exact', 'etcd'],
+    ['list', 'resourceVersion=0&continue=abc', 'etcd'],
+    ['watch', undefined, undefined],
+    ['delete', undefined, undefined],
+    ['update', 'resourceVersion=0', undefined],
+  ] as const)('%s ?%s -> %s', (verb, query, expected) => {
+    expect(readSource(verb, query)).toBe(expected);
+  });
+});
+
+describe('perVerbResource', () => {
+  const req = (verb: string, resource: string, extra: Partial<RequestLine> = {}): RequestLine => ({ verb, group: '', resource, ...extra });
+
+  test('divides each verb and resource by the actions, most frequent first, and counts etcd reads with an example query', () => {
+    const log: RequestLine[] = [
+      ...Array.from({ length: 100 }, () => req('delete', 'pods')),
+      ...Array.from({ length: 100 }, () => req('patch', 'chaosmonkeyconfigurations', { group: 'cm.massix.github.io', subresource: 'status' })),
+      ...Array.from({ length: 100 }, (_, i) => req('list', 'pods', i < 30 ? { query: 'labelSelector=app%3Dweb' } : { query: 'resourceVersion=0&labelSelector=app%3Dweb' })),
+      req('update', 'leases', { group: 'coordination.k8s.io' }),
+      req('update', 'leases', { group: 'coordination.k8s.io' }),
+      req('get', 'leases', { group: 'coordination.k8s.io' }),
+    ];
+    const lines = perVerbResource(log, 100);
+    expect(lines.map((l) => [l.key, l.perAction, l.etcdReads])).toEqual([
+      ['delete pods', 1, 0],
+      ['list pods', 1, 30],
+      ['patch chaosmonkeyconfigurations/status', 1, 0],
+      ['update leases', 0.02, 0],
+      ['get leases', 0.01, 1],
+    ]);
+    expect(lines.find((l) => l.key === 'list pods')?.etcdExample).toBe('labelSelector=app%3Dweb');
+    expect(lines.find((l) => l.key === 'get leases')?.etcdExample).toBe('');
+    expect(lines.find((l) => l.key === 'delete pods')?.etcdExample).toBeUndefined();
+    expect(formatPerAction(lines)).toBe('delete pods 1.00, list pods 1.00, patch chaosmonkeyconfigurations/status 1.00, update leases 0.02, get leases 0.01');
+  });
+
+  test('no actions gives NaN rates (printed as -), never a throw; no requests gives no lines', () => {
+    const lines = perVerbResource([req('get', 'leases')], 0);
+    expect(lines[0]?.perAction).toBeNaN();
+    expect(formatPerAction(lines)).toBe('get leases -');
+    expect(perVerbResource([], 10)).toEqual([]);
+  });
+
+  test('requestKey names non-resource requests', () => {
+    expect(requestKey(req('get', ''))).toBe('get (non-resource)');
+    expect(requestKey(req('create', 'pods', { subresource: 'eviction' }))).toBe('create pods/eviction');
+  });
+});
+
+describe('cpuTicks: utime + stime of /proc/<pid>/stat', () => {
+  const rest = 'S 1 1 1 0 -1 4194304 101 0 0 0 250 40 0 0 20 0 11 0 2052664 3133440 390';
+
+  test('reads fields 14 and 15', () => {
+    expect(cpuTicks(`4242 (node) ${rest}`)).toBe(290);
+  });
+
+  test('a command name with spaces and parentheses does not shift the fields', () => {
+    expect(cpuTicks(`4242 (MainThread) (x y) ${rest}`)).toBe(290);
+  });
+
+  test('this process\'s own stat parses to a whole number of ticks', () => {
+    const ticks = cpuTicks(readFileSync('/proc/self/stat', 'utf8'));
+    expect(Number.isInteger(ticks)).toBe(true);
+    expect(ticks).toBeGreaterThanOrEqual(0);
+  });
+
+  test.each(['', 'garbage', '4242 (node) S 1 2 3'])('%j is not a stat line: NaN', (text) => {
+    expect(cpuTicks(text)).toBeNaN();
+  });
+});
+
+describe('formatting', () => {
+  test.each([
+    [3, 6, '0.50x'],
+    [6, 3, '2.00x'],
+    [1.5, 1.5, '1.00x'],
+    [0, 0, '='],
+    [2, 0, '-'],
+    [NaN, 1, '-'],
+    [1, Infinity, '-'],
+  ])('ratio %p / %p -> %s', (now, old, expected) => {
+    expect(formatRatio(now, old)).toBe(expected);
+  });
+
+  test('quantile: nearest rank below, NaN when empty', () => {
+    expect(quantile([5, 1, 3, 2, 4], 0.5)).toBe(3);
+    expect(quantile(Array.from({ length: 100 }, (_, i) => i + 1), 0.99)).toBe(100);
+    expect(quantile([], 0.5)).toBeNaN();
+  });
+
+  test('formatTable pads every column to its widest cell', () => {
+    expect(formatTable(['a', 'bb'], [['ccc', 'd']])).toBe('| a   | bb |\n|-----|----|\n| ccc | d  |');
+  });
+});
+
+describe('parseShipped: what the image runs', () => {
+  test('our Dockerfile: tsc in the build stage (npm ci left out), the compiled entry, NODE_OPTIONS', () => {
+    const shipped = parseShipped(readFileSync(join(ROOT, 'Dockerfile'), 'utf8'));
+    expect(shipped).toBeDefined();
+    expect(shipped?.build.some((c) => /\bnpm\s+ci\b/.test(c))).toBe(false);
+    expect(shipped?.build.length).toBeGreaterThan(0);
+    expect(shipped?.args[0]).toMatch(/^[^/].*\.m?js$/);
+  });
+
+  test('a bundled image: the build commands of the stage the code is copied from, deps stage ignored, /app paths made relative', () => {
+    const dockerfile = [
+      'FROM node:24 AS build',
+      'WORKDIR /app',
+      'RUN npm ci --no-audit \\',
+      '  && node scripts/bundle.mjs',
+      'FROM node:24 AS deps',
+      'RUN npm ci --omit=dev && find node_modules -name "*.map" -delete',
+      'FROM node:24',
+      '# a comment',
+      'ENV NODE_ENV=production \\',
+      '    NODE_OPTIONS="--max-semi-space-size=2  --max-old-space-size=160"',
+      'WORKDIR /app',
+      'COPY --from=deps /app/node_modules ./node_modules',
+      'COPY --from=build /app/dist ./dist',
+      'ENTRYPOINT ["node"]',
+      'CMD ["/app/dist/operator.mjs", "--flag"]',
+    ].join('\n');
+    expect(parseShipped(dockerfile)).toEqual({
+      build: ['node scripts/bundle.mjs'],
+      args: ['dist/operator.mjs', '--flag'],
+      nodeArgs: ['--max-semi-space-size=2', '--max-old-space-size=160'],
+      source: 'Dockerfile',
+    });
+  });
+
+  test.each([
+    ['no stage', ''],
+    ['not started with node', 'FROM x\nENTRYPOINT ["/bin/operator"]'],
+    ['shell-form CMD', 'FROM x\nCMD node main.js'],
+  ])('%s: undefined (the bench falls back to operator/src/main.ts)', (_name, dockerfile) => {
+    expect(parseShipped(dockerfile)).toBeUndefined();
+  });
+});
+
+describe('benchArgs', () => {
+  test('--compare <ref>, and nothing', () => {
+    expect(benchArgs(['--compare', 'HEAD~5'])).toEqual({ compare: 'HEAD~5' });
+    expect(benchArgs(['--compare=v0.1.0'])).toEqual({ compare: 'v0.1.0' });
+    expect(benchArgs([])).toEqual({});
+  });
+
+  test.each([[['--compre', 'x']], [['extra']], [['--compare']], [['--compare', '']]])('%j is refused', (argv) => {
+    expect(() => benchArgs(argv)).toThrow();
+  });
+});
