@@ -119,10 +119,12 @@ async function pool<T>(items: T[], concurrency: number, fn: (item: T) => Promise
   );
 }
 
-async function until(what: string, probe: () => boolean, timeoutMs: number): Promise<void> {
+async function until(what: string, probe: () => boolean, timeoutMs: number, operator?: Operator): Promise<void> {
   const deadline = performance.now() + timeoutMs;
   while (!probe()) {
     if (performance.now() > deadline) throw new Error(`operator bench: timed out waiting for ${what}`);
+    const exit = operator?.exit();
+    if (exit !== undefined) throw new Error(`operator bench: the operator exited (${exit}) while waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }
@@ -163,6 +165,8 @@ interface Operator {
   lines: Record<string, unknown>[];
   syncedAt: () => number;
   metricsPort: () => number;
+  /** How the process ended (`code 1`, `SIGKILL`), undefined while it runs. */
+  exit: () => string | undefined;
   stop: () => Promise<void>;
 }
 
@@ -211,6 +215,7 @@ async function startOperator(target: Target, sandbox: Sandbox, tmp: string): Pro
     lines,
     syncedAt: () => syncedAt,
     metricsPort: () => metricsPort,
+    exit: () => (child.exitCode !== null ? `code ${child.exitCode}` : (child.signalCode ?? undefined)),
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await exited;
@@ -233,8 +238,8 @@ async function idle(target: Target): Promise<Run> {
     sandbox.clearRequests();
     operator = await startOperator(target, sandbox, tmp);
     const op = operator;
-    await until('caches synced', () => !Number.isNaN(op.syncedAt()), 120_000);
-    await until('the Lease written (leader)', () => operatorRequests(sandbox).some((r) => r.resource === 'leases' && ['create', 'update', 'patch'].includes(r.verb)), 60_000);
+    await until('caches synced', () => !Number.isNaN(op.syncedAt()), 120_000, op);
+    await until('the Lease written (leader)', () => operatorRequests(sandbox).some((r) => r.resource === 'leases' && ['create', 'update', 'patch'].includes(r.verb)), 60_000, op);
     sandbox.clearRequests();
     const cpu0 = cpuMs(op.pid);
     await sleep(IDLE_SETTLE_MS);
@@ -332,8 +337,8 @@ async function scenario(target: Target, cmcCount: number, nsCount: number): Prom
         }
       }, 100);
     }
-    await until('caches synced', () => !Number.isNaN(op.syncedAt()), 120_000);
-    await until(`status on all ${cmcCount} CMCs`, () => observed.size >= cmcCount, 300_000);
+    await until('caches synced', () => !Number.isNaN(op.syncedAt()), 120_000, op);
+    await until(`status on all ${cmcCount} CMCs`, () => observed.size >= cmcCount, 300_000, op);
     const scheduledAt = performance.now();
     const startupCpu = cpuMs(pid);
     const watches = sandbox.openWatchCount() - 1; // minus our own
