@@ -14,14 +14,16 @@
  *
  * Requests per action = every request the operator sent (the sandbox's request log minus the
  * bench's own User-Agent: Lease renewals, Events, status patches included) during the 10 s action
- * window, divided by the successful actions in it. CPU ms per action = utime+stime of the operator
+ * window (opened 4 s after every CMC has its status: the first action of a CMC after start-up also
+ * writes one more status patch), divided by the successful actions in it. CPU ms per action = utime+stime of the operator
  * process (/proc/<pid>/stat) over the same window, divided likewise. Most CMCs have a 1h timeout
  * (scheduled, never due during the run); a sample of ACTIVE CMCs (one per namespace in the first
  * namespaces, half killPod, half randomScale 1..1) fire every 2 s.
  *
  * Flags (after `npm run bench --` or `node bench/operator.ts`):
  * - `--compare <ref>`: the same runs against the operator of git ref <ref> (a temporary worktree,
- *   bench/compare.ts), interleaved with ours, and a ratio row (this tree / ref) under each figure.
+ *   bench/compare.ts), each scenario run for ours then for it on fresh sandboxes, and a ratio row
+ *   (this tree / ref) under each figure.
  * Environment:
  * - OPERATOR_BENCH_SIZES=1000 runs only the 1,000-CMC scenario (default 1000,10000; 0 = idle only);
  *   OPERATOR_BENCH_SCALE=0.1 shrinks the scenarios.
@@ -31,8 +33,9 @@
  *   image's flags (e.g. "" for none), for every tree.
  * - OPERATOR_BENCH_HEAPSNAPSHOT=1 writes a heap snapshot of the operator (SIGUSR2) at the end of each
  *   scenario, into the current directory. OPERATOR_BENCH_DEBUG=1 prints, time-stamped on stderr, every
- *   action later than 20 ms, the most file descriptors held, and whatever non-log output the
- *   operator prints (e.g. with `--trace-gc` in OPERATOR_BENCH_NODE_ARGS).
+ *   action later than 20 ms, the most file descriptors held, whatever non-log output the operator
+ *   prints (e.g. with `--trace-gc` in OPERATOR_BENCH_NODE_ARGS), the idle RSS of each start, the
+ *   decisions by result, and status patches per CMC that do not match a decision.
  *
  * Memory figures: peak RSS is the kernel's high-water mark (VmHWM) of the operator process over its
  * whole life, startup burst included; steady RSS is VmRSS after the action window and the edits
