@@ -120,3 +120,41 @@ export function formatTable(header: readonly string[], rows: readonly (readonly 
   const line = (cells: readonly string[]): string => `| ${header.map((_, i) => (cells[i] ?? '').padEnd(widths[i] as number)).join(' | ')} |`;
   return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
 }
+
+/** The figures of one run, by key; NaN = not measured in this kind of run. */
+export type Figures = Record<string, number>;
+
+/** One printed figure: its key in {@link Figures}, column header and decimals. */
+export interface FigureColumn { key: string; header: string; digits: number }
+
+/** What one operator measured in one scenario. */
+export interface MeasuredRun { label: string; figures: Figures; perAction: PerAction[] }
+
+/** One table: a row per run, and with two runs a ratio row (first / second) per figure. */
+export function figureTable(title: string, columns: readonly FigureColumn[], runs: readonly MeasuredRun[]): string {
+  const rows = runs.map((r) => [title, r.label, ...columns.map((c) => formatFigure(r.figures[c.key] ?? NaN, c.digits))]);
+  const [now, old] = runs;
+  if (now !== undefined && old !== undefined) {
+    rows.push([title, 'ratio new/old', ...columns.map((c) => formatRatio(now.figures[c.key] ?? NaN, old.figures[c.key] ?? NaN))]);
+  }
+  return formatTable(['scenario', 'operator', ...columns.map((c) => c.header)], rows);
+}
+
+/**
+ * Requests per action by verb and resource: a column per run (a line a run lacks is 0), with two
+ * runs a ratio column, and the etcd reads of each run with an example query string.
+ */
+export function perActionTable(runs: readonly MeasuredRun[]): string {
+  const keys = [...new Set(runs.flatMap((r) => r.perAction.map((p) => p.key)))];
+  const two = runs.length === 2;
+  const header = ['request', ...runs.map((r) => `${r.label} /action`), ...(two ? ['ratio new/old'] : []), 'etcd reads (example query)'];
+  const rows = keys.map((key) => {
+    const lines = runs.map((r) => r.perAction.find((p) => p.key === key));
+    const rates = lines.map((l) => l?.perAction ?? 0);
+    const etcd = lines
+      .map((l, i) => (l === undefined || l.etcdReads === 0 ? '' : `${runs[i]?.label}: ${l.etcdReads} (${l.etcdExample === undefined || l.etcdExample === '' ? 'no query string' : `?${l.etcdExample}`})`))
+      .filter((text) => text !== '');
+    return [key, ...rates.map((n) => formatFigure(n, 3)), ...(two ? [formatRatio(rates[0] ?? NaN, rates[1] ?? NaN)] : []), etcd.join('; ')];
+  });
+  return formatTable(header, rows);
+}

@@ -58,8 +58,8 @@ import { benchArgs } from './args.ts';
 import type { BenchArgs } from './args.ts';
 import { buildTarget, checkoutRef } from './compare.ts';
 import type { Target } from './compare.ts';
-import { cpuTicks, formatFigure, formatRatio, formatTable, perVerbResource, quantile, readSource } from './figures.ts';
-import type { PerAction } from './figures.ts';
+import { cpuTicks, figureTable, formatPerAction, perActionTable, perVerbResource, quantile, readSource } from './figures.ts';
+import type { FigureColumn, Figures, MeasuredRun } from './figures.ts';
 import { shippedOperator } from './shipped.ts';
 
 const ROOT = join(fileURLToPath(import.meta.url), '..', '..');
@@ -82,10 +82,6 @@ const NODE_ARGS_OVERRIDE =
 /** Clock ticks per second of /proc/<pid>/stat (USER_HZ). */
 const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
 
-/** The figures of one run; NaN = not measured in this kind of run. */
-type Figures = Record<string, number>;
-
-interface FigureColumn { key: string; header: string; digits: number }
 
 const IDLE_COLUMNS: FigureColumn[] = [
   { key: 'idleRss', header: 'idle RSS MiB', digits: 0 },
@@ -117,7 +113,7 @@ const SCENARIO_COLUMNS: FigureColumn[] = [
   { key: 'editP99', header: 'edit p99 ms', digits: 1 },
 ];
 
-interface Run { target: Target; figures: Figures; perAction: PerAction[] }
+interface Run extends MeasuredRun { target: Target }
 
 async function pool<T>(items: T[], concurrency: number, fn: (item: T) => Promise<unknown>): Promise<void> {
   let next = 0;
@@ -289,7 +285,7 @@ async function idle(target: Target): Promise<Run> {
     cpuMsPerS: total('cpuMs') / seconds,
     syncedMs: median('syncedMs'),
   };
-  return { target, figures, perAction: [] };
+  return { target, label: target.label, figures, perAction: [] };
 }
 
 async function scenario(target: Target, cmcCount: number, nsCount: number): Promise<Run> {
@@ -456,7 +452,7 @@ async function scenario(target: Target, cmcCount: number, nsCount: number): Prom
       editP50: quantile(finite, 0.5),
       editP99: quantile(finite, 0.99),
     };
-    return { target, figures, perAction: perVerbResource(reqs, actions) };
+    return { target, label: target.label, figures, perAction: perVerbResource(reqs, actions) };
   } finally {
     clearInterval(fdSampler);
     await operator?.stop();
@@ -465,29 +461,6 @@ async function scenario(target: Target, cmcCount: number, nsCount: number): Prom
     await sandbox.stop();
     await rm(tmp, { recursive: true, force: true });
   }
-}
-
-/** One table: a row per run, and with two runs a ratio row (first / second) per figure. */
-function figureTable(title: string, columns: FigureColumn[], runs: Run[]): string {
-  const rows = runs.map((r) => [title, r.target.label, ...columns.map((c) => formatFigure(r.figures[c.key] ?? NaN, c.digits))]);
-  const [now, old] = runs;
-  if (now !== undefined && old !== undefined) {
-    rows.push([title, 'ratio new/old', ...columns.map((c) => formatRatio(now.figures[c.key] ?? NaN, old.figures[c.key] ?? NaN))]);
-  }
-  return formatTable(['scenario', 'operator', ...columns.map((c) => c.header)], rows);
-}
-
-/** Requests per action by verb and resource: one column per run, a ratio column, etcd reads with an example query. */
-function perActionTable(runs: Run[]): string {
-  const keys = [...new Set(runs.flatMap((r) => r.perAction.map((p) => p.key)))];
-  const header = ['request', ...runs.map((r) => `${r.target.label} /action`), ...(runs.length === 2 ? ['ratio new/old'] : []), 'etcd reads (example query)'];
-  const rows = keys.map((key) => {
-    const lines = runs.map((r) => r.perAction.find((p) => p.key === key));
-    const rates = lines.map((l) => l?.perAction ?? 0);
-    const etcd = lines.map((l, i) => (l === undefined || l.etcdReads === 0 ? '' : `${runs[i]?.target.label}: ${l.etcdReads} (${l.etcdExample === undefined || l.etcdExample === '' ? 'no query string' : `?${l.etcdExample}`})`)).filter((s) => s !== '');
-    return [key, ...rates.map((n) => formatFigure(n, 3)), ...(runs.length === 2 ? [formatRatio(rates[0] ?? NaN, rates[1] ?? NaN)] : []), etcd.join('; ')];
-  });
-  return formatTable(header, rows);
 }
 
 /** Runs idle and both scenarios (and with `compare` the same for that ref) and prints the tables (npm run bench). */
@@ -515,6 +488,7 @@ export async function benchOperator(options: BenchArgs = {}): Promise<void> {
       const runs: Run[] = [];
       for (const t of targets) runs.push(await scenario(t, cmcCount, nsCount));
       console.log(`\n${figureTable(title, SCENARIO_COLUMNS, runs)}\n\nrequests per action, ${title}:\n${perActionTable(runs)}`);
+      for (const r of runs) console.log(`${r.label}: ${formatPerAction(r.perAction)}`);
     }
   } finally {
     await checkout?.dispose();

@@ -6,8 +6,8 @@
 import { describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cpuTicks, formatPerAction, formatRatio, formatTable, perVerbResource, quantile, readSource, requestKey } from '../../../bench/figures.ts';
-import type { RequestLine } from '../../../bench/figures.ts';
+import { cpuTicks, figureTable, formatPerAction, formatRatio, formatTable, perActionTable, perVerbResource, quantile, readSource, requestKey } from '../../../bench/figures.ts';
+import type { MeasuredRun, RequestLine } from '../../../bench/figures.ts';
 import { parseShipped } from '../../../bench/shipped.ts';
 import { benchArgs } from '../../../bench/args.ts';
 
@@ -173,5 +173,43 @@ describe('benchArgs', () => {
 
   test.each([[['--compre', 'x']], [['extra']], [['--compare']], [['--compare', '']]])('%j is refused', (argv) => {
     expect(() => benchArgs(argv)).toThrow();
+  });
+});
+
+describe('the printed tables', () => {
+  const columns = [
+    { key: 'requestsPerAction', header: 'requests/action', digits: 2 },
+    { key: 'heap', header: 'heap MiB', digits: 0 },
+  ];
+  const now: MeasuredRun = {
+    label: 'this tree',
+    figures: { requestsPerAction: 3, heap: NaN },
+    perAction: perVerbResource([{ verb: 'delete', group: '', resource: 'pods' }, { verb: 'list', group: '', resource: 'pods', query: 'resourceVersion=0' }], 1),
+  };
+  const old: MeasuredRun = {
+    label: 'v0.1.0',
+    figures: { requestsPerAction: 6, heap: 50 },
+    perAction: perVerbResource([{ verb: 'delete', group: '', resource: 'pods' }, { verb: 'list', group: '', resource: 'pods' }, { verb: 'get', group: 'apps', resource: 'deployments' }], 1),
+  };
+  const rows = (table: string): string[][] => table.split('\n').slice(2).map((l) => l.split('|').slice(1, -1).map((c) => c.trim()));
+
+  test('figureTable: a row per run and a ratio row (this tree / ref); a figure one side lacks is - in both', () => {
+    expect(rows(figureTable('1,000 CMCs', columns, [now, old]))).toEqual([
+      ['1,000 CMCs', 'this tree', '3.00', '-'],
+      ['1,000 CMCs', 'v0.1.0', '6.00', '50'],
+      ['1,000 CMCs', 'ratio new/old', '0.50x', '-'],
+    ]);
+  });
+
+  test('figureTable with one run has no ratio row', () => {
+    expect(rows(figureTable('idle', columns, [now]))).toHaveLength(1);
+  });
+
+  test('perActionTable: the union of lines (absent = 0), a ratio per line, etcd reads with their query', () => {
+    expect(rows(perActionTable([now, old]))).toEqual([
+      ['delete pods', '1.000', '1.000', '1.00x', ''],
+      ['list pods', '1.000', '1.000', '1.00x', 'v0.1.0: 1 (no query string)'],
+      ['get deployments', '0.000', '1.000', '0.00x', 'v0.1.0: 1 (no query string)'],
+    ]);
   });
 });
