@@ -158,3 +158,34 @@ export function perActionTable(runs: readonly MeasuredRun[]): string {
   });
   return formatTable(header, rows);
 }
+
+/** One logged decision, as far as {@link requestsPerMode} needs it. */
+export interface Decision { namespace: string; mode: string; succeeded: boolean }
+
+/**
+ * Requests per successful action of each mode: the requests in the namespaces where that mode's
+ * CMCs acted, plus a share of the requests outside all of them (the Lease in the operator's own
+ * namespace, cluster-scoped ones) in proportion to the mode's actions. The bench puts one active
+ * CMC in each namespace, so a namespace belongs to one mode; a namespace where several modes acted
+ * is counted for each of them. NaN for a mode without a successful action.
+ */
+export function requestsPerMode(requests: readonly { namespace?: string }[], decisions: readonly Decision[]): Record<string, number> {
+  const namespacesOf = new Map<string, Set<string>>();
+  const actionsOf = new Map<string, number>();
+  for (const d of decisions) {
+    let set = namespacesOf.get(d.mode);
+    if (set === undefined) namespacesOf.set(d.mode, (set = new Set()));
+    set.add(d.namespace);
+    actionsOf.set(d.mode, (actionsOf.get(d.mode) ?? 0) + (d.succeeded ? 1 : 0));
+  }
+  const acting = new Set([...namespacesOf.values()].flatMap((s) => [...s]));
+  const shared = requests.filter((r) => r.namespace === undefined || !acting.has(r.namespace)).length;
+  const total = [...actionsOf.values()].reduce((a, b) => a + b, 0);
+  const result: Record<string, number> = {};
+  for (const [mode, namespaces] of namespacesOf) {
+    const actions = actionsOf.get(mode) ?? 0;
+    const own = requests.filter((r) => r.namespace !== undefined && namespaces.has(r.namespace)).length;
+    result[mode] = actions === 0 ? NaN : (own + (shared * actions) / total) / actions;
+  }
+  return result;
+}

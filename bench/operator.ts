@@ -7,7 +7,8 @@
  * - per scenario: watch connections, peak/steady RSS, heap, time to ready (caches synced, and every
  *   CMC scheduled with its status written) and the CPU that took, action lateness p50/p99, CMC edit
  *   -> new schedule p50/p99 (PATCH of spec.timeout until the status carrying the new generation and
- *   nextActionAt is seen on a watch), requests per action, reads per action served by etcd (a LIST
+ *   nextActionAt is seen on a watch), requests per action (all, and per killPod and per randomScale
+ *   action: bench/figures.ts requestsPerMode), reads per action served by etcd (a LIST
  *   or GET without resourceVersion is a quorum read; bench/figures.ts readSource), CPU ms per action.
  * - per scenario: requests per action BY VERB AND RESOURCE, with the query string of one etcd read.
  * Figures only, never pass/fail.
@@ -58,7 +59,7 @@ import { benchArgs } from './args.ts';
 import type { BenchArgs } from './args.ts';
 import { buildTarget, checkoutRef } from './compare.ts';
 import type { Target } from './compare.ts';
-import { cpuTicks, figureTable, formatPerAction, perActionTable, perVerbResource, quantile, readSource } from './figures.ts';
+import { cpuTicks, figureTable, formatPerAction, perActionTable, perVerbResource, quantile, readSource, requestsPerMode } from './figures.ts';
 import type { FigureColumn, Figures, MeasuredRun } from './figures.ts';
 import { shippedOperator } from './shipped.ts';
 
@@ -105,6 +106,8 @@ const SCENARIO_COLUMNS: FigureColumn[] = [
   { key: 'decisions', header: 'decisions', digits: 0 },
   { key: 'actions', header: 'actions', digits: 0 },
   { key: 'requestsPerAction', header: 'requests/action', digits: 2 },
+  { key: 'requestsPerKillPod', header: 'killPod', digits: 2 },
+  { key: 'requestsPerRandomScale', header: 'randomScale', digits: 2 },
   { key: 'etcdReadsPerAction', header: 'etcd reads/action', digits: 2 },
   { key: 'cpuMsPerAction', header: 'CPU ms/action', digits: 2 },
   { key: 'latenessP50', header: 'lateness p50', digits: 1 },
@@ -434,6 +437,7 @@ async function scenario(target: Target, cmcCount: number, nsCount: number): Prom
       await sleep(15_000);
     }
     const finite = editTimes.filter(Number.isFinite);
+    const perMode = requestsPerMode(reqs, decisions.map((l) => ({ namespace: String(l.namespace), mode: String(l.mode), succeeded: l.result === 'succeeded' })));
     const figures: Figures = {
       watches,
       peakRss,
@@ -445,6 +449,8 @@ async function scenario(target: Target, cmcCount: number, nsCount: number): Prom
       decisions: decisions.length,
       actions,
       requestsPerAction: actions === 0 ? NaN : reqs.length / actions,
+      requestsPerKillPod: perMode.killPod ?? NaN,
+      requestsPerRandomScale: perMode.randomScale ?? NaN,
       etcdReadsPerAction: actions === 0 ? NaN : etcdReads / actions,
       cpuMsPerAction: actions === 0 ? NaN : cpuWindow / actions,
       latenessP50: quantile(lateness, 0.5),

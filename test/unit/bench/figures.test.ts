@@ -6,7 +6,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cpuTicks, figureTable, formatPerAction, formatRatio, formatTable, perActionTable, perVerbResource, quantile, readSource, requestKey } from '../../../bench/figures.ts';
+import { cpuTicks, figureTable, formatPerAction, formatRatio, formatTable, perActionTable, perVerbResource, quantile, readSource, requestKey, requestsPerMode } from '../../../bench/figures.ts';
 import type { MeasuredRun, RequestLine } from '../../../bench/figures.ts';
 import { parseShipped } from '../../../bench/shipped.ts';
 import { benchArgs } from '../../../bench/args.ts';
@@ -211,5 +211,36 @@ describe('the printed tables', () => {
       ['list pods', '1.000', '1.000', '1.00x', 'v0.1.0: 1 (no query string)'],
       ['get deployments', '0.000', '1.000', '0.00x', 'v0.1.0: 1 (no query string)'],
     ]);
+  });
+});
+
+describe('requestsPerMode', () => {
+  const times = <T>(n: number, value: T): T[] => Array.from({ length: n }, () => value);
+
+  test('requests in each mode\'s namespaces per action, the shared ones (Lease, cluster-scoped) split by actions', () => {
+    const requests = [
+      ...times(6, { namespace: 'a' }), // killPod in a: 2 actions x (DELETE, Event, status patch)
+      ...times(3, { namespace: 'b' }), // randomScale in b: 1 action x (PATCH scale, Event, status patch)
+      ...times(3, { namespace: 'chaosmonkey' }), // Lease: 3 requests for 3 actions
+      {}, // cluster-scoped
+    ];
+    const decisions = [
+      { namespace: 'a', mode: 'killPod', succeeded: true },
+      { namespace: 'a', mode: 'killPod', succeeded: true },
+      { namespace: 'b', mode: 'randomScale', succeeded: true },
+    ];
+    const perMode = requestsPerMode(requests, decisions);
+    expect(perMode.killPod).toBeCloseTo((6 + (4 * 2) / 3) / 2, 10);
+    expect(perMode.randomScale).toBeCloseTo((3 + (4 * 1) / 3) / 1, 10);
+  });
+
+  test('a mode whose decisions all failed or were skipped has no rate (NaN), and shares nothing', () => {
+    const perMode = requestsPerMode(times(5, { namespace: 'x' }), [
+      { namespace: 'x', mode: 'antiPressure', succeeded: false },
+      { namespace: 'y', mode: 'killPod', succeeded: true },
+    ]);
+    expect(perMode.antiPressure).toBeNaN();
+    expect(perMode.killPod).toBe(0);
+    expect(requestsPerMode([], [])).toEqual({});
   });
 });
