@@ -31,7 +31,7 @@ import { API_VERSION_V1, GROUP, KIND, NAMESPACE_LABEL, PLURAL, V1 } from '../api
 import type { PolicyRule } from '../api/rbac.ts';
 import { closeConnection, connectFromKubeconfigText } from '../operator/src/kube/connect.ts';
 import { OPERATOR_CLUSTER_RULES, OPERATOR_NAMESPACE_RULES } from '../operator/src/kube/rbac.ts';
-import { shippedNodeArgs } from './operator.ts';
+import { shippedOperator } from './shipped.ts';
 
 const ROOT = join(fileURLToPath(import.meta.url), '..', '..');
 const CRD_FILE = join(ROOT, 'crds', 'chaosmonkeyconfigurations.yaml');
@@ -39,7 +39,7 @@ const PODS = Number(process.env.POD_CACHE_BENCH_PODS ?? '50000');
 const NAMESPACES = Number(process.env.POD_CACHE_BENCH_NAMESPACES ?? '1000');
 const WINDOW_MS = 10_000;
 const CHURN = Number(process.env.POD_CACHE_BENCH_CHURN ?? '5000');
-const NODE_ARGS = shippedNodeArgs(readFileSync(join(ROOT, 'Dockerfile'), 'utf8'));
+const NODE_ARGS = shippedOperator(ROOT).nodeArgs;
 const OWN_NS = 'chaosmonkey';
 const TARGET_NS = 'target';
 

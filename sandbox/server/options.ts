@@ -42,6 +42,8 @@ export interface RecordedRequest extends RequestIdent {
   status: number;
   /** The `resourceVersion` query parameter when one was sent (e.g. "0" on a LIST served from the watch cache in kube-apiserver). */
   resourceVersion?: string;
+  /** The query string without its `?`, when there was one (e.g. `resourceVersion=0&labelSelector=app%3Dweb`). */
+  query?: string;
 }
 
 /** A rule for failRequests(). */

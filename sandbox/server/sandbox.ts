@@ -334,7 +334,13 @@ export class SandboxServer implements Sandbox, AdminTarget {
       if (recordedOnce) return;
       recordedOnce = true;
       const rv = url.searchParams.get('resourceVersion');
-      const r: RecordedRequest = { ...ident, userAgent: String(req.headers['user-agent'] ?? ''), status, ...(rv !== null ? { resourceVersion: rv } : {}) };
+      const r: RecordedRequest = {
+        ...ident,
+        userAgent: String(req.headers['user-agent'] ?? ''),
+        status,
+        ...(rv !== null ? { resourceVersion: rv } : {}),
+        ...(url.search.length > 1 ? { query: url.search.slice(1) } : {}),
+      };
       this.recorded.push(r);
     };
     try {

@@ -65,7 +65,7 @@ describe('fault injection', () => {
 });
 
 describe('request recording', () => {
-  test('records verb, group, version, resource, subresource, namespace, name, userAgent, status', async () => {
+  test('records verb, group, version, resource, subresource, namespace, name, userAgent, status and the query string', async () => {
     s.clearRequests();
     await call(s, 'GET', '/apis/apps/v1/namespaces/default/deployments', undefined, 'application/json', { 'user-agent': 'test-agent' });
     await call(s, 'PATCH', '/apis/apps/v1/namespaces/default/deployments/x/scale', { spec: { replicas: 1 } }, 'application/merge-patch+json');
@@ -74,8 +74,8 @@ describe('request recording', () => {
     expect(s.requests()).toEqual([
       { verb: 'list', group: 'apps', version: 'v1', resource: 'deployments', namespace: 'default', userAgent: 'test-agent', status: 200 },
       { verb: 'patch', group: 'apps', version: 'v1', resource: 'deployments', subresource: 'scale', namespace: 'default', name: 'x', userAgent: 'node', status: 404 },
-      { verb: 'watch', group: '', version: 'v1', resource: 'pods', namespace: 'default', userAgent: 'node', status: 200 },
-      { verb: 'deletecollection', group: '', version: 'v1', resource: 'pods', namespace: 'default', userAgent: 'node', status: 200 },
+      { verb: 'watch', group: '', version: 'v1', resource: 'pods', namespace: 'default', userAgent: 'node', status: 200, query: 'watch=1&timeoutSeconds=1' },
+      { verb: 'deletecollection', group: '', version: 'v1', resource: 'pods', namespace: 'default', userAgent: 'node', status: 200, query: 'labelSelector=none%3Dnone' },
     ]);
   });
 });
