@@ -1,7 +1,8 @@
 /**
  * The hot writers' fast path (issue 13 point 2): one request over node:http(s) with one shared
  * keep-alive Agent per connection, authenticated by client-node's own KubeConfig
- * (`applyToHTTPSOptions`: CA, client certificate, bearer token, exec/token-file providers), without
+ * (`applyToHTTPSOptions`: CA, client certificate, bearer token, exec/token-file providers; reused
+ * for {@link CREDENTIALS_TTL_MS} and recomputed after a 401), without
  * client-node's per-request machinery (a new undici Agent, fetch Request/Headers/streams, and the
  * ObjectSerializer over responses we do not read). Profiled at 1,000 CMCs, that machinery was most
  * of the operator's CPU per action (docs/operator.md "CPU per action").
@@ -15,7 +16,9 @@
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, RequestOptions } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import type { AgentOptions as HttpsAgentOptions, RequestOptions as HttpsRequestOptions } from 'node:https';
+import type { RequestOptions as HttpsRequestOptions } from 'node:https';
+import { createSecureContext } from 'node:tls';
+import type { SecureContextOptions } from 'node:tls';
 import { ApiException } from '@kubernetes/client-node';
 import type { KubeConfig } from '@kubernetes/client-node';
 
@@ -42,6 +45,9 @@ export interface RawResponse {
 
 /** Largest response body read into memory (an error Status, a Scale): 1 MiB. */
 const MAX_BODY_BYTES = 1024 * 1024;
+
+/** How long client-node's computed credentials are reused (client-go re-reads token files every 60 s). */
+export const CREDENTIALS_TTL_MS = 10_000;
 
 /** Keep-alive sockets kept per API server; more concurrent requests queue on the Agent. */
 export const MAX_SOCKETS = 32;
@@ -72,7 +78,7 @@ export class RawKube {
   readonly #request: typeof httpsRequest | typeof httpRequest;
   readonly #userAgent: string;
   #agent: HttpsAgent | HttpAgent | undefined;
-  #agentPromise: Promise<HttpsAgent | HttpAgent> | undefined;
+  #auth: { at: number; options: HttpsRequestOptions } | undefined;
 
   constructor(kc: KubeConfig, userAgent: string) {
     const cluster = kc.getCurrentCluster();
@@ -83,20 +89,38 @@ export class RawKube {
     this.#userAgent = userAgent;
   }
 
-  /** The shared Agent, built once from the TLS options client-node derives from the kubeconfig. */
-  #sharedAgent(tls: HttpsRequestOptions): Promise<HttpsAgent | HttpAgent> {
-    if (this.#agent !== undefined) return Promise.resolve(this.#agent);
-    this.#agentPromise ??= Promise.resolve().then(() => {
-      const common = { keepAlive: true, maxSockets: MAX_SOCKETS, scheduling: 'lifo' as const };
-      if (this.#base.protocol === 'http:') return new HttpAgent(common);
-      const options: HttpsAgentOptions = { ...common };
-      for (const key of ['ca', 'cert', 'key', 'pfx', 'passphrase', 'servername', 'rejectUnauthorized'] as const) {
-        if (tls[key] !== undefined) (options as Record<string, unknown>)[key] = tls[key];
-      }
-      this.#agent = new HttpsAgent(options);
+  /** The shared Agent, built once from the TLS options client-node derives from the kubeconfig (one TLS context). */
+  #sharedAgent(tls: HttpsRequestOptions): HttpsAgent | HttpAgent {
+    if (this.#agent !== undefined) return this.#agent;
+    const common = { keepAlive: true, maxSockets: MAX_SOCKETS, scheduling: 'lifo' as const };
+    if (this.#base.protocol === 'http:') {
+      this.#agent = new HttpAgent(common);
       return this.#agent;
+    }
+    const context: SecureContextOptions = {};
+    for (const key of ['ca', 'cert', 'key', 'pfx', 'passphrase'] as const) {
+      if (tls[key] !== undefined) (context as Record<string, unknown>)[key] = tls[key];
+    }
+    this.#agent = new HttpsAgent({
+      ...common,
+      secureContext: createSecureContext(context),
+      ...(tls.servername !== undefined ? { servername: tls.servername } : {}),
+      ...(tls.rejectUnauthorized !== undefined ? { rejectUnauthorized: tls.rejectUnauthorized } : {}),
     });
-    return this.#agentPromise;
+    return this.#agent;
+  }
+
+  /**
+   * client-node's credentials (headers, basic auth, TLS material), recomputed at most every
+   * {@link CREDENTIALS_TTL_MS} and after any 401 (token files and exec plugins rotate).
+   */
+  async #credentials(): Promise<HttpsRequestOptions> {
+    const now = performance.now();
+    if (this.#auth !== undefined && now - this.#auth.at < CREDENTIALS_TTL_MS) return this.#auth.options;
+    const options: HttpsRequestOptions = {};
+    await this.#kc.applyToHTTPSOptions(options);
+    this.#auth = { at: now, options };
+    return options;
   }
 
   /**
@@ -105,10 +129,8 @@ export class RawKube {
    */
   async request(r: RawRequest): Promise<RawResponse> {
     r.signal?.throwIfAborted();
-    // client-node computes the credentials of every request (token files and exec plugins refresh).
-    const auth: HttpsRequestOptions = {};
-    await this.#kc.applyToHTTPSOptions(auth);
-    const agent = await this.#sharedAgent(auth);
+    const auth = await this.#credentials();
+    const agent = this.#sharedAgent(auth);
     let path = r.path;
     if (r.query !== undefined) {
       const q = new URLSearchParams();
@@ -152,6 +174,7 @@ export class RawKube {
           return;
         }
         readText(res).then((text) => {
+          if (status === 401) this.#auth = undefined; // stale credentials: recompute for the next request
           if (status < 200 || status >= 300) {
             reject(new ApiException(status, `HTTP-Code: ${status}\nMessage: ${options.method ?? ''} ${options.path ?? ''}\nBody: ${text}`, text, headersOf(res.headers)));
             return;
@@ -176,7 +199,6 @@ export class RawKube {
   close(): void {
     this.#agent?.destroy();
     this.#agent = undefined;
-    this.#agentPromise = undefined;
   }
 }
 
