@@ -36,7 +36,7 @@ const BUILTINS = new Set(builtinModules);
 export const requireBuiltins: Plugin = {
   name: 'require-builtins',
   setup(b) {
-    b.onResolve({ filter: /^[a-z_/:]+$/ }, (args) => {
+    b.onResolve({ filter: /^[a-z0-9_/:]+$/ }, (args) => {
       const bare = args.path.replace(/^node:/, '');
       if (!BUILTINS.has(bare) && !BUILTINS.has(args.path)) return undefined;
       // The stub's own require() is left to Node (the banner's createRequire).
