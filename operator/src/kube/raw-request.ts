@@ -11,7 +11,8 @@
  * an `ApiException` (code, Status body text, headers); an aborted request an `AbortError`; a
  * network failure the socket's error. A request on a reused keep-alive socket that the server had
  * closed meanwhile (ECONNRESET before any answer) is sent once more on a fresh socket, as Node's
- * documentation advises.
+ * documentation advises. A kubeconfig `proxy-url` is honoured: those requests go through the proxy
+ * agent client-node builds for it.
  */
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, RequestOptions } from 'node:http';
@@ -79,6 +80,8 @@ export class RawKube {
   readonly #userAgent: string;
   #agent: HttpsAgent | HttpAgent | undefined;
   #auth: { at: number; options: HttpsRequestOptions } | undefined;
+  /** The kubeconfig names a `proxy-url`: requests go through client-node's proxy agent instead of ours. */
+  readonly #viaProxy: boolean;
 
   constructor(kc: KubeConfig, userAgent: string) {
     const cluster = kc.getCurrentCluster();
@@ -87,10 +90,13 @@ export class RawKube {
     this.#base = new URL(cluster.server);
     this.#request = this.#base.protocol === 'http:' ? httpRequest : httpsRequest;
     this.#userAgent = userAgent;
+    this.#viaProxy = cluster.proxyUrl !== undefined && cluster.proxyUrl !== '';
   }
 
   /** The shared Agent, built once from the TLS options client-node derives from the kubeconfig (one TLS context). */
   #sharedAgent(tls: HttpsRequestOptions): HttpsAgent | HttpAgent {
+    // client-node caches its (proxy) agent per cluster and user: the same one every time.
+    if (this.#viaProxy && tls.agent instanceof HttpAgent) return tls.agent;
     if (this.#agent !== undefined) return this.#agent;
     const common = { keepAlive: true, maxSockets: MAX_SOCKETS, scheduling: 'lifo' as const };
     if (this.#base.protocol === 'http:') {

@@ -4,7 +4,11 @@
  * errors as before (Status message, reason, code); an aborted signal stops the request; the
  * credentials and User-Agent are the connection's.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { dump, load } from 'js-yaml';
 import { ApiException } from '@kubernetes/client-node';
 import { startSandbox } from '../../../sandbox/index.ts';
 import type { Sandbox } from '../../../sandbox/index.ts';
@@ -67,5 +71,38 @@ describe('raw requests', () => {
     sandbox.clearRequests();
     await rawKube(connection).request({ method: 'GET', path: '/api/v1/namespaces/raw', read: true });
     expect(sandbox.requests().map((r) => [r.verb, r.resource, r.userAgent, r.status])).toEqual([['get', 'namespaces', 'chaos-monkey-operator', 200]]);
+  });
+
+  test('a kubeconfig proxy-url is honoured: the request goes through the proxy (client-node\'s proxy agent)', async () => {
+    const tunnels: string[] = [];
+    const sockets: { destroy: () => void }[] = [];
+    const proxy = createServer();
+    proxy.on('connect', (req, client, head) => {
+      tunnels.push(String(req.url));
+      sockets.push(client);
+      const [host, port] = String(req.url).split(':');
+      const upstream = connect(Number(port), host, () => {
+        sockets.push(upstream);
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        upstream.write(head);
+        upstream.pipe(client);
+        client.pipe(upstream);
+      });
+      upstream.on('error', () => client.destroy());
+      client.on('error', () => upstream.destroy());
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const config = load(sandbox.kubeconfig) as { clusters: { cluster: Record<string, unknown> }[] };
+    for (const c of config.clusters) c.cluster['proxy-url'] = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    const proxied = connectFromKubeconfigText(dump(config));
+    try {
+      const answer = await rawKube(proxied).request({ method: 'GET', path: '/api/v1/namespaces/raw', read: true });
+      expect(answer.status).toBe(200);
+      expect(tunnels).toEqual([new URL(connection.server).host]);
+    } finally {
+      await closeConnection(proxied);
+      for (const socket of sockets) socket.destroy(); // the tunnels (keep-alive) are no longer the server's
+      await new Promise((resolve) => proxy.close(resolve));
+    }
   });
 });
