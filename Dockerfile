@@ -7,7 +7,9 @@
 # Pin by digest too when you build: docker buildx imagetools inspect node:24.21.0-bookworm-slim
 # prints it; no digest is written here because none could be checked from this repository's machines.
 
-# ---- build: all dependencies, TypeScript -> JavaScript (tsc rewrites the .ts import extensions).
+# ---- build: all dependencies; type check (tsc --noEmit), then esbuild bundles the two entry points
+# with every dependency into dist/ (scripts/build.ts, docs/adr/0007-bundle-production-entries.md):
+# the runtime needs no node_modules and loads only the parts of client-node the operator reaches.
 # Production code only: api/, operator/src/, webhook/src/ (the npm start demo and its embedded API
 # server stay in the repository; an ESLint zone keeps the production code from importing them).
 FROM node:24.21.0-bookworm-slim AS build
@@ -15,21 +17,13 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
+COPY scripts/build.ts ./scripts/
 COPY api ./api
 COPY operator/src ./operator/src
 COPY webhook/src ./webhook/src
-RUN npx tsc -p tsconfig.build.json
+RUN npm run build
 
-# ---- deps: production dependencies only, no install scripts. Type declarations and source maps
-# are never loaded at run time (no --enable-source-maps): deleting them halves node_modules
-# (103 MB -> 55 MB, mostly client-node's; figures in docs/chart.md "The container image").
-FROM node:24.21.0-bookworm-slim AS deps
-WORKDIR /app
-COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force \
- && find node_modules -type f \( -name '*.d.ts' -o -name '*.d.mts' -o -name '*.d.cts' -o -name '*.map' \) -delete
-
-# ---- runtime: compiled code + production node_modules, non-root numeric user, read-only friendly
+# ---- runtime: the bundles only (no node_modules), non-root numeric user, read-only friendly
 FROM node:24.21.0-bookworm-slim AS runtime
 # NODE_OPTIONS (memory, issue 4; figures in docs/operator.md "Benchmark", which bench/operator.ts
 # reads from here): a 2 MiB semi-space instead of V8's up to 64 MiB (the startup burst of status
@@ -40,7 +34,6 @@ ENV NODE_ENV=production \
     HOME=/tmp \
     NODE_OPTIONS="--max-semi-space-size=2 --max-old-space-size=160"
 WORKDIR /app
-COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 # package.json: "type": "module" makes Node load dist/**/*.js as ES modules.
 COPY package.json ./

@@ -11,15 +11,21 @@
  * The mutating calls (DELETE pod, pod eviction, PATCH scale) carry an AbortSignal: the caller's (aborted when
  * the leadership term ends) combined with a 10 s deadline (request-options.ts). A pod DELETE carries
  * `preconditions.uid` when the caller knows the pod's UID; so does an eviction's deleteOptions.
+ * The writes go over raw-request.ts (no deserializing of the answers: a pod DELETE returns the
+ * whole pod); errors are the same ApiExceptions, mapped by api-errors.ts.
  */
-import { AppsV1Api, CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { MetricsUnavailableError } from '../errors.ts';
 import type { ClusterActions, DeploymentInfo, EvictResult, LabelSelector, MutationOptions, PodCpu, PodInfo, ScaleResult } from '../ports.ts';
 import { disruptionBudgetRefusalOf, statusCodeOf, toChaosError } from './api-errors.ts';
+import { rawKube } from './connect.ts';
 import type { KubeConnection } from './connect.ts';
 import type { CachedReads } from './informers.ts';
-import { mutationRequestOptions } from './request-options.ts';
+import type { RawKube } from './raw-request.ts';
+import { mutationSignal } from './request-options.ts';
 import { deploymentInfoOf, podInfoOf } from './workloads.ts';
+
+const MERGE_PATCH = 'application/merge-patch+json';
 
 /** Construction options of {@link KubeClusterActions}. */
 export interface KubeClusterActionsOptions {
@@ -61,6 +67,11 @@ export function selectorToQuery(selector: LabelSelector): string {
   return parts.join(',');
 }
 
+/** API path of a pod. */
+function podPath(namespace: string, name: string): string {
+  return `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(name)}`;
+}
+
 interface RawPodMetrics {
   metadata?: { name?: string };
   containers?: { name?: string; usage?: { cpu?: unknown } }[];
@@ -71,6 +82,7 @@ export class KubeClusterActions implements ClusterActions {
   readonly #core: CoreV1Api;
   readonly #apps: AppsV1Api;
   readonly #custom: CustomObjectsApi;
+  readonly #raw: RawKube;
   readonly #cpu: (quantity: string) => number | undefined;
   readonly #cache: CachedReads | undefined;
   /**
@@ -85,6 +97,7 @@ export class KubeClusterActions implements ClusterActions {
     this.#core = kc.makeApiClient(CoreV1Api);
     this.#apps = kc.makeApiClient(AppsV1Api);
     this.#custom = kc.makeApiClient(CustomObjectsApi);
+    this.#raw = rawKube(options.connection);
     this.#cpu = options.cpuToNanoCores;
     this.#cache = options.cache;
   }
@@ -114,10 +127,13 @@ export class KubeClusterActions implements ClusterActions {
   async deletePod(namespace: string, name: string, gracePeriodSeconds: number, options: MutationOptions & { uid?: string } = {}): Promise<boolean> {
     options.signal?.throwIfAborted();
     try {
-      await this.#core.deleteNamespacedPod(
-        { namespace, name, gracePeriodSeconds, ...(options.uid !== undefined ? { body: { preconditions: { uid: options.uid } } } : {}) },
-        mutationRequestOptions(options),
-      );
+      await this.#raw.request({
+        method: 'DELETE',
+        path: podPath(namespace, name),
+        query: { gracePeriodSeconds },
+        ...(options.uid !== undefined ? { body: { preconditions: { uid: options.uid } } } : {}),
+        signal: mutationSignal(options),
+      });
       return true;
     } catch (error) {
       const code = statusCodeOf(error);
@@ -130,19 +146,17 @@ export class KubeClusterActions implements ClusterActions {
   async evictPod(namespace: string, name: string, uid: string, gracePeriodSeconds: number, options: MutationOptions = {}): Promise<EvictResult> {
     options.signal?.throwIfAborted();
     try {
-      await this.#core.createNamespacedPodEviction(
-        {
-          namespace,
-          name,
-          body: {
-            apiVersion: 'policy/v1',
-            kind: 'Eviction',
-            metadata: { name, namespace },
-            deleteOptions: { gracePeriodSeconds, ...(uid !== '' ? { preconditions: { uid } } : {}) },
-          },
+      await this.#raw.request({
+        method: 'POST',
+        path: `${podPath(namespace, name)}/eviction`,
+        body: {
+          apiVersion: 'policy/v1',
+          kind: 'Eviction',
+          metadata: { name, namespace },
+          deleteOptions: { gracePeriodSeconds, ...(uid !== '' ? { preconditions: { uid } } : {}) },
         },
-        mutationRequestOptions(options),
-      );
+        signal: mutationSignal(options),
+      });
       return 'evicted';
     } catch (error) {
       const code = statusCodeOf(error);
@@ -156,18 +170,18 @@ export class KubeClusterActions implements ClusterActions {
   async scaleDeployment(namespace: string, name: string, replicas: number, options: MutationOptions = {}): Promise<ScaleResult> {
     options.signal?.throwIfAborted();
     try {
-      const scale =
+      const path = `/apis/apps/v1/namespaces/${encodeURIComponent(namespace)}/deployments/${encodeURIComponent(name)}/scale`;
+      const signal = mutationSignal(options);
+      const answer =
         this.scaleVerb === 'update'
-          ? await this.#apps.replaceNamespacedDeploymentScale(
-              { namespace, name, body: { apiVersion: 'autoscaling/v1', kind: 'Scale', metadata: { name, namespace }, spec: { replicas } } },
-              mutationRequestOptions(options),
-            )
-          : await this.#apps.patchNamespacedDeploymentScale(
-              { namespace, name, body: { spec: { replicas } } },
-              mutationRequestOptions(options, setHeaderOptions('Content-Type', PatchStrategy.MergePatch)),
-            );
+          ? await this.#raw.request({ method: 'PUT', path, body: { apiVersion: 'autoscaling/v1', kind: 'Scale', metadata: { name, namespace }, spec: { replicas } }, signal, read: true })
+          : await this.#raw.request({ method: 'PATCH', path, body: { spec: { replicas } }, contentType: MERGE_PATCH, signal, read: true });
+      const scale = (typeof answer.body === 'object' && answer.body !== null ? answer.body : {}) as { spec?: { replicas?: unknown }; metadata?: { uid?: unknown } };
       // The Scale's metadata.uid is the Deployment's (kube-apiserver's scaleFromDeployment copies it).
-      return { replicas: scale.spec?.replicas ?? replicas, uid: scale.metadata?.uid };
+      return {
+        replicas: typeof scale.spec?.replicas === 'number' ? scale.spec.replicas : replicas,
+        uid: typeof scale.metadata?.uid === 'string' ? scale.metadata.uid : undefined,
+      };
     } catch (error) {
       throw toChaosError(error, `scale deployment ${namespace}/${name} to ${replicas}`);
     }

@@ -8,6 +8,8 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig, ServerConfiguration, createConfiguration, setHeaderMiddleware } from '@kubernetes/client-node';
 import type { ApiConstructor, ApiType, RequestContext } from '@kubernetes/client-node';
+import { closeRawKube, rawKubeOf } from './raw-request.ts';
+import type { RawKube } from './raw-request.ts';
 
 /** Service-account directory mounted in every pod. */
 export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -81,6 +83,11 @@ class PooledKubeConfig extends KubeConfig {
     this.#userAgent = userAgent;
   }
 
+  /** User-Agent of this configuration's requests. */
+  get userAgent(): string {
+    return this.#userAgent;
+  }
+
   override async applySecurityAuthentication(context: RequestContext): Promise<void> {
     await super.applySecurityAuthentication(context);
     // Watches get their User-Agent here; generated API clients get it from makeApiClient's middleware.
@@ -123,7 +130,14 @@ class PooledKubeConfig extends KubeConfig {
 
 /** Closes the connection pool of a connection made here (idempotent); in-flight requests finish first. */
 export async function closeConnection(connection: KubeConnection): Promise<void> {
+  closeRawKube(connection.kubeConfig);
   if (connection.kubeConfig instanceof PooledKubeConfig) await connection.kubeConfig.closePool();
+}
+
+/** The fast-path client of a connection (raw-request.ts): one keep-alive socket pool per connection. */
+export function rawKube(connection: KubeConnection): RawKube {
+  const kc = connection.kubeConfig;
+  return rawKubeOf(kc, kc instanceof PooledKubeConfig ? kc.userAgent : OPERATOR_USER_AGENT);
 }
 
 /** An authenticated handle on one API server. Opaque outside kube/. */

@@ -2,13 +2,16 @@
  * {@link EventSink} writing core/v1 Events (seed-spec.md 11: source component `chaos-monkey`).
  * Like client-go's recorder, a repeat of the same (object, type, reason, message) within
  * {@link AGGREGATION_WINDOW_MS} patches the existing Event's `count` and `lastTimestamp` instead of
- * creating a new one, so a CMC that fails every slot does not flood the namespace.
+ * creating a new one, so a CMC that fails every slot does not flood the namespace. Sent over
+ * raw-request.ts (the answers are never read).
  */
-import { CoreV1Api, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { EVENT_COMPONENT } from '../../../api/names.ts';
 import type { Clock, EventSink, Logger, ObjectRef } from '../ports.ts';
 import { describeApiError, statusCodeOf } from './api-errors.ts';
+import { rawKube } from './connect.ts';
 import type { KubeConnection } from './connect.ts';
+import type { RawKube } from './raw-request.ts';
+import { mutationSignal } from './request-options.ts';
 
 /** Repeats within this window are folded into one Event (client-go uses 10 minutes too). */
 export const AGGREGATION_WINDOW_MS = 10 * 60_000;
@@ -38,7 +41,7 @@ export function eventNamespaceFor(ref: ObjectRef): string {
 
 /** The kube/ implementation of {@link EventSink}. `emit` never throws (failures are logged at warn). */
 export class KubeEventSink implements EventSink {
-  readonly #core: CoreV1Api;
+  readonly #raw: RawKube;
   readonly #clock: Clock;
   readonly #log: Logger;
   readonly #instance: string;
@@ -48,7 +51,7 @@ export class KubeEventSink implements EventSink {
   enabled = true;
 
   constructor(options: KubeEventSinkOptions) {
-    this.#core = options.connection.kubeConfig.makeApiClient(CoreV1Api);
+    this.#raw = rawKube(options.connection);
     this.#clock = options.clock;
     this.#log = options.log;
     this.#instance = options.instance;
@@ -65,10 +68,13 @@ export class KubeEventSink implements EventSink {
       if (seen !== undefined && now - seen.firstAt < AGGREGATION_WINDOW_MS) {
         seen.count += 1;
         try {
-          await this.#core.patchNamespacedEvent(
-            { namespace: seen.namespace, name: seen.name, body: { count: seen.count, lastTimestamp: nowIso } },
-            setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
-          );
+          await this.#raw.request({
+            method: 'PATCH',
+            path: `/api/v1/namespaces/${encodeURIComponent(seen.namespace)}/events/${encodeURIComponent(seen.name)}`,
+            body: { count: seen.count, lastTimestamp: nowIso },
+            contentType: 'application/merge-patch+json',
+            signal: mutationSignal({}),
+          });
           return;
         } catch (error) {
           if (statusCodeOf(error) !== 404) throw error;
@@ -76,8 +82,9 @@ export class KubeEventSink implements EventSink {
         }
       }
       const name = `${ref.name}.${now.toString(16)}${(this.#seq++ % 4096).toString(16).padStart(3, '0')}`;
-      await this.#core.createNamespacedEvent({
-        namespace,
+      await this.#raw.request({
+        method: 'POST',
+        path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/events`,
         body: {
           apiVersion: 'v1',
           kind: 'Event',
@@ -93,13 +100,14 @@ export class KubeEventSink implements EventSink {
           reason,
           message,
           count: 1,
-          // Serialized as-is by client-node; RFC 3339 strings as kube-apiserver expects.
-          firstTimestamp: nowIso as unknown as Date,
-          lastTimestamp: nowIso as unknown as Date,
+          // RFC 3339, as kube-apiserver expects.
+          firstTimestamp: nowIso,
+          lastTimestamp: nowIso,
           source: { component: EVENT_COMPONENT },
           reportingComponent: EVENT_COMPONENT,
           reportingInstance: this.#instance,
         },
+        signal: mutationSignal({}),
       });
       this.#recent.delete(key);
       this.#recent.set(key, { namespace, name, count: 1, firstAt: now });

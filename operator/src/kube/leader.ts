@@ -7,6 +7,11 @@
  * no renewal succeeded for `renewDeadlineMs` (< lease duration, so the old leader has stopped
  * before anyone else may take over). `stop()` releases the Lease so failover is immediate.
  *
+ * Requests: a leader renews with ONE request, a PUT of the Lease it last wrote (its resourceVersion
+ * is the optimistic lock, as client-go's fast path does); only when that PUT answers 409 Conflict
+ * (someone else wrote the Lease) does it GET the Lease and decide again in the same attempt.
+ * Followers GET once per poll (they must observe the record).
+ *
  * Timing: renew deadline and retry period derive from the lease duration with client-go's ratios
  * (15 s / 10 s / 2 s) and are validated as client-go does (config/lease-timing.ts); the
  * constructor throws on an inconsistent combination.
@@ -59,6 +64,8 @@ export class LeaderElector {
   /** Last record seen (holder + renewTime + rv) and when, on our clock. */
   #observed: { key: string; at: number } | undefined;
   #lastRenewAt = 0;
+  /** The Lease as this replica last wrote it (the server's answer), while leader; undefined otherwise. */
+  #written: V1Lease | undefined;
 
   constructor(options: LeaderElectorOptions) {
     this.#api = options.connection.kubeConfig.makeApiClient(CoordinationV1Api);
@@ -166,6 +173,7 @@ export class LeaderElector {
   }
 
   #stepDown(why: string): void {
+    this.#written = undefined;
     if (!this.#leader) return;
     this.#leader = false;
     this.#o.onStoppedLeading();
@@ -181,17 +189,48 @@ export class LeaderElector {
     this.#o.onStartedLeading();
   }
 
+  /**
+   * Fast path of a leader: PUT the Lease it last wrote with a new renewTime. True when renewed;
+   * false after a 409 Conflict (the caller then reads the Lease). Other errors propagate.
+   */
+  async #renewWritten(written: V1Lease, leaseDurationSeconds: number): Promise<boolean> {
+    const { namespace, leaseName: name } = this.#o;
+    const now = this.#o.clock.now();
+    const body: V1Lease = { ...written, spec: { ...written.spec, leaseDurationSeconds, renewTime: microTime(now) as unknown as Date } };
+    let stored: V1Lease;
+    try {
+      stored = await this.#api.replaceNamespacedLease({ name, namespace, body });
+    } catch (error) {
+      if (statusCodeOf(error) !== 409) throw error;
+      this.#written = undefined;
+      return false;
+    }
+    this.#wrote(stored, now);
+    return true;
+  }
+
+  /** Records a successful write of the Lease at `now` (leader from then on). */
+  #wrote(stored: V1Lease, now: number): void {
+    this.#written = stored;
+    this.#becomeLeader(now);
+    // A step-down raced with the request (stop(), renew deadline): do not keep a Lease we no longer lead with.
+    if (!this.#leader) this.#written = undefined;
+  }
+
   async #attempt(): Promise<void> {
     const { namespace, leaseName: name, identity } = this.#o;
     const leaseDurationSeconds = Math.max(1, Math.round(this.#o.leaseDurationMs / 1000));
+    const written = this.#written;
+    if (this.#leader && written !== undefined && (await this.#renewWritten(written, leaseDurationSeconds))) return;
     let lease: V1Lease;
     try {
       lease = await this.#api.readNamespacedLease({ name, namespace });
     } catch (error) {
       if (statusCodeOf(error) !== 404) throw error;
       const now = this.#o.clock.now();
+      let created: V1Lease;
       try {
-        await this.#api.createNamespacedLease({
+        created = await this.#api.createNamespacedLease({
           namespace,
           body: {
             apiVersion: 'coordination.k8s.io/v1',
@@ -210,7 +249,7 @@ export class LeaderElector {
         if (statusCodeOf(createError) === 409) return; // another replica created it first
         throw createError;
       }
-      this.#becomeLeader(now);
+      this.#wrote(created, now);
       return;
     }
     const now = this.#o.clock.now();
@@ -235,12 +274,13 @@ export class LeaderElector {
         ? { acquireTime: microTime(now) as unknown as Date, leaseTransitions: (spec.leaseTransitions ?? 0) + (holder === '' ? 0 : 1) }
         : {}),
     };
+    let stored: V1Lease;
     try {
-      await this.#api.replaceNamespacedLease({ name, namespace, body: lease });
+      stored = await this.#api.replaceNamespacedLease({ name, namespace, body: lease });
     } catch (error) {
       if (statusCodeOf(error) === 409) return; // someone else wrote it meanwhile: re-read next tick
       throw error;
     }
-    this.#becomeLeader(now);
+    this.#wrote(stored, now);
   }
 }

@@ -2,7 +2,8 @@
  * Per-request client-node options of a mutating request (issue 9 point 5): an AbortSignal that
  * fires when the caller's signal does (the leadership term ended) or after
  * {@link MUTATION_DEADLINE_MS}, attached through a request middleware (RequestContext.setSignal,
- * which client-node's fetch passes on). The request then rejects with an AbortError.
+ * which client-node's fetch passes on), or given as is to raw-request.ts. The request then rejects
+ * with an AbortError.
  */
 import { Observable } from '@kubernetes/client-node';
 import type { ConfigurationOptions, ObservableMiddleware } from '@kubernetes/client-node';
@@ -11,13 +12,18 @@ import type { MutationOptions } from '../ports.ts';
 /** Deadline of every mutating request, ms. */
 export const MUTATION_DEADLINE_MS = 10_000;
 
+/** The AbortSignal of a mutating request: the caller's (if any) or the {@link MUTATION_DEADLINE_MS} deadline. */
+export function mutationSignal(options: MutationOptions): AbortSignal {
+  const deadline = AbortSignal.timeout(MUTATION_DEADLINE_MS);
+  return options.signal === undefined ? deadline : AbortSignal.any([options.signal, deadline]);
+}
+
 /**
  * client-node per-request options that attach `signal` (plus the deadline) to the request, and
  * the optional extra `base` options (e.g. a Content-Type header).
  */
 export function mutationRequestOptions(options: MutationOptions, base?: ConfigurationOptions<ObservableMiddleware>): ConfigurationOptions<ObservableMiddleware> {
-  const deadline = AbortSignal.timeout(MUTATION_DEADLINE_MS);
-  const signal = options.signal === undefined ? deadline : AbortSignal.any([options.signal, deadline]);
+  const signal = mutationSignal(options);
   const attach: ObservableMiddleware = {
     pre: (context) => {
       context.setSignal(signal);

@@ -1,14 +1,16 @@
 /**
  * {@link StatusWriter}: JSON merge patch of the CMC `status` subresource, sent only when the status
- * changed (architecture.md "reconcile": idempotent, reconciling twice changes nothing).
+ * changed (architecture.md "reconcile": idempotent, reconciling twice changes nothing). Sent over
+ * raw-request.ts: the answer (the whole CMC) is never read.
  */
-import { CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import type { ChaosMonkeyConfigurationV1, CmcStatusV1 } from '../../../api/v1.ts';
 import { GROUP, PLURAL, V1 } from '../../../api/names.ts';
 import type { MutationOptions, StatusWriter } from '../ports.ts';
 import { statusCodeOf, toChaosError } from './api-errors.ts';
+import { rawKube } from './connect.ts';
 import type { KubeConnection } from './connect.ts';
-import { mutationRequestOptions } from './request-options.ts';
+import type { RawKube } from './raw-request.ts';
+import { mutationSignal } from './request-options.ts';
 
 /** JSON text with object keys sorted, so equal values compare equal whatever their key order. */
 export function canonicalJson(value: unknown): string {
@@ -44,12 +46,12 @@ export function statusPatch(current: CmcStatusV1 | undefined, next: CmcStatusV1)
 
 /** The kube/ implementation of {@link StatusWriter}. Throws typed errors (api-errors.ts) except on 404. */
 export class KubeStatusWriter implements StatusWriter {
-  readonly #custom: CustomObjectsApi;
+  readonly #raw: RawKube;
   /** false when the identity may not patch chaosmonkeyconfigurations/status (start-up permission plan): nothing is sent. */
   enabled = true;
 
   constructor(options: { connection: KubeConnection }) {
-    this.#custom = options.connection.kubeConfig.makeApiClient(CustomObjectsApi);
+    this.#raw = rawKube(options.connection);
   }
 
   async patchStatus(cmc: ChaosMonkeyConfigurationV1, current: CmcStatusV1 | undefined, next: CmcStatusV1, options: MutationOptions = {}): Promise<boolean> {
@@ -58,10 +60,13 @@ export class KubeStatusWriter implements StatusWriter {
     const namespace = cmc.metadata.namespace ?? '';
     const name = cmc.metadata.name ?? '';
     try {
-      await this.#custom.patchNamespacedCustomObjectStatus(
-        { group: GROUP, version: V1, namespace, plural: PLURAL, name, body: { status: patch } },
-        mutationRequestOptions(options, setHeaderOptions('Content-Type', PatchStrategy.MergePatch)),
-      );
+      await this.#raw.request({
+        method: 'PATCH',
+        path: `/apis/${GROUP}/${V1}/namespaces/${encodeURIComponent(namespace)}/${PLURAL}/${encodeURIComponent(name)}/status`,
+        body: { status: patch },
+        contentType: 'application/merge-patch+json',
+        signal: mutationSignal(options),
+      });
       return true;
     } catch (error) {
       if (statusCodeOf(error) === 404) return false;

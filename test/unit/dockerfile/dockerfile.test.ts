@@ -1,7 +1,8 @@
 /**
  * Invariants of the Dockerfile and .dockerignore (there is no Docker engine on our machines, so the
- * image is checked by reading its recipe): multi-stage, pinned Node 24 bases, build with npm ci + tsc,
- * production dependencies only in the runtime stage, non-root numeric user, the operator by default
+ * image is checked by reading its recipe): multi-stage, pinned Node 24 bases, build with npm ci and
+ * `npm run build` (type check, then the esbuild bundles of scripts/build.ts), the bundles alone in the
+ * runtime stage (no node_modules), non-root numeric user, the operator by default
  * and the webhook by argument, and a build context that excludes what must not ship: production
  * code only (no embedded API server, no demo, no CRD file).
  */
@@ -9,6 +10,7 @@ import { describe, expect, test } from '@jest/globals';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { load } from 'js-yaml';
+import { ENTRIES } from '../../../scripts/build.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 const text = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
@@ -72,24 +74,21 @@ describe('Dockerfile', () => {
     expect(runtime.from).toMatch(/-slim|distroless/);
   });
 
-  test('the build stage installs from the lock file and compiles with tsc -p tsconfig.build.json', () => {
+  test('the build stage installs from the lock file, type checks and bundles with npm run build', () => {
     const build = stageNamed('build');
     expect(runs(build).some((r) => /^npm ci\b/.test(r))).toBe(true);
-    expect(runs(build).some((r) => /\btsc -p tsconfig\.build\.json\b/.test(r))).toBe(true);
+    expect(runs(build)).toContain('npm run build');
     expect(copies(build).some((c) => /package-lock\.json/.test(c))).toBe(true);
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts.build).toBe('tsc -p tsconfig.build.json --noEmit && node scripts/build.ts');
   });
 
-  test('the runtime stage gets production dependencies only and no sources, tests or dev tools', () => {
+  test('the runtime stage gets the bundles only: no node_modules, sources, tests or dev tools', () => {
     const fromStages = copies(runtime).map((c) => /--from=(\S+)\s+(\S+)/.exec(c)).filter((m) => m !== null);
-    const modules = fromStages.filter((m) => (m[2] as string).endsWith('node_modules'));
-    expect(modules).toHaveLength(1);
-    const depsStage = stageNamed((modules[0] as RegExpExecArray)[1] as string);
-    expect(runs(depsStage).some((r) => /^npm ci\b.*--omit=dev/.test(r))).toBe(true);
-    expect(runs(depsStage).some((r) => /npm (ci|install)\b(?!.*--omit=dev)/.test(r))).toBe(false);
-    // Type declarations and source maps are deleted: never loaded at run time.
-    expect(runs(depsStage).some((r) => /find node_modules .*'\*\.d\.ts'.*'\*\.map'.*-delete/.test(r))).toBe(true);
-    // From the build stage only the compiled output.
-    expect(fromStages.filter((m) => m[1] === 'build').map((m) => m[2])).toEqual(['/app/dist']);
+    // scripts/build.ts bundles every dependency: nothing is loaded from node_modules at run time.
+    expect(fromStages.filter((m) => (m[2] as string).includes('node_modules'))).toEqual([]);
+    // From the build stage only the bundled output.
+    expect(fromStages.map((m) => `${m[1]} ${m[2]}`)).toEqual(['build /app/dist']);
     for (const c of copies(runtime).filter((x) => !x.startsWith('--from='))) {
       expect(c).not.toMatch(/^\.\s|node_modules|\btest\b|\bbench\b|tsconfig|operator|webhook|\bapi\b/);
     }
@@ -105,7 +104,7 @@ describe('Dockerfile', () => {
 
   test('compiles production code only: no sandbox/, demo/ or crds/ in the build stage or tsconfig.build.json', () => {
     const sources = copies(stageNamed('build')).filter((c) => !c.startsWith('--from=')).flatMap((c) => c.split(/\s+/).slice(0, -1));
-    expect(sources.sort()).toEqual(['api', 'operator/src', 'package-lock.json', 'package.json', 'tsconfig.build.json', 'tsconfig.json', 'webhook/src']);
+    expect(sources.sort()).toEqual(['api', 'operator/src', 'package-lock.json', 'package.json', 'scripts/build.ts', 'tsconfig.build.json', 'tsconfig.json', 'webhook/src']);
     const build = JSON.parse(readFileSync(join(ROOT, 'tsconfig.build.json'), 'utf8')) as { include: string[] };
     expect(build.include.sort()).toEqual(['api', 'operator/src', 'webhook/src']);
   });
@@ -150,10 +149,14 @@ describe('Dockerfile', () => {
     expect(template).toMatch(/- name: webhook\n(.*\n){1,4}\s*args:\s*\n\s*- dist\/webhook\/src\/main\.js/);
   });
 
-  test('the compiled entry points map to existing sources', () => {
-    for (const main of ['operator/src/main.ts', 'webhook/src/main.ts']) {
-      expect(existsSync(join(ROOT, main))).toBe(true);
-    }
+  test('the bundled entry points map to existing sources, at the paths the image and the chart run', () => {
+    expect(Object.entries(ENTRIES).sort()).toEqual([
+      ['operator/src/main', 'operator/src/main.ts'],
+      ['webhook/src/main', 'webhook/src/main.ts'],
+    ]);
+    for (const main of Object.values(ENTRIES)) expect(existsSync(join(ROOT, main))).toBe(true);
+    // dist/<key>.js: the Dockerfile's CMD and the chart's webhook argument.
+    expect(execForm('CMD')).toEqual(['dist/operator/src/main.js']);
   });
 
   test('exposes the metrics and webhook ports', () => {
