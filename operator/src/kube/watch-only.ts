@@ -34,6 +34,17 @@ export interface WatchOnlySourceOptions {
   onError: (error: unknown, restartInMs: number) => void;
   /** Tracks whether the watch stream is open (fail closed on a stale cache, watch-health.ts). */
   health: WatchHealth;
+  /**
+   * client-node aborts a watch that delivered nothing for this long (its `requestTimeoutMs`, 30 s by
+   * default). On a quiet collection that is routine, not an error: the source reconnects at once,
+   * as client-node's ListWatch does. Tests shorten it.
+   */
+  inactivityTimeoutMs?: number;
+}
+
+/** client-node's Watch ends a stream that stayed quiet for its request timeout with this error name. */
+export function isInactivityTimeout(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'TimeoutError';
 }
 
 const keyOf = (o: KubernetesObject): string => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
@@ -121,6 +132,8 @@ export class WatchOnlySource {
       });
     };
     const watch = new Watch(this.#o.connection.kubeConfig);
+    // client-node declares requestTimeoutMs private in its types but reads the instance field (dist/watch.js).
+    if (this.#o.inactivityTimeoutMs !== undefined) (watch as unknown as { requestTimeoutMs: number }).requestTimeoutMs = this.#o.inactivityTimeoutMs;
     const timeout = Math.trunc(this.#o.timeoutSeconds);
     const params: Record<string, string | number | boolean> = timeout > 0 ? { timeoutSeconds: timeout } : {};
     let failed = false;
@@ -148,7 +161,8 @@ export class WatchOnlySource {
       this.#cancelSettle?.();
       this.health.closed();
       if (this.#stopped || failed) return;
-      failed = err !== null && err !== undefined;
+      // A quiet watch timed out on the client (no event for 30 s): reconnect at once, no error.
+      failed = err !== null && err !== undefined && !isInactivityTimeout(err);
       if (failed) {
         this.restarts += 1;
         const delay = this.#delayMs;
@@ -156,7 +170,8 @@ export class WatchOnlySource {
         this.#o.onError(err, delay);
         this.#cancelTimer = this.#o.clock.setTimer(delay, () => void this.#connect());
       } else {
-        // The server ended the watch (timeoutSeconds): watch again from scratch, as the seed did.
+        // The server ended the watch (timeoutSeconds), or it stayed quiet for client-node's
+        // inactivity timeout: watch again from scratch, as the seed did.
         this.#cancelTimer = this.#o.clock.setTimer(0, () => void this.#connect());
       }
     };
