@@ -93,6 +93,51 @@ describe(`chaos-monkey in the cluster (namespace ${NS})`, () => {
     expect(events.some((e) => e.reason === 'ChaosMonkeyTarget' && e.message === 'Pod got killed by Chaos Monkey')).toBe(true);
   }, SLOW);
 
+  test('selection fixed 2: one action kills two Running pods, one Event on each', async () => {
+    await createDeployment('batch', 3);
+    await waitFor('3 batch pods', async () => (await podNames('batch')).length === 3, SLOW);
+    await createCmc('batch', { scalingMode: 'killPod', deployment: { name: 'batch' }, selection: { mode: 'fixed', value: 2 } });
+    const done = await waitFor('a succeeded batch', async () => {
+      const a = (await cmc('batch')).status?.lastAction;
+      return a?.result === 'Succeeded' ? a : undefined;
+    }, SLOW);
+    const victims = done.target.split(', ');
+    expect(victims).toHaveLength(2);
+    const events = (await core.listNamespacedEvent({ namespace: NS })).items;
+    for (const pod of victims) expect(events.some((e) => e.reason === 'ChaosMonkeyTarget' && e.involvedObject.name === pod)).toBe(true);
+  }, SLOW);
+
+  test('CEL rules of the CRD: timeout and schedule.cron together, selection on randomScale, are refused', async () => {
+    const refused = async (name: string, spec: Record<string, unknown>): Promise<string> => {
+      try {
+        await createCmc(name, spec);
+      } catch (error) {
+        return String((error as { body?: unknown }).body ?? error);
+      }
+      throw new Error(`${name} was accepted`);
+    };
+    expect(await refused('both', { scalingMode: 'killPod', deployment: { name: 'pods' }, schedule: { cron: '*/5 * * * *' } })).toContain('422');
+    expect(await refused('sel', { scalingMode: 'randomScale', deployment: { name: 'scale' }, selection: { mode: 'all' } })).toContain('422');
+  }, SLOW);
+
+  test('an excluded time of day covering now: Blocked OutsideWindow, nothing killed', async () => {
+    await createDeployment('night', 2);
+    await waitFor('2 night pods', async () => (await podNames('night')).length === 2, SLOW);
+    const now = new Date();
+    const hh = (d: Date): string => `${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`;
+    // From a minute ago until an hour from now, in UTC (wraps midnight when it must).
+    const window = `${hh(new Date(now.getTime() - 60_000))}-${hh(new Date(now.getTime() + 3_600_000))}`;
+    await createCmc('night', { scalingMode: 'killPod', deployment: { name: 'night' }, schedule: { excludedTimesOfDay: [window] } });
+    const blocked = await waitFor('Blocked=OutsideWindow', async () => {
+      const c = await cmc('night');
+      const b = c.status?.conditions?.find((k) => k.type === 'Blocked');
+      return b?.status === 'True' && b.reason === 'OutsideWindow' ? c : undefined;
+    }, SLOW);
+    expect(Date.parse(blocked.status?.nextActionAt ?? '')).toBeGreaterThan(now.getTime() + 3_000_000);
+    const names = (await podNames('night')).join();
+    await holdsFor('night pods unchanged', async () => (await podNames('night')).join() === names, 12_000, 1_000);
+  }, SLOW);
+
   test('disabling stops the chaos', async () => {
     await custom.patchNamespacedCustomObject({ group: GROUP, version: V1, namespace: NS, plural: PLURAL, name: 'scale', body: { spec: { enabled: false } } }, merge);
     await waitFor('Paused=True', async () => (await cmc('scale')).status?.conditions?.find((k) => k.type === 'Paused')?.status === 'True', SLOW);
