@@ -77,10 +77,11 @@ export const pureModules: Plugin = {
  * and its SQLite store, WebSocket, EventSource, cookies and every interceptor (idle RSS -8 MiB,
  * docs/operator.md "Memory at idle").
  */
-export const UNDICI_USED = [
-  "const { fetch } = require('undici/lib/web/fetch/index.js');",
-  "module.exports = { fetch, Agent: require('undici/lib/dispatcher/agent.js'), ProxyAgent: require('undici/lib/dispatcher/proxy-agent.js') };",
-].join('\n');
+export const UNDICI_USED: Readonly<Record<string, { module: string; property?: string }>> = {
+  fetch: { module: 'undici/lib/web/fetch/index.js', property: 'fetch' },
+  Agent: { module: 'undici/lib/dispatcher/agent.js' },
+  ProxyAgent: { module: 'undici/lib/dispatcher/proxy-agent.js' },
+};
 
 /**
  * Points client-node's `import ... from 'undici'` at UNDICI_USED (undici is CommonJS: esbuild
@@ -90,7 +91,10 @@ export const undiciUsed: Plugin = {
   name: 'undici-used',
   setup(b) {
     b.onResolve({ filter: /^undici$/ }, (args) => (args.importer.includes('/node_modules/@kubernetes/client-node/') ? { path: 'undici', namespace: 'undici-used' } : undefined));
-    b.onLoad({ filter: /.*/, namespace: 'undici-used' }, () => ({ contents: UNDICI_USED, loader: 'js', resolveDir: ROOT }));
+    const contents = Object.entries(UNDICI_USED)
+      .map(([name, { module, property }]) => `exports.${name} = require(${JSON.stringify(module)})${property === undefined ? '' : `.${property}`};`)
+      .join('\n');
+    b.onLoad({ filter: /.*/, namespace: 'undici-used' }, () => ({ contents, loader: 'js', resolveDir: ROOT }));
   },
 };
 
