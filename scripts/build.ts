@@ -55,6 +55,7 @@ export const PURE_PACKAGES: readonly string[] = ['@kubernetes/client-node'];
  * package.json could say). client-node's entry re-exports every module of the package (exec,
  * attach, port-forward, cp, top, log, metrics, YAML, the OIDC and cloud auth providers, ~60 API
  * groups); without the mark esbuild keeps them all, because importing a module could do something.
+ * The one module that does is polyfill.js, which sets `globalThis.File` on Node 18; Node 24 has it.
  */
 export const pureModules: Plugin = {
   name: 'pure-modules',
