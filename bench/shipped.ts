@@ -2,7 +2,8 @@
  * What ships, read from a tree's Dockerfile, so the benchmark runs the operator the way the image
  * does, for our tree and for an older ref alike (`npm run bench -- --compare <ref>`): the build
  * commands of the stage the runtime copies its code from (`npm ci` left out: node_modules is
- * prepared beforehand), the arguments after `node` (ENTRYPOINT + CMD) and the image's NODE_OPTIONS.
+ * prepared beforehand), the image's NODE_OPTIONS plus the flags its ENTRYPOINT gives `node`, and the
+ * script with its arguments (ENTRYPOINT + CMD).
  * This is the one place that decides which entry the bench starts; a tree without a Dockerfile
  * (or one we cannot read) runs `operator/src/main.ts` unbuilt.
  */
