@@ -29,7 +29,7 @@
  * - OPERATOR_BENCH_SIZES=1000 runs only the 1,000-CMC scenario (default 1000,10000; 0 = idle only);
  *   OPERATOR_BENCH_SCALE=0.1 shrinks the scenarios.
  * - What runs: by default what ships, read from each tree's Dockerfile (bench/shipped.ts): its build
- *   commands, then `node <NODE_OPTIONS> <CMD>` (today dist/operator/src/main.js). OPERATOR_BENCH_ENTRY=ts
+ *   commands, then `node <NODE_OPTIONS> <ENTRYPOINT flags> <CMD>` (today dist/operator/src/main.js). OPERATOR_BENCH_ENTRY=ts
  *   runs this tree's `operator/src/main.ts` unbuilt instead. OPERATOR_BENCH_NODE_ARGS replaces the
  *   image's flags (e.g. "" for none), for every tree.
  * - OPERATOR_BENCH_HEAPSNAPSHOT=1 writes a heap snapshot of the operator (SIGUSR2) at the end of each

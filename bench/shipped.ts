@@ -2,7 +2,8 @@
  * What ships, read from a tree's Dockerfile, so the benchmark runs the operator the way the image
  * does, for our tree and for an older ref alike (`npm run bench -- --compare <ref>`): the build
  * commands of the stage the runtime copies its code from (`npm ci` left out: node_modules is
- * prepared beforehand), the arguments after `node` (ENTRYPOINT + CMD) and the image's NODE_OPTIONS.
+ * prepared beforehand), the image's NODE_OPTIONS plus the flags its ENTRYPOINT gives `node`, and the
+ * script with its arguments (ENTRYPOINT + CMD).
  * This is the one place that decides which entry the bench starts; a tree without a Dockerfile
  * (or one we cannot read) runs `operator/src/main.ts` unbuilt.
  */
@@ -15,7 +16,7 @@ export interface Shipped {
   build: string[];
   /** Arguments after `node` and its flags, e.g. `['dist/operator/src/main.js']`. */
   args: string[];
-  /** The image's NODE_OPTIONS as separate flags. */
+  /** The image's NODE_OPTIONS as separate flags, then the flags its ENTRYPOINT gives `node`. */
   nodeArgs: string[];
   /** Where this came from, for the printed header. */
   source: string;
@@ -64,8 +65,11 @@ export function parseShipped(dockerfile: string): Shipped | undefined {
   const workdir = runtime.body.filter((i) => i.op === 'WORKDIR').at(-1)?.args ?? '/';
   const entrypoint = jsonArray(runtime.body.filter((i) => i.op === 'ENTRYPOINT').at(-1)?.args ?? '[]') ?? [];
   const cmd = jsonArray(runtime.body.filter((i) => i.op === 'CMD').at(-1)?.args ?? '[]') ?? [];
-  const argv = [...entrypoint, ...cmd];
-  if (argv[0] !== 'node' || argv.length < 2) return undefined;
+  // `node`, the V8 flags the ENTRYPOINT gives it (NODE_OPTIONS refuses some), then the script and its arguments.
+  const all = [...entrypoint, ...cmd];
+  const script = all.findIndex((a, i) => i > 0 && !a.startsWith('-'));
+  if (all[0] !== 'node' || script < 0) return undefined;
+  const argv = ['node', ...all.slice(script)];
   const options = /NODE_OPTIONS="([^"]*)"/.exec(runtime.body.filter((i) => i.op === 'ENV').map((i) => i.args).join(' '));
   // The stages the runtime copies code (not node_modules) from, and their RUN commands without installs.
   const from = new Set<string>();
@@ -81,7 +85,7 @@ export function parseShipped(dockerfile: string): Shipped | undefined {
   return {
     build,
     args: argv.slice(1).map((a, i) => (i === 0 ? relativeToWorkdir(a, workdir) : a)),
-    nodeArgs: options === null ? [] : (options[1] as string).split(/\s+/).filter((a) => a !== ''),
+    nodeArgs: [...(options === null ? [] : (options[1] as string).split(/\s+/).filter((a) => a !== '')), ...all.slice(1, script)],
     source: 'Dockerfile',
   };
 }

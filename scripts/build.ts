@@ -47,6 +47,58 @@ export const requireBuiltins: Plugin = {
   },
 };
 
+/** Packages whose modules esbuild may drop when nothing imported from them is used (see pureModules). */
+export const PURE_PACKAGES: readonly string[] = ['@kubernetes/client-node'];
+
+/**
+ * Marks the modules of PURE_PACKAGES as free of import side effects (`sideEffects: false`, as a
+ * package.json could say). client-node's entry re-exports every module of the package (exec,
+ * attach, port-forward, cp, top, log, metrics, YAML, the OIDC and cloud auth providers, ~60 API
+ * groups); without the mark esbuild keeps them all, because importing a module could do something.
+ * The one module that does is polyfill.js, which sets `globalThis.File` on Node 18; Node 24 has it.
+ */
+export const pureModules: Plugin = {
+  name: 'pure-modules',
+  setup(b) {
+    b.onResolve({ filter: /.*/ }, async (args) => {
+      if (args.pluginData === pureModules || args.kind === 'entry-point') return undefined;
+      const inPackage = PURE_PACKAGES.some((name) => args.path === name || args.path.startsWith(`${name}/`) || args.importer.includes(`/node_modules/${name}/`));
+      if (!inPackage) return undefined;
+      const resolved = await b.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: pureModules });
+      if (resolved.errors.length > 0 || resolved.external === true) return undefined;
+      if (!PURE_PACKAGES.some((name) => resolved.path.includes(`/node_modules/${name}/`))) return undefined;
+      return { path: resolved.path, namespace: resolved.namespace, sideEffects: false };
+    });
+  },
+};
+
+/**
+ * What client-node 2.x imports from undici (`fetch`, `Agent`, `ProxyAgent`), taken from undici's
+ * own modules instead of its entry, which also loads the mock and snapshot agents, the HTTP cache
+ * and its SQLite store, WebSocket, EventSource, cookies and every interceptor (idle RSS -8 MiB,
+ * docs/operator.md "Memory at idle").
+ */
+export const UNDICI_USED: Readonly<Record<string, { module: string; property?: string }>> = {
+  fetch: { module: 'undici/lib/web/fetch/index.js', property: 'fetch' },
+  Agent: { module: 'undici/lib/dispatcher/agent.js' },
+  ProxyAgent: { module: 'undici/lib/dispatcher/proxy-agent.js' },
+};
+
+/**
+ * Points client-node's `import ... from 'undici'` at UNDICI_USED (undici is CommonJS: esbuild
+ * cannot drop the unused rest of its entry by itself).
+ */
+export const undiciUsed: Plugin = {
+  name: 'undici-used',
+  setup(b) {
+    b.onResolve({ filter: /^undici$/ }, (args) => (args.importer.includes('/node_modules/@kubernetes/client-node/') ? { path: 'undici', namespace: 'undici-used' } : undefined));
+    const contents = Object.entries(UNDICI_USED)
+      .map(([name, { module, property }]) => `exports.${name} = require(${JSON.stringify(module)})${property === undefined ? '' : `.${property}`};`)
+      .join('\n');
+    b.onLoad({ filter: /.*/, namespace: 'undici-used' }, () => ({ contents, loader: 'js', resolveDir: ROOT }));
+  },
+};
+
 /** esbuild options of the shipped build, writing into `outdir`. */
 export function buildOptions(outdir: string): BuildOptions {
   return {
@@ -65,7 +117,7 @@ export function buildOptions(outdir: string): BuildOptions {
     minifyIdentifiers: false,
     legalComments: 'none',
     charset: 'ascii',
-    plugins: [requireBuiltins],
+    plugins: [requireBuiltins, pureModules, undiciUsed],
     metafile: true,
     logLevel: 'warning',
   };

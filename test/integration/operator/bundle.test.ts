@@ -18,8 +18,12 @@ import { OPERATOR_NAMESPACE, startWorld, waitFor } from './support/world.ts';
 import type { World } from './support/world.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
-/** The image's NODE_OPTIONS (Dockerfile ENV), as arguments. */
-const NODE_ARGS = (/NODE_OPTIONS="([^"]*)"/.exec(readFileSync(join(ROOT, 'Dockerfile'), 'utf8'))?.[1] ?? '').split(/\s+/).filter((a) => a !== '');
+const DOCKERFILE = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+/** The image's NODE_OPTIONS (Dockerfile ENV) and the flags its ENTRYPOINT gives `node`, as arguments. */
+const NODE_ARGS = [
+  ...(/NODE_OPTIONS="([^"]*)"/.exec(DOCKERFILE)?.[1] ?? '').split(/\s+/).filter((a) => a !== ''),
+  ...(JSON.parse(/^ENTRYPOINT\s+(\[.*\])\s*$/m.exec(DOCKERFILE)?.[1] ?? '["node"]') as string[]).slice(1),
+];
 
 interface Child {
   proc: ChildProcess;

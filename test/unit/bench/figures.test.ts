@@ -155,6 +155,11 @@ describe('parseShipped: what the image runs', () => {
     });
   });
 
+  test('V8 flags in the ENTRYPOINT are node flags; the script after them is made relative to the WORKDIR', () => {
+    const dockerfile = ['FROM node:24', 'WORKDIR /app', 'ENTRYPOINT ["node", "--no-wasm-tier-up"]', 'CMD ["/app/dist/main.js", "--port=1"]'].join('\n');
+    expect(parseShipped(dockerfile)).toEqual({ build: [], args: ['dist/main.js', '--port=1'], nodeArgs: ['--no-wasm-tier-up'], source: 'Dockerfile' });
+  });
+
   test.each([
     ['no stage', ''],
     ['not started with node', 'FROM x\nENTRYPOINT ["/bin/operator"]'],
