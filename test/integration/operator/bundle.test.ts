@@ -5,17 +5,16 @@
  * syncs its caches, writes a CMC's status and exits 0 on SIGTERM; the webhook issues its
  * certificate and listens.
  */
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { buildDist } from '../../../scripts/build.ts';
 import { OPERATOR_NAMESPACE, startWorld, waitFor } from './support/world.ts';
 import type { World } from './support/world.ts';
+import { spawnNode } from '../../support/child.ts';
+import type { Child } from '../../support/child.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 const DOCKERFILE = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
@@ -25,32 +24,15 @@ const NODE_ARGS = [
   ...(JSON.parse(/^ENTRYPOINT\s+(\[.*\])\s*$/m.exec(DOCKERFILE)?.[1] ?? '["node"]') as string[]).slice(1),
 ];
 
-interface Child {
-  proc: ChildProcess;
-  lines: Record<string, unknown>[];
-  exited: Promise<number | null>;
-}
-
 let app: string;
 let world: World;
 const children: Child[] = [];
 
 function run(entry: string, args: string[] = []): Child {
-  const proc = spawn(process.execPath, [...NODE_ARGS, entry, ...args], {
+  const child = spawnNode([...NODE_ARGS, entry, ...args], {
     cwd: app,
     env: { PATH: process.env.PATH, HOME: app, KUBECONFIG: join(app, 'kubeconfig'), CHAOSMONKEY_METRICS_PORT: '0', CHAOSMONKEY_LEASE_DURATION: '3s', NODE_ENV: 'production' },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const lines: Record<string, unknown>[] = [];
-  createInterface({ input: proc.stdout as NodeJS.ReadableStream }).on('line', (line) => {
-    try {
-      lines.push(JSON.parse(line) as Record<string, unknown>);
-    } catch {
-      lines.push({ raw: line });
-    }
-  });
-  proc.stderr?.on('data', (d: Buffer) => lines.push({ stderr: d.toString() }));
-  const child = { proc, lines, exited: new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code))) };
   children.push(child);
   return child;
 }

@@ -5,41 +5,23 @@
  * saying why. `npm start`'s launcher (`node demo/start.ts`): with no cluster it runs the demo,
  * prints three commands to try and chaos shows in its log within 30 s; in a pod, never the demo.
  */
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import * as k8s from '@kubernetes/client-node';
 import { OPERATOR_NAMESPACE, startWorld, waitFor } from './support/world.ts';
 import type { World } from './support/world.ts';
-
-interface Child {
-  proc: ChildProcess;
-  lines: Record<string, unknown>[];
-  exited: Promise<number | null>;
-}
+import { spawnNode } from '../../support/child.ts';
+import type { Child } from '../../support/child.ts';
 
 const OPERATOR = 'operator/src/main.ts';
 const LAUNCHER = 'demo/start.ts';
 const TOKEN_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 
 function run(env: Record<string, string | undefined>, entry = OPERATOR): Child {
-  const proc = spawn(process.execPath, [entry], { env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-  const lines: Record<string, unknown>[] = [];
-  createInterface({ input: proc.stdout as NodeJS.ReadableStream }).on('line', (line) => {
-    try {
-      lines.push(JSON.parse(line) as Record<string, unknown>);
-    } catch {
-      lines.push({ raw: line });
-    }
-  });
-  proc.stderr?.on('data', (d: Buffer) => lines.push({ stderr: d.toString() }));
-  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
-  return { proc, lines, exited };
+  return spawnNode([entry], { env: env as NodeJS.ProcessEnv });
 }
 
 const baseEnv = (): Record<string, string | undefined> => ({ PATH: process.env.PATH, CHAOSMONKEY_METRICS_PORT: '0', CHAOSMONKEY_LEASE_DURATION: '3s' });
