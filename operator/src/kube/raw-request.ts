@@ -52,10 +52,10 @@ export interface RawStreamRequest {
   signal?: AbortSignal;
   /**
    * The socket's inactivity timeout, ms, from the request on: when nothing arrives for that long
-   * the request is destroyed with a `TimeoutError` DOMException (client-node's Watch does the same
-   * after its `requestTimeoutMs`).
+   * `onIdle` is called (it ends the request, e.g. through `signal`).
    */
   idleTimeoutMs?: number;
+  onIdle?: () => void;
 }
 
 /** A 2xx answer. `body` is the parsed JSON when the request asked to read it. */
@@ -207,7 +207,8 @@ export class RawKube {
           }
           readText(res).then((text) => reject(this.#failure(status, options, text, res)), reject);
         });
-        if (r.idleTimeoutMs !== undefined) req.on('timeout', () => req.destroy(new DOMException('The operation was aborted due to timeout', 'TimeoutError')));
+        const onIdle = r.onIdle;
+        if (onIdle !== undefined) req.on('timeout', onIdle);
         this.#onRequestError(req, reject);
         req.end();
       });

@@ -62,6 +62,9 @@ export class RawWatch {
       controller.abort();
       done(err);
     };
+    // An abort by the caller ends the watch with the signal's reason (an AbortError), as client-node's does.
+    controller.signal.addEventListener('abort', () => finish(controller.signal.reason), { once: true });
+    const onIdle = (): void => finish(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
     const onLine = (line: string): void => {
       try {
         const data = JSON.parse(line) as WatchLine;
@@ -72,7 +75,7 @@ export class RawWatch {
     };
     let res: IncomingMessage;
     try {
-      res = await this.#raw.open({ path, query: { watch: 'true', ...queryParams }, signal: controller.signal, idleTimeoutMs: this.#idleTimeoutMs });
+      res = await this.#raw.open({ path, query: { watch: 'true', ...queryParams }, signal: controller.signal, idleTimeoutMs: this.#idleTimeoutMs, onIdle });
     } catch (error) {
       finish(error);
       return controller;
