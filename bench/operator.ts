@@ -27,7 +27,7 @@
  *   (this tree / ref) under each figure.
  * Environment:
  * - OPERATOR_BENCH_SIZES=1000 runs only the 1,000-CMC scenario (default 1000,10000; 0 = idle only);
- *   OPERATOR_BENCH_SCALE=0.1 shrinks the scenarios.
+ *   OPERATOR_BENCH_SCALE=0.1 shrinks the scenarios; OPERATOR_BENCH_WINDOW_MS sets the action window (default 10000).
  * - What runs: by default what ships, read from each tree's Dockerfile (bench/shipped.ts): its build
  *   commands, then `node <NODE_OPTIONS> <ENTRYPOINT flags> <CMD>` (today dist/operator/src/main.js). OPERATOR_BENCH_ENTRY=ts
  *   runs this tree's `operator/src/main.ts` unbuilt instead. OPERATOR_BENCH_NODE_ARGS replaces the
@@ -67,7 +67,8 @@ const ROOT = join(fileURLToPath(import.meta.url), '..', '..');
 const CRD_FILE = join(ROOT, 'crds', 'chaosmonkeyconfigurations.yaml');
 const SCALE = Number(process.env.OPERATOR_BENCH_SCALE ?? '1');
 const ACTIVE = 40;
-const ACTION_WINDOW_MS = 10_000;
+/** The action window (OPERATOR_BENCH_WINDOW_MS, default 10 s; longer windows give steadier CPU figures on a shared machine). */
+const ACTION_WINDOW_MS = Number(process.env.OPERATOR_BENCH_WINDOW_MS ?? '10000');
 const WARMUP_MS = 4_000;
 const IDLE_SETTLE_MS = 4_000; // two Lease renewal periods of 2 s
 const IDLE_RUNS = 3;

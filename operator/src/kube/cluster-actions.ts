@@ -22,7 +22,7 @@ import { rawKube } from './connect.ts';
 import type { KubeConnection } from './connect.ts';
 import type { CachedReads } from './informers.ts';
 import type { RawKube } from './raw-request.ts';
-import { mutationSignal } from './request-options.ts';
+import { mutationAbort } from './request-options.ts';
 import { deploymentInfoOf, podInfoOf } from './workloads.ts';
 
 const MERGE_PATCH = 'application/merge-patch+json';
@@ -132,7 +132,7 @@ export class KubeClusterActions implements ClusterActions {
         path: podPath(namespace, name),
         query: { gracePeriodSeconds },
         ...(options.uid !== undefined ? { body: { preconditions: { uid: options.uid } } } : {}),
-        signal: mutationSignal(options),
+        ...mutationAbort(options),
       });
       return true;
     } catch (error) {
@@ -155,7 +155,7 @@ export class KubeClusterActions implements ClusterActions {
           metadata: { name, namespace },
           deleteOptions: { gracePeriodSeconds, ...(uid !== '' ? { preconditions: { uid } } : {}) },
         },
-        signal: mutationSignal(options),
+        ...mutationAbort(options),
       });
       return 'evicted';
     } catch (error) {
@@ -171,11 +171,11 @@ export class KubeClusterActions implements ClusterActions {
     options.signal?.throwIfAborted();
     try {
       const path = `/apis/apps/v1/namespaces/${encodeURIComponent(namespace)}/deployments/${encodeURIComponent(name)}/scale`;
-      const signal = mutationSignal(options);
+      const abort = mutationAbort(options);
       const answer =
         this.scaleVerb === 'update'
-          ? await this.#raw.request({ method: 'PUT', path, body: { apiVersion: 'autoscaling/v1', kind: 'Scale', metadata: { name, namespace }, spec: { replicas } }, signal, read: true })
-          : await this.#raw.request({ method: 'PATCH', path, body: { spec: { replicas } }, contentType: MERGE_PATCH, signal, read: true });
+          ? await this.#raw.request({ method: 'PUT', path, body: { apiVersion: 'autoscaling/v1', kind: 'Scale', metadata: { name, namespace }, spec: { replicas } }, ...abort, read: true })
+          : await this.#raw.request({ method: 'PATCH', path, body: { spec: { replicas } }, contentType: MERGE_PATCH, ...abort, read: true });
       const scale = (typeof answer.body === 'object' && answer.body !== null ? answer.body : {}) as { spec?: { replicas?: unknown }; metadata?: { uid?: unknown } };
       // The Scale's metadata.uid is the Deployment's (kube-apiserver's scaleFromDeployment copies it).
       return {

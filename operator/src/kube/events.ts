@@ -11,7 +11,7 @@ import { describeApiError, statusCodeOf } from './api-errors.ts';
 import { rawKube } from './connect.ts';
 import type { KubeConnection } from './connect.ts';
 import type { RawKube } from './raw-request.ts';
-import { mutationSignal } from './request-options.ts';
+import { mutationAbort } from './request-options.ts';
 
 /** Repeats within this window are folded into one Event (client-go uses 10 minutes too). */
 export const AGGREGATION_WINDOW_MS = 10 * 60_000;
@@ -73,7 +73,7 @@ export class KubeEventSink implements EventSink {
             path: `/api/v1/namespaces/${encodeURIComponent(seen.namespace)}/events/${encodeURIComponent(seen.name)}`,
             body: { count: seen.count, lastTimestamp: nowIso },
             contentType: 'application/merge-patch+json',
-            signal: mutationSignal({}),
+            ...mutationAbort({}),
           });
           return;
         } catch (error) {
@@ -107,7 +107,7 @@ export class KubeEventSink implements EventSink {
           reportingComponent: EVENT_COMPONENT,
           reportingInstance: this.#instance,
         },
-        signal: mutationSignal({}),
+        ...mutationAbort({}),
       });
       this.#recent.delete(key);
       this.#recent.set(key, { namespace, name, count: 1, firstAt: now });

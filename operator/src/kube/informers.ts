@@ -24,6 +24,8 @@ import type { ChaosMonkeyConfigurationV1 } from '../../../api/v1.ts';
 import { GROUP, PAUSED_ANNOTATION, PAUSED_UNTIL_ANNOTATION, PLURAL, V1 } from '../../../api/names.ts';
 import type { ChaosMetrics, Clock, DeploymentInfo, LabelSelector, Logger, NamespaceInfo, PodInfo, Store } from '../ports.ts';
 import type { KubeConnection } from './connect.ts';
+import { rawKube } from './connect.ts';
+import { RawWatch } from './raw-watch.ts';
 import { describeApiError } from './api-errors.ts';
 import { WatchOnlySource } from './watch-only.ts';
 import { deploymentInfoOf, podInfoOf, selectorMatches, slimDeployment, slimPod } from './workloads.ts';
@@ -145,8 +147,11 @@ class TimedWatch extends Watch {
   readonly #isStopped: () => boolean;
   readonly #slim: Slim;
   readonly #health: WatchHealth;
+  /** The stream itself goes over raw-watch.ts (not client-node's fetch): same contract, less CPU per event. */
+  readonly #transport: RawWatch;
   constructor(connection: KubeConnection, timeoutSeconds: number, isStopped: () => boolean, slim: Slim, health: WatchHealth) {
     super(connection.kubeConfig);
+    this.#transport = new RawWatch(rawKube(connection));
     this.#timeoutSeconds = Math.trunc(timeoutSeconds);
     this.#isStopped = isStopped;
     this.#slim = slim;
@@ -176,7 +181,7 @@ class TimedWatch extends Watch {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- same untyped objects as above
     const slimmed = (phase: string, apiObj: any, watchObj?: any): void =>
       callback(phase, phase === 'ADDED' || phase === 'MODIFIED' || phase === 'DELETED' ? slim(apiObj as KubernetesObject) : apiObj, watchObj);
-    const opened = super.watch(path, this.#timeoutSeconds > 0 ? { ...params, timeoutSeconds: this.#timeoutSeconds } : params, slimmed, tracked);
+    const opened = this.#transport.watch(path, this.#timeoutSeconds > 0 ? { ...params, timeoutSeconds: this.#timeoutSeconds } : params, slimmed, tracked);
     // client-node resolves once the server answered 200 (the stream is open), after calling done on a failure.
     return opened.then((controller) => {
       if (!ended) health.opened();

@@ -12,6 +12,15 @@ import type { MutationOptions } from '../ports.ts';
 /** Deadline of every mutating request, ms. */
 export const MUTATION_DEADLINE_MS = 10_000;
 
+/**
+ * The abort options of a mutating request sent through raw-request.ts: the caller's signal (if any)
+ * and the {@link MUTATION_DEADLINE_MS} deadline, which raw-request.ts arms as a timer cleared when
+ * the request settles (no `AbortSignal.timeout` left to fire, with its DOMException, 10 s later).
+ */
+export function mutationAbort(options: MutationOptions): { signal?: AbortSignal; deadlineMs: number } {
+  return options.signal === undefined ? { deadlineMs: MUTATION_DEADLINE_MS } : { signal: options.signal, deadlineMs: MUTATION_DEADLINE_MS };
+}
+
 /** The AbortSignal of a mutating request: the caller's (if any) or the {@link MUTATION_DEADLINE_MS} deadline. */
 export function mutationSignal(options: MutationOptions): AbortSignal {
   const deadline = AbortSignal.timeout(MUTATION_DEADLINE_MS);

@@ -10,7 +10,7 @@ import { statusCodeOf, toChaosError } from './api-errors.ts';
 import { rawKube } from './connect.ts';
 import type { KubeConnection } from './connect.ts';
 import type { RawKube } from './raw-request.ts';
-import { mutationSignal } from './request-options.ts';
+import { mutationAbort } from './request-options.ts';
 
 /** JSON text with object keys sorted, so equal values compare equal whatever their key order. */
 export function canonicalJson(value: unknown): string {
@@ -65,7 +65,7 @@ export class KubeStatusWriter implements StatusWriter {
         path: `/apis/${GROUP}/${V1}/namespaces/${encodeURIComponent(namespace)}/${PLURAL}/${encodeURIComponent(name)}/status`,
         body: { status: patch },
         contentType: 'application/merge-patch+json',
-        signal: mutationSignal(options),
+        ...mutationAbort(options),
       });
       return true;
     } catch (error) {

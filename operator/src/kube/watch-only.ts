@@ -4,12 +4,14 @@
  * as ADDED (how the seed got them), then the changes. Every (re)connection is such a watch; once its
  * first burst has settled (no event for `settleMs`), objects it did not deliver are gone (deleted
  * while disconnected) and the source counts as synced. Same events as client-node's ListWatch:
- * `add`, `update` (only when the resourceVersion changed), `delete`.
+ * `add`, `update` (only when the resourceVersion changed), `delete`. The stream goes over
+ * raw-watch.ts, as the informers' do.
  */
-import { Watch } from '@kubernetes/client-node';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Clock, Logger } from '../ports.ts';
 import type { KubeConnection } from './connect.ts';
+import { rawKube } from './connect.ts';
+import { RawWatch } from './raw-watch.ts';
 import type { WatchHealth } from './watch-health.ts';
 
 type Handler = (obj: KubernetesObject) => void;
@@ -35,14 +37,14 @@ export interface WatchOnlySourceOptions {
   /** Tracks whether the watch stream is open (fail closed on a stale cache, watch-health.ts). */
   health: WatchHealth;
   /**
-   * client-node aborts a watch that delivered nothing for this long (its `requestTimeoutMs`, 30 s by
-   * default). On a quiet collection that is routine, not an error: the source reconnects at once,
+   * A watch that delivered nothing for this long is ended (raw-watch.ts, like client-node's
+   * `requestTimeoutMs`: 30 s by default). On a quiet collection that is routine, not an error: the source reconnects at once,
    * as client-node's ListWatch does. Tests shorten it.
    */
   inactivityTimeoutMs?: number;
 }
 
-/** client-node's Watch ends a stream that stayed quiet for its request timeout with this error name. */
+/** A watch (raw-watch.ts, as client-node's Watch) ends a stream that stayed quiet for its inactivity timeout with this error name. */
 export function isInactivityTimeout(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'TimeoutError';
 }
@@ -131,9 +133,7 @@ export class WatchOnlySource {
         }
       });
     };
-    const watch = new Watch(this.#o.connection.kubeConfig);
-    // client-node declares requestTimeoutMs private in its types but reads the instance field (dist/watch.js).
-    if (this.#o.inactivityTimeoutMs !== undefined) (watch as unknown as { requestTimeoutMs: number }).requestTimeoutMs = this.#o.inactivityTimeoutMs;
+    const watch = new RawWatch(rawKube(this.#o.connection), this.#o.inactivityTimeoutMs);
     const timeout = Math.trunc(this.#o.timeoutSeconds);
     const params: Record<string, string | number | boolean> = timeout > 0 ? { timeoutSeconds: timeout } : {};
     let failed = false;

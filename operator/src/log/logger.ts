@@ -91,6 +91,69 @@ export function formatTextLine(info: Record<string, unknown>, options: { omit?: 
   return typeof info.stack === 'string' ? `${line}\n${info.stack.replace(/^/gm, '    ')}` : line;
 }
 
+/** winston's (triple-beam's) keys of the entry's level and formatted line. */
+const LEVEL = Symbol.for('level');
+const MESSAGE = Symbol.for('message');
+
+/** What every logger of one {@link createLogger} call shares. */
+interface LineSink {
+  level: LogLevel;
+  format: winston.Logform.Format;
+  stream: NodeJS.WritableStream;
+  defaultMeta: Record<string, unknown> | undefined;
+}
+
+type Meta = Record<string, unknown>;
+
+/**
+ * The logger {@link createLogger} returns: winston's entry shape and formats (logform), written
+ * straight to the stream. winston's own Logger pipes every entry through two object-mode streams
+ * (the logger's Transform and the transport's Writable) before the same `stream.write`: at one
+ * line per chaos action that plumbing was most of the log line's CPU (docs/operator.md "CPU per
+ * action"). Entries are built as winston builds them (child meta, then default meta, then the
+ * call's meta, then level and message; a meta `message` is appended, its `stack` and `cause` kept),
+ * so the lines are the same; unlike winston, a message holding printf tokens (`%s`) keeps its meta.
+ */
+class StreamLogger implements OperatorLogger {
+  readonly #sink: LineSink;
+  readonly #childMeta: Meta | undefined;
+
+  constructor(sink: LineSink, childMeta?: Meta) {
+    this.#sink = sink;
+    this.#childMeta = childMeta;
+  }
+
+  #write(level: LogLevel, message: string, meta: Meta | undefined): void {
+    const sink = this.#sink;
+    if (LOG_LEVELS[level] > LOG_LEVELS[sink.level]) return;
+    const info: Record<string | symbol, unknown> = Object.assign({}, this.#childMeta, sink.defaultMeta, meta, { [LEVEL]: level, level, message });
+    if (meta !== undefined) {
+      if (meta.message !== undefined && meta.message !== null && meta.message !== '') info.message = `${message} ${String(meta.message)}`;
+      if (meta.stack !== undefined && meta.stack !== null && meta.stack !== '') info.stack = meta.stack;
+      if (meta.cause !== undefined && meta.cause !== null && meta.cause !== '') info.cause = meta.cause;
+    }
+    try {
+      const out = sink.format.transform(info as winston.Logform.TransformableInfo, sink.format.options) as Record<string | symbol, unknown> | false;
+      if (out === false) return;
+      sink.stream.write(`${String(out[MESSAGE])}\n`);
+    } catch {
+      // never throws on a log call (a value JSON cannot render, a closed stream)
+    }
+  }
+
+  panic(message: string, meta?: Meta): void { this.#write('panic', message, meta); }
+  critical(message: string, meta?: Meta): void { this.#write('critical', message, meta); }
+  error(message: string, meta?: Meta): void { this.#write('error', message, meta); }
+  warn(message: string, meta?: Meta): void { this.#write('warn', message, meta); }
+  info(message: string, meta?: Meta): void { this.#write('info', message, meta); }
+  debug(message: string, meta?: Meta): void { this.#write('debug', message, meta); }
+  trace(message: string, meta?: Meta): void { this.#write('trace', message, meta); }
+
+  child(meta: Meta): OperatorLogger {
+    return new StreamLogger(this.#sink, { ...this.#childMeta, ...meta });
+  }
+}
+
 /**
  * Creates a logger writing one line per entry: JSON with `level`, `message`, `timestamp` (ISO 8601)
  * and the merged meta fields, or the same as text ({@link formatTextLine}). Never throws on log calls.
@@ -100,15 +163,12 @@ export function createLogger(options: LoggerOptions): OperatorLogger {
   const line = options.format === 'text'
     ? winston.format.printf((info) => formatTextLine(info, { omit, color: options.color ?? false }))
     : winston.format.json();
-  const logger = winston.createLogger({
-    levels: { ...LOG_LEVELS },
+  return new StreamLogger({
     level: options.level,
-    defaultMeta: options.defaultMeta,
     format: winston.format.combine(winston.format.timestamp(), winston.format.errors({ stack: true }), line),
-    transports: [new winston.transports.Stream({ stream: options.stream ?? process.stdout })],
+    stream: options.stream ?? process.stdout,
+    defaultMeta: options.defaultMeta,
   });
-  // winston types its logger with npm levels; ours are set above, so the level methods exist.
-  return logger as unknown as OperatorLogger;
 }
 
 /** Child logger with a fixed `component` field (plus any extra fixed fields). */

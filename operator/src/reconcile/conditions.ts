@@ -113,17 +113,25 @@ export function lastActionOf(outcome: ActionOutcome, deploymentName: string, now
   return { time: rfc3339(now), mode: outcome.mode, target, result, message: outcome.reason };
 }
 
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (typeof value === 'object' && value !== null) {
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) {
-      const v = (value as Record<string, unknown>)[key];
-      if (v !== undefined) out[key] = canonical(v);
-    }
-    return out;
+/** Deep equality of two JSON values: object key order and undefined members ignored, array order kept. No copies. */
+function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
+    return true;
   }
-  return value;
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let defined = 0;
+  for (const key of Object.keys(x)) {
+    if (x[key] === undefined) continue;
+    defined += 1;
+    if (!jsonEqual(x[key], y[key])) return false;
+  }
+  for (const key of Object.keys(y)) if (y[key] !== undefined) defined -= 1;
+  return defined === 0;
 }
 
 /**
@@ -131,5 +139,5 @@ function canonical(value: unknown): unknown {
  * matters). `undefined` equals `{}` (no status written yet vs an empty one).
  */
 export function statusEquals(a: CmcStatusV1 | undefined, b: CmcStatusV1 | undefined): boolean {
-  return JSON.stringify(canonical(a ?? {})) === JSON.stringify(canonical(b ?? {}));
+  return jsonEqual(a ?? {}, b ?? {});
 }

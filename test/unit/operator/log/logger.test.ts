@@ -63,3 +63,35 @@ test.each([
 ] as const)('format chosen %s, terminal %s -> %s', (chosen, tty, expected) => {
   expect(resolveLogFormat(chosen, tty)).toBe(expected);
 });
+
+test('a line is the one winston writes for the same entry (child meta, default meta, meta message and stack, both formats)', async () => {
+  const { default: winston } = await import('winston');
+  const collect = (): { stream: Writable; text: () => string } => {
+    const chunks: string[] = [];
+    const stream = new Writable({ write(chunk: Buffer, _e, cb): void { chunks.push(chunk.toString('utf8')); cb(); } });
+    return { stream, text: () => chunks.join('').replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z/g, 'T') };
+  };
+  for (const format of ['json', 'text'] as const) {
+    const ours = collect();
+    const theirs = collect();
+    const defaultMeta = { service: 'chaos-monkey', identity: 'pod-1' };
+    const log = createLogger({ level: 'debug', stream: ours.stream, format, defaultMeta });
+    const omit = new Set(Object.keys(defaultMeta));
+    const reference = winston.createLogger({
+      levels: { panic: 0, critical: 1, error: 2, warn: 3, info: 4, debug: 5, trace: 6 },
+      level: 'debug',
+      defaultMeta,
+      format: winston.format.combine(winston.format.timestamp(), winston.format.errors({ stack: true }), format === 'text' ? winston.format.printf((info) => formatTextLine(info, { omit })) : winston.format.json()),
+      transports: [new winston.transports.Stream({ stream: theirs.stream })],
+    }) as unknown as typeof log;
+    for (const l of [log, reference]) {
+      l.info('plain');
+      l.child({ component: 'chaos', uid: 'u1' }).child({ uid: 'u2' }).warn('chaos action', { namespace: 'demo', count: 2, nested: { a: [1] } });
+      l.error('failed', { message: 'more', stack: 'Error: more\n  at f', service: 'override' });
+      l.trace('not written');
+    }
+    await flushPromises();
+    expect(ours.text()).toBe(theirs.text());
+    expect(ours.text().split('\n').filter((x) => /^(T |\{)/.test(x))).toHaveLength(3);
+  }
+});

@@ -3,6 +3,7 @@ import { lastActionOf, nextStatus, rfc3339, statusEquals } from '../../../../ope
 import { desiredSchedule } from '../../../../operator/src/reconcile/desired.ts';
 import type { Desired } from '../../../../operator/src/reconcile/desired.ts';
 import { NAMESPACE_LABEL } from '../../../../api/names.ts';
+import type { CmcStatusV1 } from '../../../../api/v1.ts';
 import { aCmc, aNamespace } from '../../../support/builders.ts';
 
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
@@ -94,8 +95,14 @@ describe('statusEquals', () => {
     [{ observedGeneration: 1, nextActionAt: 'a' }, { nextActionAt: 'a', observedGeneration: 1 }, true],
     [{ observedGeneration: 1 }, { observedGeneration: 2 }, false],
     [{ nextActionAt: 'a' }, {}, false],
-  ])('%j vs %j -> %p', (a, b, equal) => {
-    expect(statusEquals(a, b)).toBe(equal);
+    [{}, { nextActionAt: 'a' }, false],
+    [{ conditions: [{ type: 'Ready', status: 'True', reason: undefined }] }, { conditions: [{ status: 'True', type: 'Ready' }] }, true],
+    [{ conditions: [{ type: 'Ready' }, { type: 'Paused' }] }, { conditions: [{ type: 'Paused' }, { type: 'Ready' }] }, false],
+    [{ conditions: [{ type: 'Ready' }] }, { conditions: [{ type: 'Ready' }, { type: 'Paused' }] }, false],
+    [{ lastAction: { time: 't', mode: 'killPod' } }, { lastAction: { time: 't', mode: 'randomScale' } }, false],
+    [{ lastAction: null }, { lastAction: {} }, false],
+  ] as [unknown, unknown, boolean][])('%j vs %j -> %p', (a, b, equal) => {
+    expect(statusEquals(a as CmcStatusV1 | undefined, b as CmcStatusV1 | undefined)).toBe(equal);
   });
 
   test('rfc3339 truncates to seconds', () => {
