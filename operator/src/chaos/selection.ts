@@ -12,36 +12,13 @@
  *   gives the next one, so a victim found gone (404) is replaced at once by a fresh draw. The first
  *   draw is `random.int(0, n - 1)`, the very draw the seed-compatible single pick made.
  */
+import { matchesLabelSelector } from '../../../api/label-selector.ts';
 import type { LabelSelectorV1, SelectionMode, SelectionV1 } from '../../../api/v1.ts';
 import type { PodInfo, Random } from '../ports.ts';
 
 /** True when `labels` satisfy `selector` (metav1.LabelSelector semantics; no selector matches everything). */
 export function matchesSelector(labels: Readonly<Record<string, string>>, selector: LabelSelectorV1 | undefined): boolean {
-  if (selector === undefined) return true;
-  const has = (key: string): boolean => Object.hasOwn(labels, key);
-  for (const [key, value] of Object.entries(selector.matchLabels ?? {})) {
-    if (!has(key) || labels[key] !== value) return false;
-  }
-  for (const expr of selector.matchExpressions ?? []) {
-    const values = expr.values ?? [];
-    switch (expr.operator) {
-      case 'In':
-        if (!has(expr.key) || !values.includes(labels[expr.key] as string)) return false;
-        break;
-      case 'NotIn':
-        if (has(expr.key) && values.includes(labels[expr.key] as string)) return false;
-        break;
-      case 'Exists':
-        if (!has(expr.key)) return false;
-        break;
-      case 'DoesNotExist':
-        if (has(expr.key)) return false;
-        break;
-      default:
-        return false; // an unknown operator matches nothing (fail closed)
-    }
-  }
-  return true;
+  return selector === undefined || matchesLabelSelector(labels, selector);
 }
 
 /** Result of {@link candidatesOf}: the candidates, or why there are none. */

@@ -12,6 +12,7 @@
  */
 import type { KubernetesObject, V1LabelSelector } from '@kubernetes/client-node';
 import type { DeploymentInfo, LabelSelector, PodInfo } from '../ports.ts';
+import { matchesLabelSelector } from '../../../api/label-selector.ts';
 
 /** The fields of a Deployment the cache keeps (a subset of apps/v1 Deployment, same shape). */
 export interface SlimDeployment extends KubernetesObject {
@@ -125,35 +126,10 @@ export function podInfoOf(pod: SlimPod, namespace: string): PodInfo {
 }
 
 /**
- * Whether `labels` match `selector` as kube-apiserver's labels.Selector does: every matchLabels
- * pair, In (value listed), NotIn (key absent or value not listed), Exists, DoesNotExist. An empty
- * selector matches nothing here (callers never mean "every pod", seed-spec.md 5.2).
+ * Whether `labels` match `selector` (api/label-selector.ts: kube-apiserver's labels.Selector rules),
+ * except that an empty selector matches nothing here (callers never mean "every pod", seed-spec.md 5.2).
  */
 export function selectorMatches(selector: LabelSelector, labels: Readonly<Record<string, string>> | undefined): boolean {
-  const l = labels ?? {};
-  const pairs = Object.entries(selector.matchLabels ?? {});
-  const exprs = selector.matchExpressions ?? [];
-  if (pairs.length === 0 && exprs.length === 0) return false;
-  for (const [k, v] of pairs) if (l[k] !== v) return false;
-  for (const e of exprs) {
-    const has = Object.prototype.hasOwnProperty.call(l, e.key);
-    const value = l[e.key];
-    switch (e.operator) {
-      case 'In':
-        if (!has || !(e.values ?? []).includes(value as string)) return false;
-        break;
-      case 'NotIn':
-        if (has && (e.values ?? []).includes(value as string)) return false;
-        break;
-      case 'Exists':
-        if (!has) return false;
-        break;
-      case 'DoesNotExist':
-        if (has) return false;
-        break;
-      default:
-        return false; // an operator kube-apiserver would reject: match nothing (fail closed)
-    }
-  }
-  return true;
+  if ((selector.matchLabels === undefined || Object.keys(selector.matchLabels).length === 0) && (selector.matchExpressions ?? []).length === 0) return false;
+  return matchesLabelSelector(labels ?? {}, selector);
 }
