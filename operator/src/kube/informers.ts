@@ -508,6 +508,10 @@ export class InformerStore implements Store, CachedReads {
 
   /** Synced, and every watch open or reconnecting for less than `staleAfterMs`. */
   isFresh(): boolean {
+    // Also settles the reported state here: the per-watch transitions drive it, but a transition
+    // seen while another watch was between close and reopen could leave it behind (issue 13 test
+    // flake: CacheStale skips with no stale warning). Reading freshness is then enough to report it.
+    this.#checkFresh();
     return this.hasSynced() && this.#sources().every((src) => src.health.fresh);
   }
 

@@ -60,7 +60,10 @@ export class WatchHealth {
     this.#cancel?.();
     this.#cancel = this.#clock.setTimer(this.#graceMs, () => {
       this.#cancel = undefined;
-      if (!this.fresh) this.#report(false);
+      // Not `!this.fresh`: a timer may fire a millisecond before Date.now() says the grace is over
+      // (libuv measures from its cached loop time), and then no stale report would ever come.
+      // opened() cancels this timer, so firing means the stream stayed down for the grace.
+      if (!this.#open) this.#report(false);
     });
   }
 

@@ -96,7 +96,9 @@ describe('read path under the chart RBAC', () => {
       ((await replica.operator.metrics.registry.getSingleMetric('chaos_monkey_skipped_slots_total')?.get())?.values ?? []).filter((v) => v.labels.reason === 'CacheStale').reduce((n, v) => n + v.value, 0);
     await waitFor('a slot skipped as CacheStale', async () => (await staleSkips()) > 0, 5_000);
     expect(deletes()).toBe(before);
-    expect(replica.logs.find((l) => String(l.message).startsWith('informer cache stale'))).toMatchObject({ informers: ['pod'] });
+    // dropWatches() ends every watch: the others reconnect at once, but under load one may still be down when the pod's goes stale.
+    const warning = await waitFor('the stale warning', () => replica.logs.find((l) => String(l.message).startsWith('informer cache stale')), 5_000);
+    expect(warning).toMatchObject({ informers: expect.arrayContaining(['pod']) });
 
     w.sandbox.clearFaults();
     await waitFor('fresh again', () => replica.operator.stats().fresh, 15_000);
